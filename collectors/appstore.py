@@ -1,0 +1,181 @@
+"""Apple App Store customer reviews from Apple's public customer-reviews feed (JSON).
+
+Endpoint: ``GET {appstore_base_url}/{country}/rss/customerreviews/page={n}/id={app_id}/
+sortby=mostrecent/json`` (one URL) for every app id and storefront country; 50 reviews a page,
+at most 10 pages. Auth: none.
+Rate limits: undocumented (roughly 20 requests/minute per IP); a 403/429 is mapped as usual.
+
+The JSON wraps every value in ``{"label": …}``: ``feed.entry[]`` has ``id.label`` (review id),
+``author.name.label``, ``im:rating.label`` (1–5, kept as ``rating``), ``title.label``,
+``content.label``, ``im:version.label``, ``im:voteSum.label``/``im:voteCount.label``,
+``updated.label`` (ISO time with offset) and ``link.attributes.href``. ``feed.entry`` is a single
+object when a page has one review, and absent when it has none.
+
+Cursor: JSON ``{"<app_id>:<country>": iso}``, the newest ``updated`` seen per app and country;
+pages are read until a review at or before it (or an empty page, or ``max_pages``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
+
+import httpx
+from pydantic import BaseModel, Field, field_validator
+
+from collectors.base import Author, Batch, CollectorError, CollectorParams, Platform, RawMention
+from collectors.http import expect, fetch, parse_json
+from collectors.normalise import iso, parse_datetime
+from listener.settings import Settings
+
+log = logging.getLogger(__name__)
+
+FEED_PATH = "/{country}/rss/customerreviews/page={page}/id={app_id}/sortby=mostrecent/json"
+APP_URL = "https://apps.apple.com/{country}/app/id{app_id}"
+
+
+class AppStoreParams(CollectorParams):
+    """Numeric App Store ids and the storefront countries (ISO 3166 alpha-2) to read reviews from."""
+
+    app_ids: list[str] = Field(min_length=1, max_length=20)
+    countries: list[str] = Field(default_factory=lambda: ["us"], min_length=1, max_length=50)
+    max_pages: int = Field(3, ge=1, le=10)
+
+    @field_validator("app_ids")
+    @classmethod
+    def _numeric_ids(cls, ids: list[str]) -> list[str]:
+        cleaned = [i.strip().removeprefix("id") for i in ids]
+        bad = [i for i in cleaned if not i.isdigit()]
+        if bad:
+            raise ValueError(f"App Store ids are numbers (the digits after /id in the app URL): {bad[:5]}")
+        return cleaned
+
+    @field_validator("countries")
+    @classmethod
+    def _country_codes(cls, codes: list[str]) -> list[str]:
+        cleaned = [c.strip().lower() for c in codes]
+        bad = [c for c in cleaned if len(c) != 2 or not c.isalpha()]
+        if bad:
+            raise ValueError(f"use two-letter country codes such as us, gb, de: {bad[:5]}")
+        return cleaned
+
+
+class AppStoreCollector:
+    """Reads the most recent reviews of each app in each storefront down to the cursor."""
+
+    platform: ClassVar[Platform] = Platform.appstore
+    Params: ClassVar[type[BaseModel]] = AppStoreParams
+    default_interval: ClassVar[timedelta] = timedelta(hours=1)
+
+    def __init__(self, client: httpx.Client, settings: Settings) -> None:
+        self.client = client
+        self.settings = settings
+
+    def collect(self, params: BaseModel, cursor: str | None) -> Batch:
+        """Fetch reviews newer than each app/country cursor."""
+        assert isinstance(params, AppStoreParams)
+        state = _load_cursor(cursor)
+        base = params.base(self.settings.appstore_base_url)
+        found: dict[str, RawMention] = {}
+        new_state = dict(state)
+        for app_id in params.app_ids:
+            for country in params.countries:
+                key = f"{app_id}:{country}"
+                since = parse_datetime(state.get(key))
+                newest = self._read(base, app_id, country, since, params.max_pages, found)
+                if newest and (since is None or newest > since):
+                    new_state[key] = iso(newest)
+        return Batch(
+            mentions=list(found.values()),
+            next_cursor=cursor if new_state == state else json.dumps(new_state, sort_keys=True),
+        )
+
+    def _read(
+        self,
+        base: str,
+        app_id: str,
+        country: str,
+        since: datetime | None,
+        max_pages: int,
+        found: dict[str, RawMention],
+    ) -> datetime | None:
+        newest: datetime | None = None
+        for page in range(1, max_pages + 1):
+            url = base + FEED_PATH.format(country=country, page=page, app_id=app_id)
+            resp = fetch(self.client, "GET", url)
+            feed = expect(parse_json(resp), dict, resp, "a customer-reviews feed").get("feed")
+            if not isinstance(feed, dict):
+                raise CollectorError(f"{resp.request.url.path}: no feed object in the response")
+            entries = feed.get("entry") or []
+            entries = [entries] if isinstance(entries, dict) else entries
+            reached = False
+            reviews = [m for m in (_to_mention(e, app_id, country) for e in entries) if m]
+            for review in reviews:
+                if since and review.published_at <= since:
+                    reached = True
+                    continue
+                found.setdefault(review.external_id, review)
+                newest = review.published_at if newest is None else max(newest, review.published_at)
+            if not reviews or reached or since is None:
+                break
+        return newest
+
+
+def _load_cursor(cursor: str | None) -> dict[str, str]:
+    if not cursor:
+        return {}
+    try:
+        data = json.loads(cursor)
+    except ValueError:
+        raise CollectorError(f"unreadable appstore cursor {cursor[:40]!r}") from None
+    if not isinstance(data, dict):
+        raise CollectorError("appstore cursor must be a JSON object")
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def _label(node: Any) -> str | None:
+    if isinstance(node, dict) and isinstance(node.get("label"), str):
+        return node["label"]
+    return None
+
+
+def _int_label(node: Any) -> int:
+    try:
+        return int(_label(node) or 0)
+    except ValueError:
+        return 0
+
+
+def _to_mention(entry: Any, app_id: str, country: str) -> RawMention | None:
+    if not isinstance(entry, dict):
+        return None
+    rating_label, review_id = _label(entry.get("im:rating")), _label(entry.get("id"))
+    published = parse_datetime(_label(entry.get("updated")))
+    if not rating_label or not review_id or published is None:
+        return None  # the app's own metadata entry (older feeds) or a broken one
+    link = entry.get("link")
+    link = link[0] if isinstance(link, list) and link else link
+    href = ((link or {}).get("attributes") or {}).get("href") if isinstance(link, dict) else None
+    author = entry.get("author") or {}
+    try:
+        rating: float | None = float(rating_label)
+    except ValueError:
+        rating = None
+    return RawMention(
+        platform=Platform.appstore.value,
+        external_id=review_id,
+        url=href or APP_URL.format(country=country, app_id=app_id),
+        text=(_label(entry.get("content")) or "").strip(),
+        title=_label(entry.get("title")),
+        kind="review",
+        author=Author(handle=None, name=_label(author.get("name")) if isinstance(author, dict) else None),
+        engagement={
+            "helpful": _int_label(entry.get("im:voteSum")),
+            "votes": _int_label(entry.get("im:voteCount")),
+        },
+        rating=rating,
+        published_at=published,
+        language=None,
+    )

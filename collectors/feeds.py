@@ -1,0 +1,103 @@
+"""Parsing feed bytes for the rss collector: feedparser for XML feeds, a small reader for JSON Feed,
+and a second chance for feeds whose charset feedparser guessed wrong.
+
+feedparser 6.0 does not read JSON Feed (https://jsonfeed.org/version/1.1), so JSON bodies are mapped
+here onto the same entry keys feedparser produces (``id``, ``link``, ``title``, ``content``,
+``summary``, ``author``, ``published``), with ``published`` kept as an ISO string.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any
+
+import charset_normalizer
+import feedparser
+
+log = logging.getLogger(__name__)
+
+# What feedparser falls back to when UTF-8 fails and nothing declared a charset.
+_FALLBACK_ENCODINGS = frozenset({"windows-1252", "cp1252", "iso-8859-1", "iso-8859-2"})
+_XML_ENCODING_DECL = re.compile(rb"^\s*<\?xml[^>]*encoding=", re.IGNORECASE)
+
+
+def parse_feed(body: bytes, headers: dict[str, str]) -> dict[str, Any]:
+    """Parse an RSS/Atom/RDF/JSON Feed body into ``{"version", "bozo", "bozo_exception", "feed",
+    "entries"}`` (a feedparser result, or the same shape for JSON Feed)."""
+    if _looks_like_json(body, headers.get("content-type", "")):
+        return _parse_json_feed(body)
+    if body[:1].isspace():  # whitespace before <?xml makes expat refuse the whole document
+        body = body.lstrip()
+    parsed = feedparser.parse(body, response_headers=headers)
+    if _charset_was_guessed(parsed, body, headers):
+        best = charset_normalizer.from_bytes(body).best()
+        if best is not None and best.encoding:
+            retry_headers = {**headers, "content-type": f"application/xml; charset={best.encoding}"}
+            log.debug("re-parsing feed as %s", best.encoding)
+            reparsed = feedparser.parse(body, response_headers=retry_headers)
+            if reparsed.entries or reparsed.get("version"):
+                reparsed["bozo"] = True
+                reparsed["bozo_exception"] = parsed.get("bozo_exception")
+                return reparsed
+    return parsed
+
+
+def _charset_was_guessed(parsed: Any, body: bytes, headers: dict[str, str]) -> bool:
+    """True when the document declared no charset anywhere and feedparser fell back to a guess."""
+    if str(parsed.get("encoding", "")).lower() not in _FALLBACK_ENCODINGS:
+        return False
+    declared_http = "charset=" in headers.get("content-type", "").lower()
+    return not declared_http and not _XML_ENCODING_DECL.match(body)
+
+
+def _looks_like_json(body: bytes, content_type: str) -> bool:
+    if "json" in content_type.lower():
+        return True
+    return body.lstrip()[:1] == b"{"
+
+
+def _parse_json_feed(body: bytes) -> dict[str, Any]:
+    try:
+        doc = json.loads(body)
+    except ValueError as exc:
+        return {"version": "", "bozo": True, "bozo_exception": exc, "feed": {}, "entries": []}
+    if not isinstance(doc, dict) or "jsonfeed.org" not in str(doc.get("version", "")):
+        error = ValueError("JSON document is not a JSON Feed")
+        return {"version": "", "bozo": True, "bozo_exception": error, "feed": {}, "entries": []}
+    feed_author = _author_name(doc)
+    entries = []
+    for item in doc.get("items") or []:
+        if not isinstance(item, dict):
+            continue
+        content = item.get("content_html") or item.get("content_text")
+        entries.append(
+            {
+                "id": str(item["id"]) if item.get("id") is not None else None,
+                "link": item.get("url") or item.get("external_url"),
+                "title": item.get("title"),
+                "content": [{"value": content}] if content else [],
+                "summary": item.get("summary"),
+                "author": _author_name(item) or feed_author,
+                "language": item.get("language"),
+                "published": item.get("date_published") or item.get("date_modified"),
+            }
+        )
+    return {
+        "version": "json1",
+        "bozo": False,
+        "bozo_exception": None,
+        "feed": {"title": doc.get("title"), "language": doc.get("language")},
+        "entries": entries,
+    }
+
+
+def _author_name(obj: dict[str, Any]) -> str | None:
+    author = obj.get("author")
+    if isinstance(author, dict) and author.get("name"):
+        return str(author["name"])
+    authors = obj.get("authors")
+    if isinstance(authors, list) and authors and isinstance(authors[0], dict):
+        return authors[0].get("name")
+    return None

@@ -1,0 +1,120 @@
+"""Replays a JSON Lines file of mentions over time, for the offline demo. No network.
+
+Each line is one mention with ``RawMention``'s fields (``author`` an object, ``published_at`` an
+ISO time; ``platform`` defaults to ``replay``), sorted by ``published_at``. The first call anchors
+the file's first mention at "now"; each call returns the mentions whose shifted time
+(``anchor + (published_at - first) / speed``) has come, with that shifted time as ``published_at``.
+
+Cursor: JSON ``{"index": <lines consumed>, "anchor": iso}``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, ClassVar
+
+import httpx
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from collectors.base import Author, Batch, CollectorError, Platform, RawMention
+from collectors.normalise import iso, parse_datetime
+from listener.settings import Settings
+
+log = logging.getLogger(__name__)
+
+_KINDS = frozenset({"post", "comment", "review", "news"})
+
+
+class ReplayParams(BaseModel):
+    """The JSONL file to play and how much faster than real time to play it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(min_length=1)
+    speed: float = Field(1.0, gt=0, le=100_000)
+
+    @field_validator("path")
+    @classmethod
+    def _file_exists(cls, path: str) -> str:
+        if not Path(path).is_file():
+            raise ValueError(f"no such file: {path}")
+        return path
+
+
+class ReplayCollector:
+    """Plays recorded mentions as if they were arriving now."""
+
+    platform: ClassVar[Platform] = Platform.replay
+    Params: ClassVar[type[BaseModel]] = ReplayParams
+    default_interval: ClassVar[timedelta] = timedelta(seconds=30)
+
+    def __init__(self, client: httpx.Client, settings: Settings) -> None:
+        self.client = client
+        self.settings = settings
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+    def collect(self, params: BaseModel, cursor: str | None) -> Batch:
+        """Return the mentions whose shifted time is at or before now."""
+        assert isinstance(params, ReplayParams)
+        now = self.clock()
+        state = json.loads(cursor) if cursor else {"index": 0, "anchor": iso(now)}
+        anchor = parse_datetime(state.get("anchor")) or now
+        index = int(state.get("index", 0))
+        rows = _read(Path(params.path))
+        if not rows:
+            return Batch(mentions=[], next_cursor=cursor)
+        first = rows[0]["published_at"]
+        mentions = []
+        while index < len(rows):
+            row = rows[index]
+            shifted = anchor + (row["published_at"] - first) / params.speed
+            if shifted > now:
+                break
+            mentions.append(_to_mention(row, shifted))
+            index += 1
+        next_cursor = json.dumps({"index": index, "anchor": iso(anchor)})
+        return Batch(mentions=mentions, next_cursor=next_cursor if mentions or cursor is None else cursor)
+
+
+def _read(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise CollectorError(f"cannot read replay file {path.name}: {exc.strerror}") from exc
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            row["published_at"] = parse_datetime(row["published_at"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CollectorError(f"{path.name} line {number} is not a mention", excerpt=line[:200]) from exc
+        if row["published_at"] is None:
+            raise CollectorError(f"{path.name} line {number}: published_at is not an ISO time")
+        if row.get("kind", "post") not in _KINDS:
+            raise CollectorError(f"{path.name} line {number}: kind must be one of {sorted(_KINDS)}")
+        rows.append(row)
+    rows.sort(key=lambda r: r["published_at"])
+    return rows
+
+
+def _to_mention(row: dict[str, Any], published_at: datetime) -> RawMention:
+    author = row.get("author") or {}
+    return RawMention(
+        platform=str(row.get("platform") or Platform.replay.value),
+        external_id=str(row.get("external_id") or f"replay:{iso(row['published_at'])}"),
+        url=row.get("url"),
+        text=str(row.get("text") or ""),
+        title=row.get("title"),
+        kind=row.get("kind") or "post",
+        author=Author(handle=author.get("handle"), name=author.get("name"), reach=author.get("reach")),
+        engagement={str(k): int(v) for k, v in (row.get("engagement") or {}).items()},
+        rating=row.get("rating"),
+        published_at=published_at,
+        language=row.get("language"),
+    )

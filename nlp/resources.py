@@ -1,0 +1,79 @@
+"""Process-wide cached loaders for heavy or packaged resources (loaded once, never per call).
+
+Everything here reads only files shipped inside installed packages (``nlp/data`` via
+importlib.resources, the VADER lexicon, the py3langid model): no network, no model download.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import spacy
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from spacy.language import Language
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+log = logging.getLogger(__name__)
+
+# Languages the identifier chooses between (restricting it makes it ~3x faster and avoids
+# exotic false positives on short social text). Extend with care and re-run benchmarks/nlp.py.
+LANGUAGES = ("en", "tr", "de", "fr", "es", "it", "pt", "nl", "sv", "pl", "ru", "ar", "ja", "zh", "ko")
+
+
+def data_text(name: str) -> str:
+    """Text of a packaged data file in ``nlp/data``."""
+    return resources.files("nlp").joinpath("data", name).read_text(encoding="utf-8")
+
+
+@cache
+def language_identifier() -> LanguageIdentifier:
+    """py3langid identifier with normalised probabilities, restricted to :data:`LANGUAGES`."""
+    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ident.set_languages(list(LANGUAGES))
+    return ident
+
+
+@cache
+def vader() -> SentimentIntensityAnalyzer:
+    """The shared VADER analyzer (its lexicon is never mutated; overrides use copies)."""
+    return SentimentIntensityAnalyzer()
+
+
+def blank(lang: str) -> Language:
+    """A fresh blank spaCy pipeline (tokenizer only). Not cached: the pipeline reloads it to bound memory."""
+    return spacy.blank(lang)
+
+
+@cache
+def default_taxonomy() -> dict[str, Any]:
+    """The packaged taxonomy: ``{"topics": {topic: {lang: [phrases]}}, "crisis": {lang: [terms]}}``."""
+    return json.loads(data_text("taxonomy.json"))
+
+
+@cache
+def tr_lexicon() -> dict[str, float]:
+    """Turkish polarity lexicon: stem (Turkish lower case) -> valence on VADER's -4..4 scale."""
+    lex: dict[str, float] = {}
+    for line in data_text("tr_lexicon.tsv").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) < 2:
+            log.warning("tr_lexicon: bad line %r", line)
+            continue
+        lex[parts[0].strip()] = float(parts[1])
+    return lex
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """English and Turkish stop words (lower case) used by keyphrase extraction."""
+    words: set[str] = set()
+    for name in ("stopwords_en.txt", "stopwords_tr.txt"):
+        words.update(w.strip() for w in data_text(name).split() if w.strip())
+    return frozenset(words)

@@ -1,0 +1,69 @@
+"""HTML to text, canonical URLs, time parsing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from collectors.normalise import (
+    canonical_url,
+    fix_mojibake,
+    html_to_text,
+    iso,
+    language_hint,
+    parse_datetime,
+    unwrap_redirect,
+)
+
+
+def test_html_to_text_keeps_line_breaks_and_unescapes() -> None:
+    html = (
+        "<p>Hello &amp; <b>welcome</b></p><p>line one<br>line two<br/>three</p>"
+        "<ul><li>a</li><li>b</li></ul>"
+    )
+    assert html_to_text(html) == "Hello & welcome\n\nline one\nline two\nthree\n\na\nb"
+
+
+def test_html_to_text_drops_scripts_and_tidies_whitespace() -> None:
+    assert html_to_text("<div>  x \t  y</div><script>alert(1)</script><style>p{}</style>") == "x y"
+    assert html_to_text("It&#x27;s &lt;fine&gt;") == "It's <fine>"
+    assert html_to_text(None) == "" and html_to_text("") == ""
+
+
+def test_google_alerts_redirect_is_unwrapped_and_tracking_removed() -> None:
+    wrapped = (
+        "https://www.google.com/url?rct=j&sa=t&url=https://News.Example.com/a/b%3Futm_source%3Dga%26id%3D7"
+        "&ct=ga&cd=CAIyGjE&usg=AFQjCNE"
+    )
+    assert unwrap_redirect(wrapped).startswith("https://News.Example.com/a/b")
+    assert canonical_url(wrapped) == "https://news.example.com/a/b?id=7"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("HTTPS://Example.COM:443/p?utm_medium=x&q=1&fbclid=abc#frag", "https://example.com/p?q=1"),
+        ("http://example.com?gclid=1", "http://example.com/"),
+        ("https://example.com/path?b=2&a=1", "https://example.com/path?b=2&a=1"),
+        (None, None),
+    ],
+)
+def test_canonical_url(raw: str | None, expected: str | None) -> None:
+    assert canonical_url(raw) == expected
+
+
+def test_parse_datetime_is_utc() -> None:
+    assert parse_datetime("2024-01-03T12:34:56-07:00") == datetime(2024, 1, 3, 19, 34, 56, tzinfo=UTC)
+    assert parse_datetime("2025-05-19T17:10:09.561858123Z") == datetime(
+        2025, 5, 19, 17, 10, 9, 561858, tzinfo=UTC
+    )
+    assert parse_datetime("2019-11-26T15:51:44") == datetime(2019, 11, 26, 15, 51, 44, tzinfo=UTC)
+    assert parse_datetime("not a date") is None
+    assert iso(datetime(2024, 1, 1, tzinfo=UTC)) == "2024-01-01T00:00:00Z"
+
+
+def test_fix_mojibake_and_language_hint() -> None:
+    assert fix_mojibake("itâ€™s") == "it’s"
+    assert fix_mojibake("café crème") == "café crème"
+    assert language_hint("en-US") == "en" and language_hint("und") is None and language_hint(None) is None

@@ -1,0 +1,108 @@
+"""X API v2 recent search against recorded responses (tweepy cassette, X docs examples) and a team page."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from collectors_testkit import UA, Recorder, json_response, make_settings, query_of, shared_json, team_fixture
+
+from collectors.base import AuthError, RetryLater
+from collectors.twitter import TWITTER_EPOCH_MS, TwitterCollector, TwitterParams
+from listener.settings import Settings
+
+TEAM = "twitter/search_recent__includes_users_public_metrics_next_token__team.json"
+DOCS_INCLUDES = "twitter/search_recent__expansions_includes_users_tweets__xdocs_example.json"
+TWEEPY = "twitter/search_recent__query_Tweepy__tweepy_cassette.json"
+
+
+def _x(rec: Recorder, settings: Settings) -> TwitterCollector:
+    return TwitterCollector(rec.client(settings), settings)
+
+
+def test_first_run_one_page_with_includes(settings: Settings) -> None:
+    limits = {"x-rate-limit-remaining": "449", "x-rate-limit-reset": "1709409600"}
+    rec = Recorder([json_response(json.loads(team_fixture(TEAM)), headers=limits)])
+    batch = _x(rec, settings).collect(TwitterParams(query='"acme" -is:retweet'), None)
+    request = rec.requests[0]
+    assert request.url.host == "api.twitter.com" and request.url.path == "/2/tweets/search/recent"
+    query = query_of(request)
+    assert query["query"] == '"acme" -is:retweet' and query["max_results"] == "100"
+    assert query["expansions"] == "author_id" and query["user.fields"] == "public_metrics,username,name"
+    wanted = {"created_at", "lang", "public_metrics", "conversation_id"}
+    assert set(query["tweet.fields"].split(",")) >= wanted
+    assert "since_id" not in query and "next_token" not in query
+    assert request.headers["Authorization"] == "Bearer tw-test-token"
+    assert request.headers["User-Agent"] == UA
+    assert len(rec.requests) == 1  # first run: newest page only
+    complaint, praise = batch.mentions
+    assert complaint.kind == "comment" and praise.kind == "post"
+    assert complaint.text.endswith("Nobody answers. https://www.acme.example/orders/4411")
+    assert complaint.author.handle == "dana_p_writes" and complaint.author.reach == 312
+    assert complaint.url == "https://x.com/dana_p_writes/status/1764012380671529341"
+    assert complaint.published_at == datetime(2024, 3, 2, 19, 41, 7, tzinfo=UTC)
+    assert praise.author.reach == 583211 and praise.author.name == "Developers"
+    assert praise.engagement == {"likes": 388, "reposts": 41, "replies": 12, "quotes": 6, "views": 52013}
+    assert batch.next_cursor == "1764012380671529341"
+    assert batch.rate_limit_remaining == 449
+    assert batch.rate_limit_reset_at == datetime(2024, 3, 2, 20, 0, tzinfo=UTC)
+
+
+def _recent_id(hours_ago: float) -> str:
+    when = datetime.now(UTC) - timedelta(hours=hours_ago)
+    return str((int(when.timestamp() * 1000) - TWITTER_EPOCH_MS) << 22)
+
+
+def test_since_id_and_next_token_paging(settings: Settings) -> None:
+    rec = Recorder([json_response(json.loads(team_fixture(TEAM))), json_response(shared_json(DOCS_INCLUDES))])
+    since = _recent_id(hours_ago=2)
+    batch = _x(rec, settings).collect(TwitterParams(query="acme"), since)
+    first, second = (query_of(r) for r in rec.requests)
+    assert first["since_id"] == second["since_id"] == since
+    assert second["next_token"] == "b26v89c19zqg8o3frr3pzqs4b6x5h3f9m4q9p0a3i6ybx"
+    assert len(batch.mentions) == 6
+    docs = next(m for m in batch.mentions if m.external_id == "1276035977375477760")
+    assert docs.author.handle == "happycamper" and docs.author.name == "Emily Waligoske 🏕"
+    assert docs.kind == "comment" and docs.language == "en"
+    assert docs.published_at == datetime(2020, 6, 25, 6, 14, 19, tzinfo=UTC)
+    assert batch.next_cursor == since  # the payloads' ids are older than this synthetic cursor
+
+
+def test_cursor_older_than_search_window_is_dropped(settings: Settings) -> None:
+    rec = Recorder([json_response(json.loads(team_fixture(TEAM)))])
+    batch = _x(rec, settings).collect(TwitterParams(query="acme"), "1275000000000000000")  # June 2020
+    assert "since_id" not in query_of(rec.requests[0]) and len(rec.requests) == 1
+    assert batch.warnings and "7-day" in batch.warnings[0]
+    assert batch.next_cursor == "1764012380671529341"
+
+
+def test_minimal_fields_fall_back_to_snowflake_time(settings: Settings) -> None:
+    rec = Recorder([json_response(shared_json(TWEEPY))])
+    batch = _x(rec, settings).collect(TwitterParams(query="Tweepy"), None)
+    first = batch.mentions[0]
+    assert len(batch.mentions) == 10 and first.text == "2022-10-07 22:42:12.637103 tweepy"
+    assert first.published_at.replace(microsecond=0) == datetime(2022, 10, 7, 22, 42, 12, tzinfo=UTC)
+    assert first.url == "https://x.com/i/status/1578516068309794817" and first.author.handle is None
+    assert batch.next_cursor == "1578516068309794817"
+
+
+def test_off_without_token_and_429_uses_reset(settings: Settings) -> None:
+    no_token = make_settings()
+    with pytest.raises(AuthError, match="needs credentials"):
+        _x(Recorder([]), no_token).collect(TwitterParams(query="acme"), None)
+    reset = int(datetime.now(UTC).timestamp()) + 600
+    limits = {"x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)}
+    rec = Recorder([json_response({"title": "Too Many Requests"}, status=429, headers=limits)])
+    with pytest.raises(RetryLater) as info:
+        _x(rec, settings).collect(TwitterParams(query="acme"), None)
+    assert 590 <= info.value.after_seconds <= 600
+    assert "tw-test-token" not in str(info.value)
+
+
+def test_params_validation() -> None:
+    assert TwitterParams(query="acme").max_results == 100
+    with pytest.raises(ValueError, match="max_results"):
+        TwitterParams(query="acme", max_results=5)
+    with pytest.raises(ValueError, match="query"):
+        TwitterParams(query="x" * 600)
