@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         10 * 1024 * 1024, ge=1024, description="Largest request body accepted, in bytes (413 above)"
     )
+    pages_anonymous: bool = Field(
+        False, description="Serve the pages without a key, as a viewer (the demo on localhost does)"
+    )
     ingest_max_items: int = Field(1000, ge=1, le=10000, description="Most mentions per POST /ingest")
 
     # --- collection ----------------------------------------------------------------------------

@@ -1,0 +1,11 @@
+"""HTTP API under ``/api/v1``: one router per resource, gathered in ``api_router``."""
+
+from fastapi import APIRouter
+
+from listener.api import brands, ingest, keys, mentions, queries, sources, stats
+
+api_router = APIRouter(prefix="/api/v1")
+for module in (brands, queries, sources, ingest, mentions, stats, keys):
+    api_router.include_router(module.router)
+
+__all__ = ["api_router"]

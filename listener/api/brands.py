@@ -1,0 +1,108 @@
+"""Brands and their competitors (manager and up to change, viewer to read)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from listener.deps import Manager, SessionDep, Viewer
+from listener.errors import Conflict, NotFound, Unprocessable
+from listener.schemas.catalog import BrandCreate, BrandRead, BrandUpdate
+from listener.storage.mentions import record
+from listener.storage.models import Brand
+
+router = APIRouter(prefix="/brands", tags=["brands"])
+
+
+def get_brand(session: Session, brand_id: int) -> Brand:
+    brand = session.get(Brand, brand_id)
+    if brand is None:
+        raise NotFound(f"no brand with id {brand_id}")
+    return brand
+
+
+def _competitors(session: Session, names: list[str], own: str) -> list[Brand]:
+    if any(n.casefold() == own.casefold() for n in names):
+        raise Unprocessable("a brand cannot be its own competitor", details=[{"field": "competitors"}])
+    out = []
+    for name in names:
+        found = session.scalar(select(Brand).where(func.lower(Brand.name) == name.lower()))
+        if found is None:
+            found = Brand(name=name, aliases=[], products=[], lexicon={})
+            session.add(found)
+        out.append(found)
+    return out
+
+
+def _name_free(session: Session, name: str, exclude: int | None = None) -> None:
+    stmt = select(Brand.id).where(func.lower(Brand.name) == name.lower())
+    if exclude is not None:
+        stmt = stmt.where(Brand.id != exclude)
+    if session.scalar(stmt) is not None:
+        raise Conflict(f"a brand named {name!r} already exists")
+
+
+@router.get("", summary="List brands")
+def list_brands(session: SessionDep, _: Viewer) -> list[BrandRead]:
+    return [BrandRead.model_validate(b) for b in session.scalars(select(Brand).order_by(Brand.name))]
+
+
+@router.post("", status_code=201, summary="Create a brand (competitors are created as brands if missing)")
+def create_brand(body: BrandCreate, session: SessionDep, who: Manager) -> BrandRead:
+    _name_free(session, body.name)
+    data = body.model_dump(exclude={"competitors"})
+    brand = Brand(**data)
+    brand.competitors = _competitors(session, body.competitors, body.name)
+    session.add(brand)
+    session.flush()
+    record(
+        session, actor=who.name, entity="brand", entity_id=brand.id, action="create", changes=_public(body)
+    )
+    return BrandRead.model_validate(brand)
+
+
+@router.get("/{brand_id}", summary="Read a brand")
+def read_brand(brand_id: int, session: SessionDep, _: Viewer) -> BrandRead:
+    return BrandRead.model_validate(get_brand(session, brand_id))
+
+
+@router.patch("/{brand_id}", summary="Update a brand")
+def update_brand(brand_id: int, body: BrandUpdate, session: SessionDep, who: Manager) -> BrandRead:
+    brand = get_brand(session, brand_id)
+    changes = body.model_dump(exclude_unset=True)
+    if changes.get("name"):
+        _name_free(session, changes["name"], exclude=brand.id)
+    if "competitors" in changes and changes["competitors"] is not None:
+        brand.competitors = _competitors(
+            session, changes.pop("competitors"), changes.get("name") or brand.name
+        )
+    for name, value in changes.items():
+        if value is not None:
+            setattr(brand, name, value)
+    session.flush()
+    record(
+        session, actor=who.name, entity="brand", entity_id=brand.id, action="update", changes=_public(body)
+    )
+    return BrandRead.model_validate(brand)
+
+
+@router.delete("/{brand_id}", status_code=204, summary="Delete a brand (its mentions stay, unlinked)")
+def delete_brand(brand_id: int, session: SessionDep, who: Manager) -> Response:
+    brand = get_brand(session, brand_id)
+    session.delete(brand)
+    record(
+        session,
+        actor=who.name,
+        entity="brand",
+        entity_id=brand_id,
+        action="delete",
+        changes={"name": brand.name},
+    )
+    return Response(status_code=204)
+
+
+def _public(body: Any) -> dict[str, Any]:
+    return body.model_dump(mode="json", exclude_unset=True)

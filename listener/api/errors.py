@@ -1,0 +1,91 @@
+"""One error shape for every failure: ``{"error": {"code", "message", "details"}}``.
+
+Validation errors list each problem as ``{"field", "message", "type"}`` (plus ``index`` for items
+of a batch), so a client can say exactly what to fix. Unexpected errors are logged with a traceback
+and answered with a bare 500 that reveals nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from listener.errors import ListenerError
+
+log = logging.getLogger(__name__)
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "too_many_requests",
+}
+
+
+def error_response(status: int, code: str, message: str, details: Any = None) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(
+        {"error": {"code": code, "message": message, "details": details}}, status_code=status, headers=headers
+    )
+
+
+def validation_details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Pydantic errors as ``{"field", "message", "type"[, "index"]}``; ``field`` is a dotted path
+    without the ``body``/``query`` prefix, ``index`` the item's position in a batch."""
+    out = []
+    for err in errors:
+        loc = [p for p in err.get("loc", ()) if p not in ("body",)]
+        entry: dict[str, Any] = {}
+        if len(loc) >= 2 and loc[0] in ("mentions", "items", "ids") and isinstance(loc[1], int):
+            entry["index"] = loc[1]
+            loc = loc[2:]
+        message = err.get("msg", "invalid value")
+        if err.get("type") == "json_invalid":
+            message = "the body is not valid JSON: " + str(err.get("ctx", {}).get("error", message))
+        entry.update(
+            {"field": ".".join(str(p) for p in loc) or None, "message": message, "type": err.get("type")}
+        )
+        out.append(entry)
+    return out
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on ``app``."""
+
+    @app.exception_handler(ListenerError)
+    def _listener(request: Request, exc: ListenerError) -> JSONResponse:
+        return error_response(exc.status_code, exc.code, exc.message, exc.details)
+
+    @app.exception_handler(RequestValidationError)
+    def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        details = validation_details(list(exc.errors()))
+        first = details[0] if details else {}
+        where = first.get("field") or "body"
+        if "index" in first:
+            where = f"item {first['index']}: {where}"
+        message = f"invalid request ({len(details)} problem(s)); first: {where}: {first.get('message', '')}"
+        return error_response(422, "validation_error", message, details)
+
+    @app.exception_handler(StarletteHTTPException)
+    def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _HTTP_CODES.get(exc.status_code, "error")
+        message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"no such endpoint: {request.method} {request.url.path}"
+        return error_response(exc.status_code, code, message)
+
+    @app.exception_handler(Exception)
+    def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(500, "internal_error", "internal error; the server log has the details")

@@ -1,0 +1,148 @@
+"""The mention feed, one mention, updates (single and bulk), history and the streamed export."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from listener.api.filters import FilterDep, decode_cursor, encode_cursor
+from listener.deps import Agent, SessionDep, Viewer
+from listener.errors import NotFound
+from listener.exporting import export_lines
+from listener.schemas.common import Page
+from listener.schemas.mentions import (
+    AuditRead,
+    AuthorRead,
+    BulkPatch,
+    BulkResult,
+    MentionPatch,
+    MentionRead,
+    SentimentRead,
+)
+from listener.storage.mentions import apply_patch, feed_page, history
+from listener.storage.models import Brand, Mention
+
+router = APIRouter(tags=["mentions"])
+
+
+def brand_names(session: Session) -> dict[int, str]:
+    return {i: n for i, n in session.execute(select(Brand.id, Brand.name))}
+
+
+def mention_read(m: Mention, names: dict[int, str]) -> MentionRead:
+    """The API shape of one stored mention."""
+    return MentionRead(
+        id=m.id,
+        platform=m.platform,
+        external_id=m.external_id,
+        brand=names.get(m.brand_id) if m.brand_id is not None else None,
+        url=m.url,
+        kind=m.kind,
+        title=m.title,
+        text=m.text,
+        author=AuthorRead(handle=m.author_handle, name=m.author_name, reach=m.author_reach),
+        engagement=m.engagement or {},
+        rating=m.rating,
+        published_at=m.published_at,
+        collected_at=m.collected_at,
+        language=m.language,
+        language_confidence=m.language_confidence,
+        sentiment=SentimentRead(
+            score=m.sentiment_score,
+            label=m.sentiment_label,
+            drivers=m.sentiment_drivers or [],
+            overridden_by=m.sentiment_override_by,
+            overridden_at=m.sentiment_override_at,
+        ),
+        topics=m.topics or [],
+        entities=m.entities or [],
+        crisis_terms=m.crisis_terms or [],
+        keyphrases=m.keyphrases or [],
+        duplicate_of=m.duplicate_of,
+        status=m.status,
+        assignee=m.assignee,
+        tags=m.tags or [],
+        notes=m.notes or [],
+        updated_at=m.updated_at,
+    )
+
+
+def _get(session: Session, mention_id: int, *, lock: bool = False) -> Mention:
+    stmt = select(Mention).where(Mention.id == mention_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    mention = session.scalar(stmt)
+    if mention is None:
+        raise NotFound(f"no mention with id {mention_id}")
+    return mention
+
+
+@router.get("/mentions", summary="The mention feed, newest first, filtered, keyset-paginated")
+def list_mentions(
+    session: SessionDep,
+    _: Viewer,
+    filters: FilterDep,
+    cursor: Annotated[
+        str | None, Query(max_length=500, description="next_cursor of the previous page")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Page[MentionRead]:
+    rows, after = feed_page(session, filters, after=decode_cursor(cursor), limit=limit)
+    names = brand_names(session)
+    return Page[MentionRead](items=[mention_read(m, names) for m in rows], next_cursor=encode_cursor(after))
+
+
+@router.get("/mentions/{mention_id}", summary="One mention")
+def read_mention(mention_id: int, session: SessionDep, _: Viewer) -> MentionRead:
+    return mention_read(_get(session, mention_id), brand_names(session))
+
+
+@router.patch("/mentions/{mention_id}", summary="Update status, assignee, tags, notes or sentiment")
+def update_mention(mention_id: int, body: MentionPatch, session: SessionDep, who: Agent) -> MentionRead:
+    mention = _get(session, mention_id, lock=True)
+    apply_patch(session, mention, body.model_dump(exclude_unset=True), actor=who.name)
+    session.flush()
+    return mention_read(mention, brand_names(session))
+
+
+@router.patch("/mentions", summary="Apply one change to many mentions (up to 1,000 ids)")
+def bulk_update(body: BulkPatch, session: SessionDep, who: Agent) -> BulkResult:
+    ids = list(dict.fromkeys(body.ids))
+    found = {m.id: m for m in session.scalars(select(Mention).where(Mention.id.in_(ids)).with_for_update())}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise NotFound(
+            f"{len(missing)} mention id(s) do not exist; nothing was changed", details={"missing": missing}
+        )
+    changes = body.changes.model_dump(exclude_unset=True)
+    updated = [i for i in ids if apply_patch(session, found[i], changes, actor=who.name)]
+    session.flush()
+    return BulkResult(updated=len(updated), ids=updated)
+
+
+@router.get("/mentions/{mention_id}/history", summary="Every change of a mention: who, when, what")
+def mention_history(mention_id: int, session: SessionDep, _: Viewer) -> list[AuditRead]:
+    _get(session, mention_id)
+    return [AuditRead.model_validate(e) for e in history(session, mention_id)]
+
+
+@router.get(
+    "/export",
+    summary="Export the filtered feed as CSV or JSON lines (streamed)",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {}, "application/x-ndjson": {}}}},
+)
+def export(
+    request: Request, _: Viewer, filters: FilterDep, format: Literal["csv", "jsonl"] = "jsonl"
+) -> StreamingResponse:
+    media = "text/csv; charset=utf-8" if format == "csv" else "application/x-ndjson"
+    filename = f"mentions.{format}"
+    return StreamingResponse(
+        export_lines(request.app.state.sessions, filters, format),
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,89 @@
+"""Boolean brand queries (docs/queries.md); the expression is compiled on save, so a syntax error
+is a 422 that points at the character."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from collectors.query import QuerySyntaxError, compile_query
+from listener.api.brands import get_brand
+from listener.deps import Manager, SessionDep, Viewer
+from listener.errors import NotFound, Unprocessable
+from listener.schemas.catalog import QueryCreate, QueryRead, QueryUpdate
+from listener.storage.mentions import record
+from listener.storage.models import Query
+
+router = APIRouter(prefix="/queries", tags=["queries"])
+
+
+def _compile(expression: str) -> None:
+    try:
+        compile_query(expression)
+    except QuerySyntaxError as exc:
+        pointer = expression + "\n" + " " * exc.position + "^"
+        raise Unprocessable(
+            f"query syntax error at position {exc.position}: {exc.message}",
+            details=[
+                {"field": "expression", "position": exc.position, "message": exc.message, "pointer": pointer}
+            ],
+        ) from exc
+
+
+def _get(session: Session, query_id: int) -> Query:
+    query = session.get(Query, query_id)
+    if query is None:
+        raise NotFound(f"no query with id {query_id}")
+    return query
+
+
+@router.get("", summary="List queries, optionally of one brand")
+def list_queries(session: SessionDep, _: Viewer, brand_id: int | None = None) -> list[QueryRead]:
+    stmt = select(Query).order_by(Query.id)
+    if brand_id is not None:
+        stmt = stmt.where(Query.brand_id == brand_id)
+    return [QueryRead.model_validate(q) for q in session.scalars(stmt)]
+
+
+@router.post("", status_code=201, summary="Create a query")
+def create_query(body: QueryCreate, session: SessionDep, who: Manager) -> QueryRead:
+    get_brand(session, body.brand_id)
+    _compile(body.expression)
+    query = Query(**body.model_dump())
+    session.add(query)
+    session.flush()
+    record(
+        session,
+        actor=who.name,
+        entity="query",
+        entity_id=query.id,
+        action="create",
+        changes=body.model_dump(),
+    )
+    return QueryRead.model_validate(query)
+
+
+@router.get("/{query_id}", summary="Read a query")
+def read_query(query_id: int, session: SessionDep, _: Viewer) -> QueryRead:
+    return QueryRead.model_validate(_get(session, query_id))
+
+
+@router.patch("/{query_id}", summary="Update a query")
+def update_query(query_id: int, body: QueryUpdate, session: SessionDep, who: Manager) -> QueryRead:
+    query = _get(session, query_id)
+    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
+    if "expression" in changes:
+        _compile(changes["expression"])
+    for name, value in changes.items():
+        setattr(query, name, value)
+    session.flush()
+    record(session, actor=who.name, entity="query", entity_id=query.id, action="update", changes=changes)
+    return QueryRead.model_validate(query)
+
+
+@router.delete("/{query_id}", status_code=204, summary="Delete a query")
+def delete_query(query_id: int, session: SessionDep, who: Manager) -> Response:
+    session.delete(_get(session, query_id))
+    record(session, actor=who.name, entity="query", entity_id=query_id, action="delete", changes={})
+    return Response(status_code=204)

@@ -1,0 +1,110 @@
+"""Watched sources: platform, params (validated by the platform's collector), interval, health."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from collectors import COLLECTORS, CollectorError, validate_params
+from listener.api.errors import validation_details
+from listener.deps import Manager, SessionDep, Viewer
+from listener.errors import NotFound, Unprocessable
+from listener.schemas.catalog import SourceCreate, SourceRead, SourceUpdate
+from listener.storage.mentions import record
+from listener.storage.models import Source
+
+router = APIRouter(prefix="/sources", tags=["sources"])
+
+
+def checked_params(platform: str, params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` validated by the platform's ``Params`` model, as JSON; 422 naming the field."""
+    try:
+        model = validate_params(platform, params)
+    except CollectorError as exc:
+        known = [p.value for p in COLLECTORS]
+        raise Unprocessable(
+            str(exc), details=[{"field": "platform", "message": f"use one of {known}"}]
+        ) from exc
+    except ValidationError as exc:
+        details = validation_details(list(exc.errors()))
+        for d in details:
+            d["field"] = "params." + (d["field"] or "")
+        raise Unprocessable(
+            f"invalid params for platform {platform!r}: {details[0]['field']}: {details[0]['message']}",
+            details=details,
+        ) from exc
+    return model.model_dump(mode="json", exclude_unset=True)
+
+
+def _get(session: Session, source_id: int) -> Source:
+    source = session.get(Source, source_id)
+    if source is None:
+        raise NotFound(f"no source with id {source_id}")
+    return source
+
+
+@router.get("", summary="List sources with their health")
+def list_sources(session: SessionDep, _: Viewer) -> list[SourceRead]:
+    return [SourceRead.model_validate(s) for s in session.scalars(select(Source).order_by(Source.id))]
+
+
+@router.post("", status_code=201, summary="Create a source")
+def create_source(body: SourceCreate, session: SessionDep, who: Manager) -> SourceRead:
+    params = checked_params(body.platform, body.params)
+    source = Source(
+        name=body.name,
+        platform=body.platform,
+        params=params,
+        interval_seconds=body.interval_seconds,
+        enabled=body.enabled,
+    )
+    session.add(source)
+    session.flush()
+    record(
+        session,
+        actor=who.name,
+        entity="source",
+        entity_id=source.id,
+        action="create",
+        changes={"name": body.name, "platform": body.platform},
+    )
+    return SourceRead.model_validate(source)
+
+
+@router.get("/{source_id}", summary="Read a source")
+def read_source(source_id: int, session: SessionDep, _: Viewer) -> SourceRead:
+    return SourceRead.model_validate(_get(session, source_id))
+
+
+@router.patch("/{source_id}", summary="Update a source")
+def update_source(source_id: int, body: SourceUpdate, session: SessionDep, who: Manager) -> SourceRead:
+    source = _get(session, source_id)
+    changes = body.model_dump(exclude_unset=True)
+    if changes.get("params") is not None:
+        changes["params"] = checked_params(source.platform, changes["params"])
+    for name, value in changes.items():
+        if value is not None or name == "interval_seconds":
+            setattr(source, name, value)
+    if changes.get("enabled") and source.status == "paused":
+        source.status, source.consecutive_failures = "ok", 0
+    session.flush()
+    record(
+        session,
+        actor=who.name,
+        entity="source",
+        entity_id=source.id,
+        action="update",
+        changes=sorted(changes) and {k: True for k in changes},
+    )
+    return SourceRead.model_validate(source)
+
+
+@router.delete("/{source_id}", status_code=204, summary="Delete a source (its mentions stay)")
+def delete_source(source_id: int, session: SessionDep, who: Manager) -> Response:
+    session.delete(_get(session, source_id))
+    record(session, actor=who.name, entity="source", entity_id=source_id, action="delete", changes={})
+    return Response(status_code=204)

@@ -1,0 +1,64 @@
+"""What every command shares: settings, an engine that is migrated (or refused), errors as exits."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from pydantic import ValidationError
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+
+from listener.errors import ListenerError
+from listener.logging import configure_logging
+from listener.settings import Settings
+from listener.storage import migrate
+from listener.storage.db import make_engine
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print ``message`` on stderr; return the Exit to raise."""
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment (and ``.env``) plus explicit overrides; exit 2 when invalid."""
+    try:
+        settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"LISTENER_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
+        )
+        raise fail(f"invalid configuration: {problems}", 2) from exc
+    configure_logging(settings)
+    return settings
+
+
+def ready_engine(settings: Settings, *, upgrade_if_empty: bool = True) -> Engine:
+    """An engine on a database at the newest schema: an empty database is migrated; one that is
+    behind is refused with a sentence saying to run ``listener migrate``."""
+    engine = make_engine(settings.database_url)
+    try:
+        if migrate.is_empty(engine) and upgrade_if_empty:
+            migrate.upgrade(engine)
+        current, head = migrate.current_revision(engine), migrate.head_revision()
+    except OperationalError as exc:
+        raise fail(f"cannot reach the database: {str(exc.orig).strip().splitlines()[0]}") from exc
+    if current != head:
+        raise fail(f"the database schema is at {current}, the code needs {head}: run `listener migrate`")
+    return engine
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn ``ListenerError`` into an exit with its message."""
+    try:
+        yield
+    except ListenerError as exc:
+        detail = f" ({exc.details})" if exc.details else ""
+        raise fail(exc.message + detail) from exc
+    except KeyboardInterrupt:
+        sys.exit(130)

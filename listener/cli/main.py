@@ -1,0 +1,161 @@
+"""The ``listener`` commands: serve, demo, migrate, config, keys, import, export."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from listener.cli.common import fail, load_settings, ready_engine, user_errors
+from listener.cli.keys import keys_app
+
+app = typer.Typer(
+    help="Listener: self-hosted social listening and reputation monitoring.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(keys_app, name="keys")
+
+DEMO_DATABASE = "sqlite:///./listener-demo.db"
+
+
+def _serve(settings, engine) -> None:  # type: ignore[no-untyped-def]
+    import uvicorn
+
+    from listener.app import create_app
+
+    uvicorn.run(
+        create_app(settings, engine=engine), host=settings.host, port=settings.port, log_level="warning"
+    )
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (LISTENER_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (LISTENER_PORT)")] = None,
+) -> None:
+    """Serve the API and the pages. An empty database is migrated first."""
+    settings = load_settings(host=host, port=port)
+    engine = ready_engine(settings)
+    typer.echo(f"Listener serving on http://{settings.host}:{settings.port}  (API docs at /docs)", err=True)
+    _serve(settings, engine)
+
+
+@app.command()
+def migrate() -> None:
+    """Upgrade the database to the newest schema (safe to run again)."""
+    from listener.storage import migrate as m
+    from listener.storage.db import make_engine
+
+    settings = load_settings()
+    m.upgrade(make_engine(settings.database_url))
+    typer.echo(f"database at revision {m.head_revision()}")
+
+
+@app.command()
+def config() -> None:
+    """Print the effective settings as JSON (secrets shown only as "set")."""
+    typer.echo(json.dumps(load_settings().public_dict(), indent=2, default=str))
+
+
+@app.command("import")
+def import_(
+    file: Annotated[
+        Path, typer.Argument(help="JSON lines or CSV of mentions; '-' reads JSON lines from stdin")
+    ],
+    format: Annotated[str | None, typer.Option(help="jsonl or csv (default: from the file name)")] = None,
+) -> None:
+    """Import mentions (idempotent: known (platform, external_id) are counted as duplicates)."""
+    from rich.progress import Progress
+
+    from listener.importing import format_of, import_stream, read_records
+    from listener.storage.db import make_session_factory
+
+    settings = load_settings()
+    sessions = make_session_factory(ready_engine(settings))
+    with user_errors():
+        fmt = format_of(file, format)
+    if str(file) != "-" and not file.is_file():
+        raise fail(f"no such file: {file}", 2)
+    stream = sys.stdin if str(file) == "-" else file.open(encoding="utf-8", newline="")
+    with stream, user_errors(), Progress(transient=True, console=None) as bar:
+        task = bar.add_task("importing", total=None)
+        report = import_stream(sessions, read_records(stream, fmt), progress=lambda n: bar.advance(task, n))
+    for problem in report.problems:
+        typer.echo(f"  {problem}", err=True)
+    typer.echo(
+        f"read {report.lines} line(s): {report.created} created, {report.duplicates} duplicate(s), "
+        f"{report.invalid} invalid"
+    )
+    if report.invalid:
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    format: Annotated[str, typer.Option(help="jsonl or csv")] = "jsonl",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default stdout)")
+    ] = None,
+    brand: Annotated[str | None, typer.Option(help="Only this brand (name or id)")] = None,
+    since: Annotated[datetime | None, typer.Option(help="From this time (UTC)")] = None,
+    until: Annotated[datetime | None, typer.Option(help="Until this time (UTC)")] = None,
+) -> None:
+    """Export mentions, newest first, in constant memory."""
+    from listener.api.filters import aware, resolve_brand
+    from listener.exporting import export_lines
+    from listener.storage.db import make_session_factory, session_scope
+    from listener.storage.mentions import MentionFilter
+
+    if format not in ("jsonl", "csv"):
+        raise fail(f"unknown format {format!r}; use jsonl or csv", 2)
+    sessions = make_session_factory(ready_engine(load_settings()))
+    with user_errors():
+        brand_ids = None
+        if brand:
+            with session_scope(sessions) as session:
+                brand_ids = [resolve_brand(session, brand).id]
+        f = MentionFilter(brand_ids=brand_ids, since=aware(since, "since"), until=aware(until, "until"))
+        out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+        with out if output else open(sys.stdout.fileno(), "w", closefd=False, encoding="utf-8") as fh:
+            for chunk in export_lines(sessions, f, format):
+                fh.write(chunk)
+
+
+@app.command()
+def demo(
+    database_url: Annotated[str, typer.Option(help="Where the demo keeps its data")] = DEMO_DATABASE,
+    host: Annotated[str | None, typer.Option(help="Bind address")] = None,
+    port: Annotated[int | None, typer.Option(help="Port")] = None,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Seed and exit")] = False,
+) -> None:
+    """Everything in one process, offline: seed brands and the bundled sample, then serve."""
+    from listener.auth import create_key, revoke_key
+    from listener.demo.seed import seed
+    from listener.errors import NotFound
+    from listener.storage.db import make_session_factory, session_scope
+    from listener.storage.models import ApiKey
+
+    settings = load_settings(database_url=database_url, host=host, port=port, pages_anonymous=True)
+    engine = ready_engine(settings)
+    sessions = make_session_factory(engine)
+    report = seed(sessions)
+    typer.echo(f"demo data: {report.created} new mention(s), {report.duplicates} already there", err=True)
+    with session_scope(sessions) as session:
+        try:
+            old = revoke_key(session, name="demo-admin")
+            session.delete(old)
+            session.flush()
+        except NotFound:
+            pass
+        _, key = create_key(session, name="demo-admin", role="admin")
+        assert session.get(ApiKey, _.id) is not None
+    url = f"http://{settings.host}:{settings.port}/"
+    typer.echo(f"Listener demo: open {url}  (API docs: {url}docs)")
+    typer.echo(f"demo admin API key: {key}")
+    if not no_serve:
+        _serve(settings, engine)

@@ -1,0 +1,123 @@
+"""Streamed export of the filtered feed as JSON lines or CSV, in constant memory.
+
+The rows are read in keyset pages of ``PAGE`` from a session of the exporter's own (the request's
+session is gone by the time a streamed body is sent), and written line by line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from listener.storage.db import session_scope
+from listener.storage.mentions import MentionFilter, feed_page
+from listener.storage.models import Brand, Mention
+
+PAGE = 1000
+CSV_COLUMNS = [
+    "id",
+    "platform",
+    "external_id",
+    "brand",
+    "url",
+    "kind",
+    "title",
+    "text",
+    "author_handle",
+    "author_name",
+    "author_reach",
+    "rating",
+    "published_at",
+    "language",
+    "sentiment_score",
+    "sentiment_label",
+    "topics",
+    "crisis_terms",
+    "status",
+    "assignee",
+    "tags",
+    "duplicate_of",
+]
+
+
+def export_record(m: Mention, names: dict[int, str]) -> dict[str, Any]:
+    """A mention in the ingest shape plus its analysis and workflow fields (re-importable)."""
+    return {
+        "id": m.id,
+        "platform": m.platform,
+        "external_id": m.external_id,
+        "brand": names.get(m.brand_id) if m.brand_id is not None else None,
+        "url": m.url,
+        "kind": m.kind,
+        "title": m.title,
+        "text": m.text,
+        "author": {"handle": m.author_handle, "name": m.author_name, "reach": m.author_reach},
+        "engagement": m.engagement or {},
+        "rating": m.rating,
+        "published_at": m.published_at.isoformat().replace("+00:00", "Z"),
+        "language": m.language,
+        "sentiment": {"score": m.sentiment_score, "label": m.sentiment_label},
+        "topics": m.topics or [],
+        "crisis_terms": m.crisis_terms or [],
+        "status": m.status,
+        "assignee": m.assignee,
+        "tags": m.tags or [],
+        "duplicate_of": m.duplicate_of,
+    }
+
+
+def _csv_row(rec: dict[str, Any]) -> list[Any]:
+    flat = {
+        **rec,
+        "author_handle": rec["author"]["handle"],
+        "author_name": rec["author"]["name"],
+        "author_reach": rec["author"]["reach"],
+        "sentiment_score": rec["sentiment"]["score"],
+        "sentiment_label": rec["sentiment"]["label"],
+        "topics": ";".join(rec["topics"]),
+        "crisis_terms": ";".join(rec["crisis_terms"]),
+        "tags": ";".join(rec["tags"]),
+    }
+    return ["" if flat[c] is None else flat[c] for c in CSV_COLUMNS]
+
+
+def iter_records(session: Session, filters: MentionFilter) -> Iterator[dict[str, Any]]:
+    """Every mention matching ``filters``, newest first, as export records."""
+    names = {i: n for i, n in session.execute(select(Brand.id, Brand.name))}
+    after = None
+    while True:
+        rows, after = feed_page(session, filters, after=after, limit=PAGE)
+        for m in rows:
+            yield export_record(m, names)
+        session.expunge_all()
+        if after is None:
+            return
+
+
+def export_lines(sessions: sessionmaker[Session], filters: MentionFilter, fmt: str) -> Iterator[str]:
+    """The export as text chunks (one per line, a header first for CSV)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush() -> str:
+        out = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return out
+
+    if fmt == "csv":
+        writer.writerow(CSV_COLUMNS)
+        yield flush()
+    with session_scope(sessions) as session:
+        for rec in iter_records(session, filters):
+            if fmt == "csv":
+                writer.writerow(_csv_row(rec))
+                yield flush()
+            else:
+                yield json.dumps(rec, ensure_ascii=False) + "\n"

@@ -1,0 +1,111 @@
+"""Store a batch of mentions: link brands, skip known (platform, external_id), analyse, insert.
+
+One function serves the API (``POST /api/v1/ingest``), ``listener import``, the demo and the
+collectors, so every path stores the same thing. The caller's transaction holds the whole batch.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from listener.analysis import analyze, brand_contexts
+from listener.errors import Unprocessable
+from listener.storage.base import utcnow
+from listener.storage.mentions import existing_keys, insert_new
+from listener.storage.models import Brand
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class IngestOutcome:
+    received: int
+    created_ids: list[int] = field(default_factory=list)
+
+    @property
+    def created(self) -> int:
+        return len(self.created_ids)
+
+    @property
+    def duplicates(self) -> int:
+        return self.received - self.created
+
+
+def brands_by_name(session: Session) -> dict[str, Brand]:
+    """Every brand keyed by its name and, case-folded, by name and aliases."""
+    out: dict[str, Brand] = {}
+    for b in session.scalars(select(Brand)):
+        for n in (b.name, *(b.aliases or ())):
+            out.setdefault(n.casefold(), b)
+    return out
+
+
+def store_batch(
+    session: Session, items: Sequence[dict[str, Any]], *, source_id: int | None = None
+) -> IngestOutcome:
+    """Store mention dicts (the ``MentionIn`` shape, already validated). Unknown brand names are a
+    422 naming each item; nothing is written then. Returns what was created."""
+    brands = brands_by_name(session)
+    errors = [
+        {"index": i, "field": "brand", "message": f"unknown brand {item['brand']!r}; create it first"}
+        for i, item in enumerate(items)
+        if item.get("brand") and item["brand"].casefold() not in brands
+    ]
+    if errors:
+        raise Unprocessable(f"{len(errors)} mention(s) name an unknown brand", details=errors)
+    outcome = IngestOutcome(received=len(items))
+    seen: set[tuple[str, str]] = set()
+    fresh: list[dict[str, Any]] = []
+    known = existing_keys(session, {(i["platform"], i["external_id"]) for i in items})
+    for item in items:
+        key = (item["platform"], item["external_id"])
+        if key in known or key in seen:
+            continue
+        seen.add(key)
+        brand = brands[item["brand"].casefold()] if item.get("brand") else None
+        fresh.append(
+            {**item, "brand": brand.name if brand else None, "_brand_id": brand.id if brand else None}
+        )
+    if not fresh:
+        return outcome
+    contexts = brand_contexts({b.id: b for b in brands.values()}.values())
+    now = utcnow()
+    rows = [
+        _row(item, columns, now, source_id)
+        for item, columns in zip(fresh, analyze(fresh, contexts), strict=True)
+    ]
+    outcome.created_ids = insert_new(session, rows)
+    return outcome
+
+
+def _row(item: dict[str, Any], analysis: dict[str, Any], now: Any, source_id: int | None) -> dict[str, Any]:
+    author = item.get("author") or {}
+    return {
+        "platform": item["platform"],
+        "external_id": item["external_id"],
+        "brand_id": item["_brand_id"],
+        "source_id": source_id,
+        "url": item.get("url"),
+        "kind": item.get("kind") or "post",
+        "title": item.get("title"),
+        "text": item.get("text") or "",
+        "author_handle": author.get("handle"),
+        "author_name": author.get("name"),
+        "author_reach": author.get("reach"),
+        "engagement": item.get("engagement") or {},
+        "rating": item.get("rating"),
+        "published_at": item["published_at"],
+        "collected_at": now,
+        "language_hint": item.get("language"),
+        "status": "new",
+        "tags": [],
+        "notes": [],
+        "updated_at": now,
+        **analysis,
+    }

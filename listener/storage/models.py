@@ -1,0 +1,200 @@
+"""Typed SQLAlchemy 2 models for the foundation: brands, queries, sources, mentions, API keys, audit.
+
+Later features add their own tables (and migrations) next to these. Every timestamp is aware UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from listener.storage.base import Base, BigId, Json, UTCDateTime, utcnow
+
+MENTION_STATUSES = ("new", "in_progress", "replied", "resolved", "ignored")
+MENTION_KINDS = ("post", "comment", "review", "news")
+SENTIMENT_LABELS = ("positive", "negative", "neutral", "unscored")
+ROLES = ("viewer", "agent", "manager", "admin")
+QUERY_ROLES = ("own", "competitor")
+
+brand_competitor = Table(
+    "brand_competitor",
+    Base.metadata,
+    Column("brand_id", ForeignKey("brand.id", ondelete="CASCADE"), primary_key=True),
+    Column("competitor_id", ForeignKey("brand.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Brand(Base):
+    """A brand we listen for (or a competitor of one: competitors are brands too)."""
+
+    __tablename__ = "brand"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    aliases: Mapped[list[str]] = mapped_column(Json, default=list)
+    products: Mapped[list[str]] = mapped_column(Json, default=list)
+    lexicon: Mapped[dict[str, float]] = mapped_column(Json, default=dict)
+    default_language: Mapped[str] = mapped_column(String(8), default="en")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    competitors: Mapped[list[Brand]] = relationship(
+        secondary=brand_competitor,
+        primaryjoin=lambda: Brand.id == brand_competitor.c.brand_id,
+        secondaryjoin=lambda: Brand.id == brand_competitor.c.competitor_id,
+        order_by=lambda: Brand.name,
+        lazy="selectin",
+    )
+
+
+class Query(Base):
+    """A boolean query (docs/queries.md) that links mentions to a brand, as its own or a competitor's."""
+
+    __tablename__ = "query"
+    __table_args__ = (CheckConstraint("role IN ('own', 'competitor')", name="role"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brand.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    expression: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(16), default="own")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    brand: Mapped[Brand] = relationship(lazy="joined")
+
+
+class Source(Base):
+    """A place collected on a schedule (a feed, a search, an app's reviews), with its health."""
+
+    __tablename__ = "source"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    platform: Mapped[str] = mapped_column(String(32), index=True)
+    params: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    interval_seconds: Mapped[int | None] = mapped_column(Integer)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    cursor: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(32), default="ok")
+    last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mentions_collected: Mapped[int] = mapped_column(Integer, default=0)
+    rate_limit_remaining: Mapped[int | None] = mapped_column(Integer)
+    rate_limit_reset_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Mention(Base):
+    """One post, comment, review or news item about a brand, with its analysis and workflow state."""
+
+    __tablename__ = "mention"
+    __table_args__ = (
+        UniqueConstraint("platform", "external_id"),
+        # the feed: newest first, optionally per brand / platform / label / status (keyset on id)
+        Index("ix_mention_feed", "published_at", "id"),
+        Index("ix_mention_brand_feed", "brand_id", "published_at", "id"),
+        Index("ix_mention_brand_label_feed", "brand_id", "sentiment_label", "published_at", "id"),
+        Index("ix_mention_brand_status_feed", "brand_id", "status", "published_at", "id"),
+        Index("ix_mention_platform_feed", "platform", "published_at", "id"),
+        Index("ix_mention_assignee", "assignee", "published_at"),
+        Index("ix_mention_duplicate_of", "duplicate_of"),
+        CheckConstraint("status IN ('new', 'in_progress', 'replied', 'resolved', 'ignored')", name="status"),
+        CheckConstraint("kind IN ('post', 'comment', 'review', 'news')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str] = mapped_column(String(512))
+    brand_id: Mapped[int | None] = mapped_column(ForeignKey("brand.id", ondelete="SET NULL"))
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("source.id", ondelete="SET NULL"))
+    url: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16), default="post")
+    title: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    author_handle: Mapped[str | None] = mapped_column(String(200))
+    author_name: Mapped[str | None] = mapped_column(String(200))
+    author_reach: Mapped[int | None] = mapped_column(BigId)
+    engagement: Mapped[dict[str, int]] = mapped_column(Json, default=dict)
+    rating: Mapped[float | None] = mapped_column(Float)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    collected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # analysis (nlp/): filled on ingest, refreshed by `listener reanalyze`
+    language: Mapped[str | None] = mapped_column(String(8))
+    language_hint: Mapped[str | None] = mapped_column(String(8))
+    language_confidence: Mapped[float | None] = mapped_column(Float)
+    sentiment_score: Mapped[float | None] = mapped_column(Float)
+    sentiment_label: Mapped[str] = mapped_column(String(16), default="unscored")
+    sentiment_drivers: Mapped[list[dict[str, Any]]] = mapped_column(Json, default=list)
+    topics: Mapped[list[str]] = mapped_column(Json, default=list)
+    entities: Mapped[list[dict[str, str]]] = mapped_column(Json, default=list)
+    crisis_terms: Mapped[list[str]] = mapped_column(Json, default=list)
+    keyphrases: Mapped[list[str]] = mapped_column(Json, default=list)
+    analysis_versions: Mapped[dict[str, str]] = mapped_column(Json, default=dict)
+    analyzed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # a person's correction; reanalysis never overwrites it
+    sentiment_override_by: Mapped[str | None] = mapped_column(String(200))
+    sentiment_override_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # workflow
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("mention.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    assignee: Mapped[str | None] = mapped_column(String(200))
+    tags: Mapped[list[str]] = mapped_column(Json, default=list)
+    notes: Mapped[list[dict[str, str]]] = mapped_column(Json, default=list)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    brand: Mapped[Brand | None] = relationship(lazy="raise")
+
+
+class ApiKey(Base):
+    """An API key: only its SHA-256 is stored; the key itself is shown once, at creation."""
+
+    __tablename__ = "api_key"
+    __table_args__ = (CheckConstraint("role IN ('viewer', 'agent', 'manager', 'admin')", name="role"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    prefix: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AuditEvent(Base):
+    """Who changed what, when: ``changes`` maps a field to ``[old, new]``."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[int] = mapped_column(BigId)
+    action: Mapped[str] = mapped_column(String(32))
+    changes: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)

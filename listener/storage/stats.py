@@ -1,0 +1,73 @@
+"""Aggregates for charts: mention counts per time bucket and sentiment label, share of voice."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from listener.storage.mentions import MentionFilter, apply_filter
+from listener.storage.models import Mention
+
+STEP = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
+_SQLITE_FORMAT = {"hour": "%Y-%m-%d %H:00:00", "day": "%Y-%m-%d 00:00:00"}
+
+
+def bucket_expr(session: Session, interval: str) -> Any:
+    """A SQL expression truncating ``published_at`` to the start of its UTC hour or day."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.date_trunc(interval, func.timezone("UTC", Mention.published_at))
+    return func.strftime(_SQLITE_FORMAT[interval], Mention.published_at)
+
+
+def _as_utc(value: Any) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def floor(at: datetime, interval: str) -> datetime:
+    """``at`` truncated to its hour or day (UTC)."""
+    at = at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    return at.replace(hour=0) if interval == "day" else at
+
+
+def volume(session: Session, f: MentionFilter, interval: str) -> list[dict[str, Any]]:
+    """``[{"bucket", "total", "positive", "negative", "neutral", "unscored"}]`` for every bucket
+    from ``f.since`` to ``f.until`` (both required), zeros included, oldest first."""
+    assert f.since is not None and f.until is not None
+    bucket = bucket_expr(session, interval).label("bucket")
+    stmt = apply_filter(
+        select(bucket, Mention.sentiment_label, func.count()).select_from(Mention), f
+    ).group_by(bucket, Mention.sentiment_label)
+    counts: dict[datetime, dict[str, int]] = {}
+    for raw, label, n in session.execute(stmt):
+        counts.setdefault(_as_utc(raw), {})[label] = n
+    out = []
+    at, step = floor(f.since, interval), STEP[interval]
+    while at < f.until:
+        by_label = counts.get(at, {})
+        out.append(
+            {
+                "bucket": at,
+                "total": sum(by_label.values()),
+                **{
+                    label: by_label.get(label, 0) for label in ("positive", "negative", "neutral", "unscored")
+                },
+            }
+        )
+        at += step
+    return out
+
+
+def counts_by_brand(session: Session, f: MentionFilter) -> dict[int, dict[str, int]]:
+    """``{brand_id: {label: count}}`` for the mentions matching ``f``."""
+    stmt = apply_filter(
+        select(Mention.brand_id, Mention.sentiment_label, func.count()).select_from(Mention), f
+    ).group_by(Mention.brand_id, Mention.sentiment_label)
+    out: dict[int, dict[str, int]] = {}
+    for brand_id, label, n in session.execute(stmt):
+        out.setdefault(brand_id, {})[label] = n
+    return out
