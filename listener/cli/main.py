@@ -12,6 +12,7 @@ import typer
 
 from listener.cli.common import fail, load_settings, ready_engine, user_errors
 from listener.cli.keys import keys_app
+from listener.cli.nlp import reanalyze, score
 
 app = typer.Typer(
     help="Listener: self-hosted social listening and reputation monitoring.",
@@ -19,6 +20,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(keys_app, name="keys")
+app.command()(score)
+app.command()(reanalyze)
 
 DEMO_DATABASE = "sqlite:///./listener-demo.db"
 
