@@ -10,11 +10,17 @@ import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from listener.storage.base import utcnow
-from listener.storage.models import Brand
-from nlp import BrandContext, NlpInput, NlpResult, get_pipeline
+from listener.storage.models import Brand, Taxonomy
+from nlp import BrandContext, NlpInput, NlpResult, Pipeline, get_pipeline
+from nlp.resources import default_taxonomy
+from nlp.topics import taxonomy_version
 
 log = logging.getLogger(__name__)
+
+_PIPELINES: dict[str, Pipeline] = {}
 
 
 def brand_contexts(brands: Iterable[Brand]) -> dict[str, BrandContext]:
@@ -27,6 +33,7 @@ def brand_contexts(brands: Iterable[Brand]) -> dict[str, BrandContext]:
             products=tuple(b.products or ()),
             lexicon=dict(b.lexicon or {}),
             default_language=b.default_language or "en",
+            topics=dict(b.topics or {}),
         )
 
     out: dict[str, BrandContext] = {}
@@ -38,9 +45,29 @@ def brand_contexts(brands: Iterable[Brand]) -> dict[str, BrandContext]:
             products=base.products,
             lexicon=base.lexicon,
             default_language=base.default_language,
+            topics=base.topics,
             competitors=tuple(plain(c) for c in b.competitors),
         )
     return out
+
+
+def current_taxonomy(session: Session) -> tuple[str, dict[str, Any]]:
+    """``("custom", data)`` when the taxonomy was edited through the API, else ``("default", …)``."""
+    row = session.get(Taxonomy, 1)
+    return ("custom", row.data) if row is not None else ("default", default_taxonomy())
+
+
+def pipeline_for(session: Session) -> Pipeline:
+    """The pipeline for the stored taxonomy: the process-wide default one, or one built for the
+    custom taxonomy and kept while that taxonomy stays the same."""
+    source, data = current_taxonomy(session)
+    if source == "default":
+        return get_pipeline()
+    version = taxonomy_version(data)
+    if version not in _PIPELINES:
+        _PIPELINES.clear()
+        _PIPELINES[version] = Pipeline(taxonomy=data)
+    return _PIPELINES[version]
 
 
 def analysis_columns(result: NlpResult, brand: str | None) -> dict[str, Any]:
@@ -65,7 +92,7 @@ def analysis_columns(result: NlpResult, brand: str | None) -> dict[str, Any]:
 
 
 def analyze(
-    items: Sequence[Mapping[str, Any]], contexts: Mapping[str, BrandContext]
+    items: Sequence[Mapping[str, Any]], contexts: Mapping[str, BrandContext], pipeline: Pipeline | None = None
 ) -> Iterator[dict[str, Any]]:
     """Analysis columns for each mention-shaped mapping (``text``, ``title``, ``language`` hint,
     ``rating``, ``platform``, ``kind``, ``brand`` name), in order."""
@@ -81,5 +108,5 @@ def analyze(
         )
         for item in items
     ]
-    for item, result in zip(items, get_pipeline().run(inputs, contexts), strict=True):
+    for item, result in zip(items, (pipeline or get_pipeline()).run(inputs, contexts), strict=True):
         yield analysis_columns(result, item.get("brand"))

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from listener.analysis import analyze, brand_contexts
+from listener.analysis import analyze, brand_contexts, pipeline_for
 from listener.errors import Unprocessable
 from listener.storage.base import utcnow
 from listener.storage.mentions import existing_keys, insert_new
@@ -78,7 +78,7 @@ def store_batch(
     now = utcnow()
     rows = [
         _row(item, columns, now, source_id)
-        for item, columns in zip(fresh, analyze(fresh, contexts), strict=True)
+        for item, columns in zip(fresh, analyze(fresh, contexts, pipeline_for(session)), strict=True)
     ]
     outcome.created_ids = insert_new(session, rows)
     return outcome

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from listener.analysis import analyze, brand_contexts
+from listener.analysis import analyze, brand_contexts, pipeline_for
 from listener.storage.db import session_scope
 from listener.storage.models import Brand, Mention
 
@@ -91,7 +91,7 @@ def reanalyze(
                 }
                 for r in rows
             ]
-            for row, columns in zip(rows, analyze(items, contexts), strict=True):
+            for row, columns in zip(rows, analyze(items, contexts, pipeline_for(session)), strict=True):
                 if row.sentiment_override_by is not None:
                     report.kept_overrides += 1
                     columns = {k: v for k, v in columns.items() if k not in _SENTIMENT}

@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter
 
-from listener.api import analyze, brands, ingest, keys, mentions, queries, sources, stats
+from listener.api import analyze, brands, ingest, keys, mentions, queries, sources, stats, taxonomy
 
 api_router = APIRouter(prefix="/api/v1")
-for module in (brands, queries, sources, ingest, mentions, stats, analyze, keys):
+for module in (brands, queries, sources, ingest, mentions, stats, analyze, taxonomy, keys):
     api_router.include_router(module.router)
 
 __all__ = ["api_router"]

@@ -8,12 +8,12 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from listener.analysis import brand_contexts
+from listener.analysis import brand_contexts, pipeline_for
 from listener.deps import SessionDep, Viewer
 from listener.schemas.common import StrictIn
 from listener.schemas.mentions import MAX_TEXT
 from listener.storage.models import Brand
-from nlp import BrandContext, NlpInput, get_pipeline
+from nlp import BrandContext, NlpInput
 
 router = APIRouter(tags=["nlp"])
 
@@ -63,7 +63,7 @@ def analyze_texts(body: AnalyzeRequest, session: SessionDep, _: Viewer) -> Analy
             contexts[item.brand] = BrandContext(item.brand)
     inputs = [NlpInput(**item.model_dump()) for item in body.items]
     results = []
-    for item, r in zip(body.items, get_pipeline().run(inputs, contexts), strict=True):
+    for item, r in zip(body.items, pipeline_for(session).run(inputs, contexts), strict=True):
         data = r.to_dict()
         data.pop("versions")
         if not item.brand:

@@ -13,6 +13,26 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
 
 
+TopicName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]{0,63}$")]
+Phrases = Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=500)]
+TopicPhrases = dict[LanguageCode, Phrases]
+Topics = Annotated[dict[TopicName, TopicPhrases], Field(max_length=200)]
+
+
+class TaxonomyIn(StrictIn):
+    """The global taxonomy: topic -> language -> phrases, and crisis terms per language."""
+
+    topics: Topics
+    crisis: dict[LanguageCode, Phrases] = Field(default_factory=dict)
+
+
+class TaxonomyRead(ReadModel):
+    source: Literal["default", "custom"]
+    version: str
+    topics: dict[str, dict[str, list[str]]]
+    crisis: dict[str, list[str]]
+
+
 def _clean_names(values: list[str]) -> list[str]:
     out = list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
     if any(len(v) > 200 for v in out):
@@ -31,6 +51,9 @@ class BrandCreate(StrictIn):
         default_factory=dict, max_length=1000, description="word -> valence on VADER's -4..4 scale"
     )
     default_language: LanguageCode = "en"
+    topics: Topics = Field(
+        default_factory=dict, description="Extra topics for this brand: topic -> language -> phrases"
+    )
 
     _names = field_validator("aliases", "products", "competitors")(_clean_names)
 
@@ -42,6 +65,7 @@ class BrandUpdate(StrictIn):
     competitors: list[str] | None = Field(None, max_length=50)
     lexicon: dict[str, Annotated[float, Field(ge=-4, le=4)]] | None = Field(None, max_length=1000)
     default_language: LanguageCode | None = None
+    topics: Topics | None = None
 
     @field_validator("aliases", "products", "competitors")
     @classmethod
@@ -57,6 +81,7 @@ class BrandRead(ReadModel):
     competitors: list[str]
     lexicon: dict[str, float]
     default_language: str
+    topics: dict[str, dict[str, list[str]]]
     created_at: datetime
     updated_at: datetime
 

@@ -50,6 +50,8 @@ class Brand(Base):
     products: Mapped[list[str]] = mapped_column(Json, default=list)
     lexicon: Mapped[dict[str, float]] = mapped_column(Json, default=dict)
     default_language: Mapped[str] = mapped_column(String(8), default="en")
+    # extra topics for this brand: {topic: {language: [phrases]}}, merged with the global taxonomy
+    topics: Mapped[dict[str, dict[str, list[str]]]] = mapped_column(Json, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -183,6 +185,19 @@ class ApiKey(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Taxonomy(Base):
+    """The global topic taxonomy when edited through the API (absent: the packaged default).
+
+    ``data`` is ``{"topics": {topic: {language: [phrases]}}, "crisis": {language: [terms]}}``."""
+
+    __tablename__ = "taxonomy"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column(Json)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(200))
 
 
 class AuditEvent(Base):

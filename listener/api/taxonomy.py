@@ -1,0 +1,59 @@
+"""The global topic taxonomy: read it, replace it (manager), or go back to the packaged default.
+
+Per-brand topics live on the brand (``topics`` of ``/brands``). After a change, new mentions are
+tagged with it at once; ``listener reanalyze`` re-tags stored ones.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from listener.analysis import current_taxonomy
+from listener.deps import Manager, SessionDep, Viewer
+from listener.schemas.catalog import TaxonomyIn, TaxonomyRead
+from listener.storage.mentions import record
+from listener.storage.models import Taxonomy
+from nlp.topics import normalize_taxonomy, taxonomy_version
+
+router = APIRouter(prefix="/taxonomy", tags=["nlp"])
+
+
+def _read(source: str, data: dict) -> TaxonomyRead:
+    norm = normalize_taxonomy(data)
+    return TaxonomyRead(
+        source=source, version=taxonomy_version(norm), topics=norm["topics"], crisis=norm["crisis"]
+    )
+
+
+@router.get("", summary="The topic taxonomy in force")
+def get_taxonomy(session: SessionDep, _: Viewer) -> TaxonomyRead:
+    return _read(*current_taxonomy(session))
+
+
+@router.put("", summary="Replace the global taxonomy")
+def put_taxonomy(body: TaxonomyIn, session: SessionDep, who: Manager) -> TaxonomyRead:
+    data = body.model_dump()
+    row = session.get(Taxonomy, 1)
+    if row is None:
+        session.add(Taxonomy(id=1, data=data, updated_by=who.name))
+    else:
+        row.data, row.updated_by = data, who.name
+    session.flush()
+    record(
+        session,
+        actor=who.name,
+        entity="taxonomy",
+        entity_id=1,
+        action="replace",
+        changes={"topics": sorted(data["topics"])},
+    )
+    return _read("custom", data)
+
+
+@router.delete("", status_code=204, summary="Go back to the packaged default taxonomy")
+def reset_taxonomy(session: SessionDep, who: Manager) -> Response:
+    row = session.get(Taxonomy, 1)
+    if row is not None:
+        session.delete(row)
+        record(session, actor=who.name, entity="taxonomy", entity_id=1, action="reset", changes={})
+    return Response(status_code=204)
