@@ -1,0 +1,273 @@
+"""The pages in a real headless Chromium (Debian's ``/usr/bin/chromium``, driven by Playwright), against
+the real app served by uvicorn on a loopback port. SQLite only: the pages share every query with the
+API, which the API tests run on both backends.
+
+Locally the tests skip when Chromium is missing; in CI (``CI=true``) that is a failure (``.ci/run``
+installs it).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+from sqlalchemy import Engine
+
+from listener.app import create_app
+from listener.auth import create_key
+from listener.ingest import store_batch
+from listener.schemas.mentions import MentionIn
+from listener.settings import Settings
+from listener.storage.db import make_engine, make_session_factory, session_scope
+from listener.storage.models import Brand, Mention
+from tests.factories import mention
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+XSS = "<script>alert(1)</script>"
+
+POSITIVE = "I love Acme, the support team was wonderful and fast. Great!"
+NEGATIVE = "Acme is terrible, awful support, I hate this broken app."
+NEGATIVE_2 = "Worst delivery ever from Acme, angry and disappointed."
+XSS_TEXT = f"Acme is awful {XSS} and the site is broken, I hate it."
+
+
+def _missing(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"browser tests are required in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        _missing(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("the playwright package is not installed (pip install -e '.[dev]')")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=60_000)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@dataclass
+class Served:
+    base: str
+    engine: Engine
+
+
+def _serve(settings: Settings, engine: Engine) -> Iterator[str]:
+    """Run the app with uvicorn in a thread on a free loopback port; yields its base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(create_app(settings, engine=engine), log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            sock.close()
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+        sock.close()
+
+
+def _seed(engine: Engine) -> dict[str, str]:
+    """Acme and four mentions; returns ``{external_id: stored sentiment label}``."""
+    items = [
+        mention(1, text=POSITIVE),
+        mention(2, text=NEGATIVE),
+        mention(3, text=NEGATIVE_2),
+        mention(4, text=XSS_TEXT),
+    ]
+    sessions = make_session_factory(engine)
+    with session_scope(sessions) as session:
+        session.add(Brand(name="Acme", aliases=[], products=[], lexicon={}))
+        session.flush()
+        outcome = store_batch(session, [MentionIn.model_validate(i).model_dump() for i in items])
+        assert outcome.created == 4
+    with session_scope(sessions) as session:
+        return {m.external_id: m.sentiment_label for m in session.query(Mention)}
+
+
+@pytest.fixture
+def make_server(sqlite_template: Path, tmp_path: Path) -> Iterator[Callable[..., Served]]:
+    """``make_server(pages_anonymous=...)``: a seeded SQLite copy served on a free port."""
+    stack: list[Iterator[str]] = []
+    engines: list[Engine] = []
+
+    def make(*, pages_anonymous: bool) -> Served:
+        path = tmp_path / f"pages-{len(engines)}.db"
+        shutil.copyfile(sqlite_template, path)
+        url = f"sqlite:///{path}"
+        engine = make_engine(url)
+        engines.append(engine)
+        labels = _seed(engine)
+        # the filter check below relies on the analysis giving these labels
+        assert labels["tw-1"] == "positive", labels
+        assert labels["tw-2"] == labels["tw-3"] == labels["tw-4"] == "negative", labels
+        settings = Settings(database_url=url, pages_anonymous=pages_anonymous, _env_file=None)
+        gen = _serve(settings, engine)
+        base = next(gen)
+        stack.append(gen)
+        return Served(base=base, engine=engine)
+
+    yield make
+    for gen in reversed(stack):
+        next(gen, None)
+    for engine in engines:
+        engine.dispose()
+
+
+@pytest.fixture
+def page(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    dialogs: list[str] = []
+    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    pg.dialogs = dialogs  # type: ignore[attr-defined]
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.page_errors = errors  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+
+
+def _articles(page) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    return page.eval_on_selector_all(
+        "article",
+        "els => els.map(e => ({cls: e.className, text: e.querySelector(':scope > p').textContent}))",
+    )
+
+
+def test_feed_shows_mentions_and_filters_by_sentiment(make_server, page) -> None:  # type: ignore[no-untyped-def]
+    served = make_server(pages_anonymous=True)
+    response = page.goto(served.base + "/")
+    assert response is not None and response.status == 200
+    assert page.title().startswith("Mentions")
+    articles = _articles(page)
+    texts = {a["text"] for a in articles}
+    assert texts == {POSITIVE, NEGATIVE, NEGATIVE_2, XSS_TEXT}
+    assert {a["cls"] for a in articles} == {"positive", "negative"}
+    assert "Acme" in page.inner_text("select[name=brand]")
+
+    page.select_option("select[name=sentiment]", "negative")
+    with page.expect_navigation():
+        page.click("form.filters button[type=submit]")
+    assert "sentiment=negative" in page.url
+    articles = _articles(page)
+    assert {a["text"] for a in articles} == {NEGATIVE, NEGATIVE_2, XSS_TEXT}
+    assert all(a["cls"] == "negative" for a in articles)
+    assert page.input_value("select[name=sentiment]") == "negative"  # the form keeps the filter
+
+    page.select_option("select[name=sentiment]", "positive")
+    with page.expect_navigation():
+        page.click("form.filters button[type=submit]")
+    assert [a["text"] for a in _articles(page)] == [POSITIVE]
+
+    page.select_option("select[name=sentiment]", "")
+    page.fill("input[name=q]", "delivery")
+    with page.expect_navigation():
+        page.click("form.filters button[type=submit]")
+    assert [a["text"] for a in _articles(page)] == [NEGATIVE_2]
+
+    page.fill("input[name=q]", "nothing-like-this")
+    with page.expect_navigation():
+        page.click("form.filters button[type=submit]")
+    assert page.locator("article").count() == 0
+    assert "No mentions match." in page.inner_text("main")
+    assert page.page_errors == []
+
+
+def test_script_in_a_mention_is_shown_as_text_not_run(make_server, page) -> None:  # type: ignore[no-untyped-def]
+    served = make_server(pages_anonymous=True)
+    page.goto(served.base + "/?sentiment=negative")
+    page.wait_for_selector("article")
+    page.wait_for_timeout(300)  # give an injected script every chance to run
+    assert page.dialogs == [], f"a script from mention text ran: {page.dialogs}"
+    assert page.locator("main script").count() == 0
+    shown = page.locator("article > p", has_text="site is broken")
+    assert shown.count() == 1
+    assert shown.text_content() == XSS_TEXT  # the markup is visible text
+    html = shown.inner_html()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and XSS not in html
+    assert XSS not in page.content()  # nowhere on the page as markup (suggested replies included)
+    assert page.page_errors == []
+
+
+def test_pages_need_a_key_without_anonymous_access(make_server, page) -> None:  # type: ignore[no-untyped-def]
+    served = make_server(pages_anonymous=False)
+    with session_scope(make_session_factory(served.engine)) as session:
+        _, key = create_key(session, name="person", role="viewer")
+        _, revoked = create_key(session, name="gone", role="viewer")
+    from listener.auth import revoke_key
+
+    with session_scope(make_session_factory(served.engine)) as session:
+        revoke_key(session, name="gone")
+
+    page.goto(served.base + "/")
+    assert page.url == served.base + "/login"
+    assert page.locator("article").count() == 0
+    assert page.locator("input[name=key]").get_attribute("type") == "password"
+
+    for bad in ("lsn_nope_not-a-real-key", revoked):
+        page.fill("input[name=key]", bad)
+        with page.expect_navigation() as nav:
+            page.click("button[type=submit]")
+        assert nav.value.status == 401
+        assert page.url == served.base + "/login"
+        assert "invalid or revoked API key" in page.inner_text("main")
+        assert page.context.cookies() == []
+
+    page.fill("input[name=key]", key)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    page.wait_for_selector("article")
+    assert page.url == served.base + "/"
+    assert {a["text"] for a in _articles(page)} == {POSITIVE, NEGATIVE, NEGATIVE_2, XSS_TEXT}
+    cookie = next(c for c in page.context.cookies() if c["name"] == "listener_key")
+    assert cookie["httpOnly"] is True and cookie["sameSite"] == "Strict"
+    assert page.evaluate("document.cookie") == ""  # not readable from scripts
+
+    # the cookie carries on: filtering works while signed in
+    page.select_option("select[name=sentiment]", "positive")
+    with page.expect_navigation():
+        page.click("form.filters button[type=submit]")
+    assert [a["text"] for a in _articles(page)] == [POSITIVE]
+
+    # revoking the key signs the person out on the next page
+    with session_scope(make_session_factory(served.engine)) as session:
+        revoke_key(session, name="person")
+    page.goto(served.base + "/")
+    assert page.url == served.base + "/login"
+    assert page.dialogs == [] and page.page_errors == []
