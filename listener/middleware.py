@@ -11,12 +11,17 @@ import time
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
+from starlette.exceptions import HTTPException
 
 Scope = dict[str, Any]
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(HTTPException):
+    """Raised by ``receive`` once a body outgrows the limit. An HTTPException, because FastAPI's body
+    parsing re-raises those (it turns any other error into a 400) and the app's handler answers 413."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, f"request body is larger than {max_bytes} bytes")
 
 
 def _error_body(status: int, code: str, message: str) -> bytes:
@@ -47,7 +52,7 @@ class BodyLimitMiddleware:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise _TooLarge
+                    raise _TooLarge(self.max_bytes)
             return message
 
         async def tracking_send(message: Any) -> None:

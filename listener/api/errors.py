@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from listener.errors import ListenerError
@@ -85,7 +86,20 @@ def install(app: FastAPI) -> None:
             message = f"no such endpoint: {request.method} {request.url.path}"
         return error_response(exc.status_code, code, message)
 
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(StatementError)
+    def _unstorable(request: Request, exc: Exception) -> JSONResponse:
+        # A value the database cannot hold (an id above 2**63-1, a NUL character on PostgreSQL, a time
+        # before year 1 in UTC) is the caller's mistake: 422, not 500.
+        cause = getattr(exc, "orig", exc)
+        if not isinstance(exc, DataError) and not isinstance(cause, OverflowError):
+            return _unexpected(request, exc)
+        return error_response(
+            422, "validation_error", "a value in the request is out of range or cannot be stored"
+        )
+
     @app.exception_handler(Exception)
     def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        # the handler runs outside the except block, so pass the exception for the traceback
+        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         return error_response(500, "internal_error", "internal error; the server log has the details")

@@ -38,7 +38,8 @@ def _check(name: str, values: list[str], allowed: tuple[str, ...]) -> list[str]:
 
 def resolve_brand(session: Session, brand: str) -> Brand:
     """A brand by id or (case-insensitive) name; 422 when there is none."""
-    found = session.get(Brand, int(brand)) if brand.isdigit() else None
+    is_id = brand.isascii() and brand.isdigit() and len(brand) < 19  # not "²"; fits a BIGINT
+    found = session.get(Brand, int(brand)) if is_id else None
     if found is None:
         found = session.scalar(select(Brand).where(func.lower(Brand.name) == brand.lower()))
     if found is None:
@@ -52,7 +53,10 @@ def aware(value: datetime | None, name: str) -> datetime | None:
     """Query-string times without a zone are taken as UTC."""
     if value is None:
         return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError as exc:  # e.g. 0001-01-01T00:00+05:00 is before year 1 in UTC
+        raise Unprocessable(f"{name} is out of range", details=[{"field": name}]) from exc
 
 
 def mention_filter(
@@ -121,8 +125,10 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
         at = datetime.fromisoformat(when)
         if at.tzinfo is None or not isinstance(ident, int) or isinstance(ident, bool):
             raise ValueError
+        if not -(2**63) <= ident < 2**63:
+            raise ValueError
         return at.astimezone(UTC), ident
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (ValueError, TypeError, OverflowError, binascii.Error, UnicodeDecodeError) as exc:
         raise ListenerError(
             "invalid cursor: pass back the next_cursor of a previous page unchanged", code="invalid_cursor"
         ) from exc

@@ -23,19 +23,20 @@ class json_list_contains(FunctionElement[bool]):  # noqa: N801 - reads like the 
     name = "json_list_contains"
 
     def __init__(self, column: ColumnElement[Any], value: str) -> None:
-        super().__init__(column, literal(value))
+        # The JSON needle is a clause of its own: one made while compiling would be frozen into the
+        # cached SQL, and every later query would search for the first value ever compiled.
+        super().__init__(column, literal(value), literal(json.dumps([value])))
 
 
 @compiles(json_list_contains, "postgresql")
 def _pg(element: json_list_contains, compiler: Any, **kw: Any) -> str:
-    column, value = list(element.clauses)
-    needle = compiler.process(literal(json.dumps([value.value])), **kw)
-    return f"({compiler.process(column, **kw)} @> CAST({needle} AS JSONB))"
+    column, _, needle = list(element.clauses)
+    return f"({compiler.process(column, **kw)} @> CAST({compiler.process(needle, **kw)} AS JSONB))"
 
 
 @compiles(json_list_contains)
 def _default(element: json_list_contains, compiler: Any, **kw: Any) -> str:
-    column, value = list(element.clauses)
+    column, value, _ = list(element.clauses)
     return (
         f"EXISTS (SELECT 1 FROM json_each({compiler.process(column, **kw)}) "
         f"WHERE json_each.value = {compiler.process(value, **kw)})"
