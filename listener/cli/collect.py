@@ -1,0 +1,120 @@
+"""``listener worker``, ``listener collect --once`` and ``listener sources`` (the health table)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+from datetime import datetime
+from typing import Annotated, Any
+
+import typer
+
+from listener.cli.common import fail, load_settings, ready_engine
+from listener.jobs import RunResult
+
+log = logging.getLogger(__name__)
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%SZ") if value else "-"
+
+
+def _line(result: RunResult) -> str:
+    error = result.error or "-"
+    return (
+        f"{result.name} (#{result.source_id}): {result.created} new, {result.duplicates} duplicate(s), "
+        f"error: {error}, next run: {_when(result.next_run_at)}"
+    )
+
+
+def _log_run(result: RunResult) -> None:
+    log.log(logging.WARNING if result.error else logging.INFO, "%s", _line(result))
+
+
+def worker() -> None:
+    """Run the collection scheduler until SIGTERM or Ctrl-C; several workers can share PostgreSQL."""
+    from listener.scheduler import Collecting, build_scheduler
+    from listener.storage.db import make_session_factory
+
+    settings = load_settings()
+    sessions = make_session_factory(ready_engine(settings))
+    collecting = Collecting(settings, sessions, on_result=_log_run)
+    scheduler = build_scheduler(settings, sessions, collecting=collecting)
+
+    def stop(signum: int, _frame: Any) -> None:
+        log.info("received %s, stopping after the current runs", signal.Signals(signum).name)
+        collecting.stopping.set()
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    log.info("worker %s started", collecting.worker)
+    try:
+        if not collecting.stopping.is_set():
+            scheduler.start()
+    finally:
+        collecting.close()
+    log.info("worker %s stopped", collecting.worker)
+
+
+def collect(
+    once: Annotated[bool, typer.Option("--once", help="Run the sources now, once, and exit")] = False,
+    source: Annotated[int | None, typer.Option("--source", help="Only this source id (any status)")] = None,
+) -> None:
+    """Collect now from every enabled source (or one), ignoring schedules; exit 1 if any failed."""
+    from listener.scheduler import run_once
+    from listener.storage.db import make_session_factory
+
+    if not once:
+        raise fail("only `collect --once` is supported; run `listener worker` to collect on a schedule", 2)
+    settings = load_settings()
+    sessions = make_session_factory(ready_engine(settings))
+    results = run_once(settings, sessions, source, on_result=lambda r: typer.echo(_line(r)))
+    if source is not None and not results:
+        raise fail(f"source {source} does not exist, is disabled or is being run by another worker")
+    if not results:
+        typer.echo("no enabled source to run")
+    if any(r.error and not r.skipped for r in results):
+        raise typer.Exit(1)
+
+
+def sources() -> None:
+    """Print each source's health: status, last success and error, failures, schedule, budget."""
+    from sqlalchemy import select
+
+    from listener.storage.db import make_session_factory, session_scope
+    from listener.storage.models import Source
+
+    settings = load_settings()
+    sessions = make_session_factory(ready_engine(settings))
+    header = ("id", "name", "platform", "status", "last success", "last error", "failures", "next run",
+              "mentions", "rate left")  # fmt: skip
+    rows = [header]
+    with session_scope(sessions) as session:
+        for s in session.scalars(select(Source).order_by(Source.id)):
+            rows.append(
+                (
+                    str(s.id),
+                    _short(s.name, 30),
+                    s.platform,
+                    s.status if s.enabled else f"{s.status} (disabled)",
+                    _when(s.last_success_at),
+                    _short(s.last_error or "-", 48),
+                    str(s.consecutive_failures or 0),
+                    _when(s.next_run_at),
+                    str(s.mentions_collected or 0),
+                    "-" if s.rate_limit_remaining is None else str(s.rate_limit_remaining),
+                )
+            )
+    if len(rows) == 1:
+        typer.echo("no sources yet: create one with POST /api/v1/sources")
+        return
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    for r in rows:
+        typer.echo("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip())
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,160 @@
+"""The worker's scheduler: one APScheduler 3 job that claims due sources and runs them.
+
+``build_scheduler`` returns a ``BlockingScheduler`` with a thread pool and one job, ``collect:tick``
+(every ``TICK_SECONDS``, ``max_instances=1``, ``coalesce=True``, first run at start). Each tick
+claims due sources under a lease (``listener.jobs.claim_due``) a few at a time, runs them on a small
+thread pool and claims again until nothing is due, so several ``listener worker`` processes on one
+PostgreSQL database share the sources without running any twice. ``run_once`` is ``collect
+--once``: every enabled source (or one) now, whatever its schedule, still respecting leases.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+from apscheduler.executors.pool import ThreadPoolExecutor as APThreadPoolExecutor
+from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy.orm import Session, sessionmaker
+
+from collectors.http import make_client
+from listener.jobs import LEASE_SECONDS, RunResult, claim_due, claim_sources, run_source
+from listener.settings import Settings
+from listener.storage.db import session_scope
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 10
+CONCURRENCY = 4
+
+
+def worker_id() -> str:
+    """A name unique to this process, for leases: ``host:pid:random``."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Collecting:
+    """The tick body: claim due sources, run them, repeat while any are due."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: sessionmaker[Session],
+        *,
+        worker: str | None = None,
+        concurrency: int = CONCURRENCY,
+        on_result: Callable[[RunResult], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.sessions = sessions
+        self.worker = worker or worker_id()
+        self.concurrency = concurrency
+        self.on_result = on_result
+        self.stopping = threading.Event()
+        self.busy = threading.Lock()
+        self.client = make_client(settings)
+        self.pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="collect")
+
+    def tick(self) -> list[RunResult]:
+        with self.busy:
+            return self._tick()
+
+    def _tick(self) -> list[RunResult]:
+        results: list[RunResult] = []
+        while not self.stopping.is_set():
+            with session_scope(self.sessions) as session:
+                ids = claim_due(
+                    session,
+                    worker=self.worker,
+                    now=utcnow(),
+                    lease_seconds=LEASE_SECONDS,
+                    limit=self.concurrency,
+                )
+            if not ids:
+                break
+            results.extend(self.pool.map(self._run, ids))
+        return results
+
+    def _run(self, source_id: int) -> RunResult:
+        try:
+            result = run_source(
+                self.sessions, self.settings, self.client, source_id, worker=self.worker, now=utcnow()
+            )
+        except Exception as exc:  # the database went away mid-run: the lease will expire
+            log.exception("running source %s failed", source_id)
+            result = RunResult(source_id, "?", error=f"{type(exc).__name__}: {exc}")
+        if self.on_result is not None:
+            self.on_result(result)
+        return result
+
+    def close(self) -> None:
+        """Stop claiming, wait for the runs in progress, release resources."""
+        self.stopping.set()
+        with self.busy:
+            self.pool.shutdown(wait=True)
+        self.client.close()
+
+
+def build_scheduler(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    *,
+    collecting: Collecting | None = None,
+    tick_seconds: float = TICK_SECONDS,
+) -> BlockingScheduler:
+    """A BlockingScheduler whose one job, ``collect:tick``, runs ``Collecting.tick``."""
+    collecting = collecting or Collecting(settings, sessions)
+    scheduler = BlockingScheduler(
+        executors={"default": APThreadPoolExecutor(max_workers=2)},
+        job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": int(tick_seconds * 3)},
+        timezone=UTC,
+    )
+    scheduler.add_job(
+        collecting.tick,
+        "interval",
+        seconds=tick_seconds,
+        id="collect:tick",
+        name="claim and run due sources",
+        next_run_time=utcnow(),
+        max_instances=1,
+        coalesce=True,
+    )
+    return scheduler
+
+
+def run_once(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    source_id: int | None = None,
+    *,
+    worker: str | None = None,
+    on_result: Callable[[RunResult], None] | None = None,
+) -> list[RunResult]:
+    """Run every enabled source (or ``source_id``) now, ignoring ``next_run_at``; sources leased by
+    another worker are left to it. Sources are claimed one at a time, so concurrent runs share."""
+    worker = worker or worker_id()
+    results: list[RunResult] = []
+    done: list[int] = []
+    wanted = None if source_id is None else [source_id]
+    with make_client(settings) as client:
+        while True:
+            with session_scope(sessions) as session:
+                ids = claim_sources(session, worker=worker, now=utcnow(), source_ids=wanted, exclude=done)
+            if not ids:
+                break
+            done.append(ids[0])
+            result = run_source(sessions, settings, client, ids[0], worker=worker, now=utcnow())
+            results.append(result)
+            if on_result is not None:
+                on_result(result)
+    return results
