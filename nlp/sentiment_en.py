@@ -18,7 +18,6 @@ text without complaints or brand overrides gets VADER's own compound. What we ad
 
 from __future__ import annotations
 
-import copy
 import logging
 import re
 from collections.abc import Mapping
@@ -27,6 +26,7 @@ from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentimentIntensityAnalyz
 
 from nlp import resources
 from nlp.complaints import find_complaints
+from nlp.vader_fast import FastVader, lower_words
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ def analyzer_for(overrides: Mapping[str, float] | None) -> SentimentIntensityAna
         if len(_analyzers) > 256:
             _analyzers.clear()
         base = resources.vader()
-        found = copy.copy(base)
+        found = FastVader(base)
         numbers = {k: 0.0 for k in base.lexicon if k.isdigit()}
         found.lexicon = {**base.lexicon, **numbers, **DOMAIN_LEXICON, **dict(key)}
         _analyzers[key] = found
@@ -140,12 +140,17 @@ def vader_valences(sia: SentimentIntensityAnalyzer, text: str) -> tuple[list[str
     sentitext = SentiText(text)
     sentiments: list[float] = []
     words = sentitext.words_and_emoticons
+    lower = lower_words(words)
+    fast = isinstance(sia, FastVader)
     for i, item in enumerate(words):
-        low = item.lower()
-        if low in BOOSTER_DICT or (low == "kind" and i < len(words) - 1 and words[i + 1].lower() == "of"):
+        low = lower[i]
+        if low in BOOSTER_DICT or (low == "kind" and i < len(words) - 1 and lower[i + 1] == "of"):
             sentiments.append(0)
             continue
-        sentiments = sia.sentiment_valence(0, sentitext, item, i, sentiments)
+        if fast:
+            sentiments.append(sia.valence_at(lower, sentitext, item, i))
+        else:
+            sentiments = sia.sentiment_valence(0, sentitext, item, i, sentiments)
     sentiments = sia._but_check(words, sentiments)
     return words, sentiments, text
 
