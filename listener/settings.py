@@ -8,7 +8,7 @@ down; nothing reads the environment anywhere else. Secrets are ``SecretStr``: th
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -39,6 +39,15 @@ class Settings(BaseSettings):
         False, description="Serve the pages without a key, as a viewer (the demo on localhost does)"
     )
     ingest_max_items: int = Field(1000, ge=1, le=10000, description="Most mentions per POST /ingest")
+
+    # --- replies -------------------------------------------------------------------------------
+    reply_length_limits: dict[str, Annotated[int, Field(ge=1, le=100_000)]] = Field(
+        default_factory=lambda: {"twitter": 280, "bluesky": 300, "mastodon": 500},
+        description='Longest public reply per platform, in characters (JSON, e.g. {"twitter": 280})',
+    )
+    support_url: str = Field(
+        "", description="The link offered in replies ({{ link }}), e.g. your help centre"
+    )
 
     # --- collection ----------------------------------------------------------------------------
     http_timeout: float = Field(20.0, gt=0, description="Seconds before an outbound HTTP request fails")

@@ -2,10 +2,34 @@
 
 from fastapi import APIRouter
 
-from listener.api import analyze, brands, ingest, keys, mentions, queries, sources, stats, taxonomy
+from listener.api import (
+    analyze,
+    brands,
+    ingest,
+    keys,
+    mentions,
+    queries,
+    replies,
+    sources,
+    stats,
+    taxonomy,
+    templates,
+)
 
 api_router = APIRouter(prefix="/api/v1")
-for module in (brands, queries, sources, ingest, mentions, stats, analyze, taxonomy, keys):
+for module in (
+    brands,
+    queries,
+    sources,
+    ingest,
+    mentions,
+    stats,
+    analyze,
+    taxonomy,
+    templates,
+    replies,
+    keys,
+):
     api_router.include_router(module.router)
 
 __all__ = ["api_router"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,8 @@ from listener.logging import configure_logging
 from listener.settings import Settings
 from listener.storage import migrate
 from listener.storage.db import make_engine
+
+log = logging.getLogger(__name__)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -49,7 +52,22 @@ def ready_engine(settings: Settings, *, upgrade_if_empty: bool = True) -> Engine
         raise fail(f"cannot reach the database: {str(exc.orig).strip().splitlines()[0]}") from exc
     if current != head:
         raise fail(f"the database schema is at {current}, the code needs {head}: run `listener migrate`")
+    install_defaults(engine)
     return engine
+
+
+def install_defaults(engine: Engine) -> None:
+    """First-run content: the default reply template library (never reinstalled once edited)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from listener.storage.db import make_session_factory, session_scope
+    from listener.storage.replies import ensure_default_templates
+
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            ensure_default_templates(session)
+    except IntegrityError:  # another process installed them at the same moment
+        log.info("default reply templates were installed by another process")
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from listener.auth import Principal
 from listener.deps import SessionDep, principal_for
 from listener.errors import Unauthorized
 from listener.storage.mentions import feed_page
+from listener.suggestions import suggest
 
 router = APIRouter(include_in_schema=False)
 COOKIE = "listener_key"
@@ -47,11 +48,18 @@ def feed(request: Request, session: SessionDep, filters: FilterDep, cursor: str 
     rows, after = feed_page(session, filters, after=decode_cursor(cursor), limit=50)
     names = brand_names(session)
     params = {k: v for k, v in request.query_params.items() if k != "cursor"}
+    settings = request.app.state.settings
+    help_for = {
+        m.id: suggest(session, m, settings, agent=who.name, channel="public", limit=1)
+        for m in rows
+        if m.sentiment_label == "negative" or m.crisis_terms or m.kind == "review"
+    }
     return templates.TemplateResponse(
         request,
         "feed.html",
         {
             "mentions": [mention_read(m, names) for m in rows],
+            "help_for": help_for,
             "next_cursor": encode_cursor(after),
             "params": params,
             "brands": sorted(names.values()),

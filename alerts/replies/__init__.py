@@ -1,0 +1,18 @@
+"""Reply suggestions: sandboxed templates, the default library, ranking and escalation. Pure code."""
+
+from alerts.replies.ranking import Escalation, MentionFacts, Suggestion, TemplateFacts, escalation_for, rank
+from alerts.replies.templating import SAMPLE, VARIABLES, TemplateError, check_template, render
+
+__all__ = [
+    "SAMPLE",
+    "VARIABLES",
+    "Escalation",
+    "MentionFacts",
+    "Suggestion",
+    "TemplateError",
+    "TemplateFacts",
+    "check_template",
+    "escalation_for",
+    "rank",
+    "render",
+]

@@ -1,0 +1,205 @@
+"""Suggested replies and the reply workflow: draft (agent) → approve / reject (manager) → sent."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from alerts.replies import TemplateError, render
+from listener.api.filters import FilterDep
+from listener.deps import Agent, Manager, SessionDep, SettingsDep, Viewer
+from listener.errors import Conflict, NotFound, Unprocessable
+from listener.schemas.replies import (
+    EscalationRead,
+    RejectIn,
+    ReplyCreate,
+    ReplyRead,
+    ReviewIn,
+    SentIn,
+    SuggestionRead,
+    SuggestionsRead,
+)
+from listener.storage.base import utcnow
+from listener.storage.mentions import record
+from listener.storage.models import Mention
+from listener.storage.replies import acceptance, response_stats
+from listener.storage.reply_models import Reply, ReplyTemplate
+from listener.suggestions import context_for, limit_for, suggest
+
+router = APIRouter(tags=["replies"])
+
+
+def _mention(session: Session, mention_id: int) -> Mention:
+    m = session.get(Mention, mention_id)
+    if m is None:
+        raise NotFound(f"no mention with id {mention_id}")
+    return m
+
+
+def _reply(session: Session, reply_id: int) -> Reply:
+    r = session.scalar(select(Reply).where(Reply.id == reply_id).with_for_update())
+    if r is None:
+        raise NotFound(f"no reply with id {reply_id}")
+    return r
+
+
+def _log(session: Session, who: str, reply: Reply, action: str, **extra: object) -> None:
+    changes = {"reply_id": reply.id, "status": reply.status, **extra}
+    record(session, actor=who, entity="mention", entity_id=reply.mention_id, action=action, changes=changes)
+
+
+@router.get("/mentions/{mention_id}/suggestions", summary="Ranked reply suggestions for a mention")
+def suggestions(
+    mention_id: int,
+    session: SessionDep,
+    settings: SettingsDep,
+    who: Viewer,
+    limit: Annotated[int, Query(ge=1, le=10)] = 3,
+    channel: Annotated[Literal["dm", "public"] | None, Query()] = None,
+) -> SuggestionsRead:
+    m = _mention(session, mention_id)
+    found = suggest(session, m, settings, agent=who.name, channel=channel, limit=limit)
+    esc = found.escalate
+    return SuggestionsRead(
+        mention_id=m.id,
+        language=m.language,
+        escalate=EscalationRead(to=esc.to, why=esc.why, terms=list(esc.terms)) if esc else None,
+        suggestions=[
+            SuggestionRead(
+                template_id=r.template.id,
+                name=r.template.name,
+                channel=r.template.channel,
+                text=r.text,
+                length=len(r.text),
+                limit=r.limit,
+                score=r.score,
+                reasons=r.reasons,
+            )
+            for r in found.items
+        ],
+        note=found.note,
+    )
+
+
+@router.post("/mentions/{mention_id}/replies", status_code=201, summary="Draft a reply")
+def create_reply(
+    mention_id: int, body: ReplyCreate, session: SessionDep, settings: SettingsDep, who: Agent
+) -> ReplyRead:
+    m = _mention(session, mention_id)
+    text = body.text
+    if body.template_id is not None:
+        t = session.get(ReplyTemplate, body.template_id)
+        if t is None:
+            raise Unprocessable(f"no template with id {body.template_id}", details=[{"field": "template_id"}])
+        if t.channel != body.channel:
+            raise Unprocessable(
+                f"template {t.name!r} is for {t.channel}, not {body.channel}", details=[{"field": "channel"}]
+            )
+        if text is None:
+            try:
+                text = render(t.body, context_for(session, m, settings, who.name))
+            except TemplateError as exc:
+                raise Unprocessable(str(exc), details=[{"field": "template_id"}]) from exc
+    assert text is not None
+    cap = limit_for(settings, m.platform, body.channel)
+    if cap is not None and len(text) > cap:
+        raise Unprocessable(
+            f"the reply is {len(text)} characters; {m.platform} allows {cap} in public",
+            details=[{"field": "text", "length": len(text), "limit": cap}],
+        )
+    reply = Reply(
+        mention_id=m.id,
+        template_id=body.template_id,
+        channel=body.channel,
+        text=text,
+        status="draft",
+        created_by=who.name,
+    )
+    session.add(reply)
+    session.flush()
+    if m.status == "new":
+        m.status = "in_progress"
+    _log(session, who.name, reply, "reply_drafted", template_id=body.template_id)
+    return ReplyRead.model_validate(reply)
+
+
+@router.get("/mentions/{mention_id}/replies", summary="Replies to a mention, oldest first")
+def mention_replies(mention_id: int, session: SessionDep, _: Viewer) -> list[ReplyRead]:
+    _mention(session, mention_id)
+    rows = session.scalars(select(Reply).where(Reply.mention_id == mention_id).order_by(Reply.id))
+    return [ReplyRead.model_validate(r) for r in rows]
+
+
+@router.get("/replies", summary="Replies by status (default: drafts awaiting approval), oldest first")
+def reply_queue(
+    session: SessionDep,
+    _: Viewer,
+    status: Annotated[Literal["draft", "approved", "rejected", "sent"], Query()] = "draft",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[ReplyRead]:
+    rows = session.scalars(select(Reply).where(Reply.status == status).order_by(Reply.id).limit(limit))
+    return [ReplyRead.model_validate(r) for r in rows]
+
+
+def _review(session: Session, reply_id: int, who: str, status: str, comment: str | None) -> Reply:
+    r = _reply(session, reply_id)
+    if r.status != "draft":
+        raise Conflict(f"reply {reply_id} is {r.status}; only drafts can be approved or rejected")
+    r.status, r.reviewed_by, r.reviewed_at, r.review_comment = status, who, utcnow(), comment
+    session.flush()
+    _log(session, who, r, f"reply_{status}", comment=comment)
+    return r
+
+
+@router.post("/replies/{reply_id}/approve", summary="Approve a draft (manager)")
+def approve(reply_id: int, body: ReviewIn, session: SessionDep, who: Manager) -> ReplyRead:
+    return ReplyRead.model_validate(_review(session, reply_id, who.name, "approved", body.comment))
+
+
+@router.post("/replies/{reply_id}/reject", summary="Reject a draft with a comment (manager)")
+def reject(reply_id: int, body: RejectIn, session: SessionDep, who: Manager) -> ReplyRead:
+    return ReplyRead.model_validate(_review(session, reply_id, who.name, "rejected", body.comment))
+
+
+@router.post("/replies/{reply_id}/sent", summary="Mark an approved reply as sent")
+def mark_sent(reply_id: int, body: SentIn, session: SessionDep, who: Agent) -> ReplyRead:
+    r = _reply(session, reply_id)
+    if r.status != "approved":
+        raise Conflict(f"reply {reply_id} is {r.status}; only approved replies can be marked sent")
+    r.status, r.sent_by, r.sent_at = "sent", who.name, utcnow()
+    r.external_id, r.external_url = body.external_id, body.external_url
+    m = session.get(Mention, r.mention_id)
+    if m is not None and m.status in ("new", "in_progress"):
+        m.status = "replied"
+    session.flush()
+    _log(session, who.name, r, "reply_sent", external_url=body.external_url)
+    return ReplyRead.model_validate(r)
+
+
+@router.get("/stats/responses", summary="Response rate and median time to first response")
+def responses(
+    session: SessionDep,
+    _: Viewer,
+    filters: FilterDep,
+    group_by: Annotated[Literal["brand", "platform", "sentiment"], Query()] = "brand",
+) -> list[dict]:
+    return response_stats(session, filters, group_by)
+
+
+@router.get("/stats/templates", summary="How often each template's drafts were approved or sent")
+def template_stats(session: SessionDep, _: Viewer) -> list[dict]:
+    counts = acceptance(session)
+    names = dict(session.execute(select(ReplyTemplate.id, ReplyTemplate.name)).all())
+    return [
+        {
+            "template_id": tid,
+            "name": names.get(tid),
+            "reviewed": used,
+            "accepted": acc,
+            "acceptance_rate": round(acc / used, 4) if used else None,
+        }
+        for tid, (used, acc) in sorted(counts.items())
+    ]

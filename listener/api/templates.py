@@ -1,0 +1,144 @@
+"""The reply template library (manager and up to change, viewer to read)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from alerts.replies import SAMPLE, TemplateError, check_template, render
+from listener.deps import Manager, SessionDep, SettingsDep, Viewer
+from listener.errors import Conflict, NotFound, Unprocessable
+from listener.schemas.replies import LANGUAGES, TemplateCreate, TemplateRead, TemplateUpdate
+from listener.settings import Settings
+from listener.storage.mentions import record
+from listener.storage.reply_models import ReplyTemplate
+
+router = APIRouter(prefix="/templates", tags=["replies"])
+
+
+def _validate(settings: Settings, *, body: str, language: str, channel: str, conditions: dict) -> None:
+    if language not in LANGUAGES:
+        raise Unprocessable(
+            f"unsupported language {language!r}; use one of {', '.join(LANGUAGES)}",
+            details=[{"field": "language"}],
+        )
+    try:
+        check_template(body)
+    except TemplateError as exc:
+        raise Unprocessable(str(exc), details=[{"field": "body", "message": str(exc)}]) from exc
+    if channel == "public":
+        text = render(body, SAMPLE)
+        platforms = conditions.get("platforms") or list(settings.reply_length_limits)
+        for p in platforms:
+            cap = settings.reply_length_limits.get(p)
+            if cap is not None and len(text) > cap:
+                raise Unprocessable(
+                    f"rendered with sample values the reply is {len(text)} characters; {p} allows {cap}",
+                    details=[{"field": "body", "platform": p, "length": len(text), "limit": cap}],
+                )
+
+
+def _get(session: Session, template_id: int) -> ReplyTemplate:
+    t = session.get(ReplyTemplate, template_id)
+    if t is None:
+        raise NotFound(f"no template with id {template_id}")
+    return t
+
+
+def _name_free(session: Session, name: str, exclude: int | None = None) -> None:
+    stmt = select(ReplyTemplate.id).where(func.lower(ReplyTemplate.name) == name.lower())
+    if exclude is not None:
+        stmt = stmt.where(ReplyTemplate.id != exclude)
+    if session.scalar(stmt) is not None:
+        raise Conflict(f"a template named {name!r} already exists")
+
+
+@router.get("", summary="List templates")
+def list_templates(
+    session: SessionDep,
+    _: Viewer,
+    language: Annotated[str | None, Query(max_length=8)] = None,
+    channel: Annotated[str | None, Query(pattern="^(dm|public)$")] = None,
+) -> list[TemplateRead]:
+    stmt = select(ReplyTemplate).order_by(ReplyTemplate.id)
+    if language:
+        stmt = stmt.where(ReplyTemplate.language == language)
+    if channel:
+        stmt = stmt.where(ReplyTemplate.channel == channel)
+    return [TemplateRead.model_validate(t) for t in session.scalars(stmt)]
+
+
+@router.post("", status_code=201, summary="Create a template (checked: variables, sandbox, length)")
+def create_template(
+    body: TemplateCreate, session: SessionDep, settings: SettingsDep, who: Manager
+) -> TemplateRead:
+    conditions = body.conditions.model_dump(exclude_none=True)
+    _validate(settings, body=body.body, language=body.language, channel=body.channel, conditions=conditions)
+    _name_free(session, body.name)
+    t = ReplyTemplate(**body.model_dump(exclude={"conditions"}), conditions=conditions, created_by=who.name)
+    session.add(t)
+    session.flush()
+    record(
+        session,
+        actor=who.name,
+        entity="reply_template",
+        entity_id=t.id,
+        action="create",
+        changes={"name": t.name},
+    )
+    return TemplateRead.model_validate(t)
+
+
+@router.get("/{template_id}", summary="Read a template")
+def read_template(template_id: int, session: SessionDep, _: Viewer) -> TemplateRead:
+    return TemplateRead.model_validate(_get(session, template_id))
+
+
+@router.patch("/{template_id}", summary="Update a template")
+def update_template(
+    template_id: int, body: TemplateUpdate, session: SessionDep, settings: SettingsDep, who: Manager
+) -> TemplateRead:
+    t = _get(session, template_id)
+    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
+    if "conditions" in changes:
+        changes["conditions"] = body.conditions.model_dump(exclude_none=True)  # type: ignore[union-attr]
+    if "name" in changes:
+        _name_free(session, changes["name"], exclude=t.id)
+    merged = {
+        "body": t.body,
+        "language": t.language,
+        "channel": t.channel,
+        "conditions": t.conditions,
+        **changes,
+    }
+    _validate(
+        settings,
+        body=merged["body"],
+        language=merged["language"],
+        channel=merged["channel"],
+        conditions=merged["conditions"] or {},
+    )
+    for k, v in changes.items():
+        setattr(t, k, v)
+    session.flush()
+    record(
+        session,
+        actor=who.name,
+        entity="reply_template",
+        entity_id=t.id,
+        action="update",
+        changes={k: True for k in changes},
+    )
+    return TemplateRead.model_validate(t)
+
+
+@router.delete("/{template_id}", status_code=204, summary="Delete a template (past replies keep their text)")
+def delete_template(template_id: int, session: SessionDep, who: Manager) -> Response:
+    session.delete(_get(session, template_id))
+    record(
+        session, actor=who.name, entity="reply_template", entity_id=template_id, action="delete", changes={}
+    )
+    return Response(status_code=204)
