@@ -16,7 +16,8 @@ from listener.storage.db import session_scope
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One session per request, committed when the endpoint returns, rolled back on error."""
+    """One session per request, committed when the endpoint returns (before the response is
+    sent: ``scope="function"`` below), rolled back on error."""
     with session_scope(request.app.state.sessions) as session:
         yield session
 
@@ -25,7 +26,8 @@ def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# "function" scope: commit before the response leaves, so a 2xx means the change is stored
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
@@ -64,7 +66,7 @@ def require(role: str) -> Callable[..., Principal]:
     return dependency
 
 
-Viewer = Annotated[Principal, Depends(require("viewer"))]
-Agent = Annotated[Principal, Depends(require("agent"))]
-Manager = Annotated[Principal, Depends(require("manager"))]
-Admin = Annotated[Principal, Depends(require("admin"))]
+Viewer = Annotated[Principal, Depends(require("viewer"), scope="function")]
+Agent = Annotated[Principal, Depends(require("agent"), scope="function")]
+Manager = Annotated[Principal, Depends(require("manager"), scope="function")]
+Admin = Annotated[Principal, Depends(require("admin"), scope="function")]

@@ -104,7 +104,7 @@ def mention_filter(
     )
 
 
-FilterDep = Annotated[MentionFilter, Depends(mention_filter)]
+FilterDep = Annotated[MentionFilter, Depends(mention_filter, scope="function")]
 
 
 def encode_cursor(position: tuple[datetime, int] | None) -> str | None:
