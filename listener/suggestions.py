@@ -16,6 +16,7 @@ from alerts.replies import (
     escalation_for,
     rank,
     render,
+    variables_of,
 )
 from listener.settings import Settings
 from listener.storage.models import Brand, Mention
@@ -104,6 +105,8 @@ def suggest(
     ctx = context_for(session, m, settings, agent)
     for s in ranked:
         t = by_id[s.template_id]
+        if not ctx["link"] and "link" in variables_of(t.body):
+            continue  # no support link configured: a sentence pointing at it would read broken
         try:
             text = render(t.body, ctx)
         except TemplateError:

@@ -1,7 +1,7 @@
 """Reply suggestions: sandboxed templates, the default library, ranking and escalation. Pure code."""
 
 from alerts.replies.ranking import Escalation, MentionFacts, Suggestion, TemplateFacts, escalation_for, rank
-from alerts.replies.templating import SAMPLE, VARIABLES, TemplateError, check_template, render
+from alerts.replies.templating import SAMPLE, VARIABLES, TemplateError, check_template, render, variables_of
 
 __all__ = [
     "SAMPLE",
@@ -15,4 +15,5 @@ __all__ = [
     "escalation_for",
     "rank",
     "render",
+    "variables_of",
 ]

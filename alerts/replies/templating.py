@@ -7,6 +7,7 @@ or one that reaches for internals (``''.__class__``) is refused when it is saved
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta
@@ -74,6 +75,15 @@ def check_template(body: str) -> None:
     if unknown:
         raise TemplateError(f"unknown variable(s) {', '.join(unknown)}; available: {', '.join(VARIABLES)}")
     render(body, SAMPLE)
+
+
+@lru_cache(maxsize=4096)
+def variables_of(body: str) -> frozenset[str]:
+    """The reply variables a (valid) template body uses."""
+    try:
+        return frozenset(meta.find_undeclared_variables(_env.parse(body)))
+    except TemplateSyntaxError:
+        return frozenset()
 
 
 def render(body: str, context: dict[str, Any]) -> str:
