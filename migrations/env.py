@@ -10,7 +10,7 @@ from alembic import context
 
 import listener.storage.models  # noqa: F401  (registers every table on Base.metadata)
 from listener.settings import Settings
-from listener.storage.base import Base
+from listener.storage.base import Base, include_object_for
 from listener.storage.db import make_engine
 
 config = context.config
@@ -23,6 +23,7 @@ def _configure(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object_for(connection.dialect.name),
     )
 
 

@@ -47,6 +47,19 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+# Indexes that exist only on PostgreSQL (trigram text search); SQLite databases never have them.
+POSTGRES_ONLY_INDEXES = frozenset({"ix_mention_text_trgm", "ix_mention_title_trgm"})
+
+
+def include_object_for(dialect_name: str) -> Any:
+    """Alembic ``include_object`` hook: on other backends, PostgreSQL-only indexes are not drift."""
+
+    def include(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+        return not (type_ == "index" and name in POSTGRES_ONLY_INDEXES and dialect_name != "postgresql")
+
+    return include
+
+
 def utcnow() -> datetime:
     """The current time, aware, in UTC."""
     return datetime.now(UTC)

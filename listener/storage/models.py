@@ -124,6 +124,15 @@ class Mention(Base):
         Index("ix_mention_platform_feed", "platform", "published_at", "id"),
         Index("ix_mention_assignee", "assignee", "published_at"),
         Index("ix_mention_duplicate_of", "duplicate_of"),
+        # rare high-reach authors (min_reach): the feed index alone scans ~all rows for them
+        Index("ix_mention_author_reach", "author_reach"),
+        # q= text search (ILIKE '%…%') on PostgreSQL: trigram GIN indexes (pg_trgm)
+        Index(
+            "ix_mention_text_trgm", "text", postgresql_using="gin", postgresql_ops={"text": "gin_trgm_ops"}
+        ).ddl_if(dialect="postgresql"),
+        Index(
+            "ix_mention_title_trgm", "title", postgresql_using="gin", postgresql_ops={"title": "gin_trgm_ops"}
+        ).ddl_if(dialect="postgresql"),
         CheckConstraint("status IN ('new', 'in_progress', 'replied', 'resolved', 'ignored')", name="status"),
         CheckConstraint("kind IN ('post', 'comment', 'review', 'news')", name="kind"),
     )
@@ -213,3 +222,26 @@ class AuditEvent(Base):
     entity_id: Mapped[int] = mapped_column(BigId)
     action: Mapped[str] = mapped_column(String(32))
     changes: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+
+
+# Feature tables live in modules of their own; importing them here puts them on Base.metadata.
+from listener.storage.alert_models import AlertRule, Channel, Incident, Notification, Silence  # noqa: E402
+from listener.storage.reply_models import Reply, ReplyTemplate  # noqa: E402
+
+__all__ = [
+    "AlertRule",
+    "ApiKey",
+    "AuditEvent",
+    "Brand",
+    "Channel",
+    "Incident",
+    "Mention",
+    "Notification",
+    "Query",
+    "Reply",
+    "ReplyTemplate",
+    "Silence",
+    "Source",
+    "Taxonomy",
+    "brand_competitor",
+]

@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 
 import listener.storage.models  # noqa: F401  (registers every table on Base.metadata)
 from listener.storage import migrate
-from listener.storage.base import Base
+from listener.storage.base import Base, include_object_for
 from listener.storage.db import make_engine
 from tests.conftest import PG_ADMIN_URL, _pg_unavailable
 
@@ -62,6 +62,7 @@ def _drift(engine: Engine) -> list:
                 "target_metadata": Base.metadata,
                 "render_as_batch": conn.dialect.name == "sqlite",
                 "compare_type": True,
+                "include_object": include_object_for(conn.dialect.name),
             },
         )
         return compare_metadata(ctx, Base.metadata)

@@ -1,0 +1,150 @@
+"""Alert engine state: rules, incidents, silences, delivery channels and the notification outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from listener.storage.base import Base, BigId, Json, UTCDateTime, utcnow
+
+SEVERITIES = ("info", "warning", "critical")
+INCIDENT_STATUSES = ("firing", "acknowledged", "resolved")
+CHANNEL_TYPES = ("slack", "email", "webhook")
+NOTIFICATION_KINDS = ("opened", "escalated", "resolved", "test")
+NOTIFICATION_STATUSES = ("pending", "sent", "failed", "dead")
+# config keys that are write-only: stored, used for delivery, never returned by the API nor logged
+SECRET_FIELDS = {"slack": ("webhook_url",), "email": ("password",), "webhook": ("secret",)}
+
+_OPEN = "status != 'resolved'"
+
+
+class AlertRule(Base):
+    """One configured rule: ``type`` is an ``alerts.base.RuleType``; ``params`` (without the scope)
+    and ``scope`` validate against that rule's ``Params``; ``channels`` are Channel ids."""
+
+    __tablename__ = "alert_rule"
+    __table_args__ = (
+        CheckConstraint("severity IN ('info', 'warning', 'critical')", name="severity"),
+        CheckConstraint("audience IN ('team', 'operators')", name="audience"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    type: Mapped[str] = mapped_column(String(32))
+    params: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    scope: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    severity: Mapped[str] = mapped_column(String(16), default="warning")
+    channels: Mapped[list[int]] = mapped_column(Json, default=list)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    audience: Mapped[str] = mapped_column(String(16), default="team")
+    # an incident with no new match for this long resolves itself
+    resolve_after_minutes: Mapped[int] = mapped_column(Integer, default=120)
+    created_by: Mapped[str] = mapped_column(String(200), default="system")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Incident(Base):
+    """Matches of one rule and scope key, grouped: firing → acknowledged → resolved."""
+
+    __tablename__ = "incident"
+    __table_args__ = (
+        CheckConstraint("status IN ('firing', 'acknowledged', 'resolved')", name="status"),
+        # at most one open incident per (rule, scope key), whatever the number of evaluators
+        Index(
+            "ix_incident_open",
+            "rule_id",
+            "scope_key",
+            unique=True,
+            sqlite_where=text(_OPEN),
+            postgresql_where=text(_OPEN),
+        ),
+        Index("ix_incident_status", "status", "last_seen"),
+        Index("ix_incident_rule", "rule_id", "opened_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    rule_id: Mapped[int] = mapped_column(ForeignKey("alert_rule.id", ondelete="CASCADE"))
+    scope_key: Mapped[str] = mapped_column(String(200))
+    brand_id: Mapped[int | None] = mapped_column(ForeignKey("brand.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), default="firing")
+    severity: Mapped[str] = mapped_column(String(16), default="warning")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    value: Mapped[float] = mapped_column(Float, default=0.0)
+    expected: Mapped[float | None] = mapped_column(Float)
+    score: Mapped[float | None] = mapped_column(Float)
+    peak_value: Mapped[float] = mapped_column(Float, default=0.0)
+    last_notified_value: Mapped[float | None] = mapped_column(Float)
+    matches: Mapped[int] = mapped_column(Integer, default=0)
+    silenced: Mapped[bool] = mapped_column(Boolean, default=False)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(200))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class Silence(Base):
+    """Suppresses notifications (not recording) of matching incidents between ``starts_at`` and
+    ``ends_at``; each of rule / brand / topic that is set must match."""
+
+    __tablename__ = "silence"
+    __table_args__ = (Index("ix_silence_window", "ends_at", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("alert_rule.id", ondelete="CASCADE"))
+    brand_id: Mapped[int | None] = mapped_column(ForeignKey("brand.id", ondelete="CASCADE"))
+    topic: Mapped[str | None] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    comment: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Channel(Base):
+    """Where notifications go: a Slack incoming webhook, an SMTP recipient list or a webhook URL."""
+
+    __tablename__ = "channel"
+    __table_args__ = (CheckConstraint("type IN ('slack', 'email', 'webhook')", name="type"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    type: Mapped[str] = mapped_column(String(16))
+    config: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Notification(Base):
+    """The outbox: one row per message to send, written with the incident change; sent at most once
+    (``idempotency_key`` is unique and travels with the message)."""
+
+    __tablename__ = "notification"
+    __table_args__ = (
+        CheckConstraint("kind IN ('opened', 'escalated', 'resolved', 'test')", name="kind"),
+        CheckConstraint("status IN ('pending', 'sent', 'failed', 'dead')", name="status"),
+        Index("ix_notification_due", "status", "next_attempt_at"),
+        Index("ix_notification_incident", "incident_id", "id"),
+        Index("ix_notification_channel", "channel_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incident.id", ondelete="CASCADE"))
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    payload: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
