@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from listener.api import (
+    alerts,
     analyze,
     brands,
     ingest,
@@ -29,6 +30,7 @@ for module in (
     templates,
     replies,
     keys,
+    alerts,
 ):
     api_router.include_router(module.router)
 

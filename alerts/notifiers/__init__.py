@@ -1,0 +1,34 @@
+"""Notifiers: one module per channel type, each ``send(config, payload, *, key, ...) -> Outcome``.
+
+A notifier never touches the database: the delivery loop (``listener.delivery``) claims an outbox
+row, calls the notifier, and records the ``Outcome`` (sent, retry later, or dead).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Status = Literal["sent", "retry", "dead"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one message: ``retry_after`` (seconds) is the server's wish, if it said."""
+
+    status: Status
+    error: str | None = None
+    retry_after: float | None = None
+
+
+SENT = Outcome("sent")
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """A ``Retry-After`` header in seconds (HTTP dates are not used by Slack; ignored)."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value.strip()))
+    except ValueError:
+        return None

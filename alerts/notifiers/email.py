@@ -1,0 +1,97 @@
+"""Email over SMTP (plain, STARTTLS or TLS; optional auth): multipart text + HTML from the Jinja2
+templates in ``alerts/templates/email``. Updates of one incident thread under its first email:
+``In-Reply-To`` and ``References`` point at the incident's root ``Message-ID``."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate
+from typing import Any
+
+from alerts.notifiers import SENT, Outcome
+from alerts.notifiers.rendering import render, subject
+
+log = logging.getLogger(__name__)
+
+
+def domain(config: dict[str, Any]) -> str:
+    """The Message-ID domain: the sender's."""
+    sender = str(config.get("from_addr") or "listener@localhost")
+    return sender.rsplit("@", 1)[-1].strip("> ") or "localhost"
+
+
+def thread_id(payload: dict[str, Any], channel_id: int, config: dict[str, Any]) -> str:
+    """The root Message-ID of an incident's thread on one channel."""
+    return f"<listener-incident-{payload.get('incident_id')}-channel-{channel_id}@{domain(config)}>"
+
+
+def build(config: dict[str, Any], payload: dict[str, Any], *, key: str, channel_id: int) -> EmailMessage:
+    """The message for one notification."""
+    msg = EmailMessage()
+    msg["Subject"] = subject(payload)
+    msg["From"] = config.get("from_addr") or "listener@localhost"
+    msg["To"] = ", ".join(config.get("to") or [])
+    msg["Date"] = formatdate(localtime=False)
+    root = thread_id(payload, channel_id, config)
+    if payload.get("kind") == "opened":
+        msg["Message-ID"] = root
+    else:
+        msg["Message-ID"] = f"<{key}@{domain(config)}>"
+        if payload.get("incident_id") is not None:
+            msg["In-Reply-To"] = root
+            msg["References"] = root
+    msg["X-Listener-Idempotency-Key"] = key
+    unsubscribe = config.get("unsubscribe") or f"mailto:{msg['From']}?subject=unsubscribe"
+    msg["List-Unsubscribe"] = f"<{unsubscribe}>"
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(render("email/incident.txt.j2", payload))
+    msg.add_alternative(render("email/incident.html.j2", payload), subtype="html")
+    return msg
+
+
+def _connect(config: dict[str, Any]) -> smtplib.SMTP:
+    host = str(config.get("host") or "127.0.0.1")
+    security = config.get("security") or "plain"
+    port = int(config.get("port") or (465 if security == "tls" else 587 if security == "starttls" else 25))
+    timeout = float(config.get("timeout", 10.0))
+    context = ssl.create_default_context(cafile=config.get("ca_file") or None)
+    if config.get("insecure_tls"):
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    if security == "tls":
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+    else:
+        smtp = smtplib.SMTP(host, port, timeout=timeout)
+        if security == "starttls":
+            smtp.starttls(context=context)
+    if config.get("username"):
+        smtp.login(str(config["username"]), str(config.get("password") or ""))
+    return smtp
+
+
+def send(config: dict[str, Any], payload: dict[str, Any], *, key: str, channel_id: int) -> Outcome:
+    """Send one message; 5xx refusals and bad credentials are dead, the rest retries."""
+    if not config.get("to"):
+        return Outcome("dead", "channel has no recipients")
+    msg = build(config, payload, key=key, channel_id=channel_id)
+    try:
+        smtp = _connect(config)
+        try:
+            smtp.send_message(msg)
+        finally:
+            with contextlib.suppress(smtplib.SMTPException):
+                smtp.quit()
+    except smtplib.SMTPAuthenticationError as exc:
+        return Outcome("dead", f"authentication failed ({exc.smtp_code})")
+    except smtplib.SMTPRecipientsRefused as exc:
+        return Outcome("dead", f"recipients refused: {', '.join(exc.recipients)}")
+    except smtplib.SMTPResponseException as exc:
+        status = "dead" if exc.smtp_code >= 500 else "retry"
+        return Outcome(status, f"{exc.smtp_code} {exc.smtp_error!r}"[:200])
+    except (smtplib.SMTPException, OSError) as exc:
+        return Outcome("retry", f"{type(exc).__name__}: {exc}"[:200])
+    return SENT

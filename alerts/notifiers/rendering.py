@@ -1,0 +1,51 @@
+"""Message texts shared by the notifiers: one Jinja environment for the email templates, and the
+plain one-line text used as Slack's fallback and email subject."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+KIND_WORDS = {"opened": "New incident", "escalated": "Escalated", "resolved": "Resolved", "test": "Test"}
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The environment for ``alerts/templates`` (HTML autoescaped, undefined names are errors)."""
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html", "html.j2"]),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def render(name: str, payload: dict[str, Any]) -> str:
+    """Render template ``name`` with the notification payload as ``p``."""
+    return (
+        environment()
+        .get_template(name)
+        .render(p=payload, kind_word=KIND_WORDS.get(payload.get("kind", ""), ""))
+    )
+
+
+def headline(payload: dict[str, Any]) -> str:
+    """One line: ``[critical] New incident · Acme · spike: 96 mentions …``."""
+    kind = KIND_WORDS.get(payload.get("kind", ""), payload.get("kind", ""))
+    rule = (payload.get("rule") or {}).get("name") or "rule"
+    brand = f" · {payload['brand']}" if payload.get("brand") else ""
+    return f"[{payload.get('severity', 'info')}] {kind}{brand} · {rule}: {payload.get('summary', '')}".strip()
+
+
+def subject(payload: dict[str, Any]) -> str:
+    """Email subject: stable per incident so mail clients thread it (updates get ``Re:``)."""
+    rule = (payload.get("rule") or {}).get("name") or "rule"
+    brand = f" {payload['brand']}" if payload.get("brand") else ""
+    if payload.get("kind") == "test":
+        return "[Listener] test message"
+    base = f"[Listener]{brand} incident #{payload.get('incident_id')}: {rule}"
+    return base if payload.get("kind") == "opened" else f"Re: {base}"

@@ -1,0 +1,52 @@
+"""Job bodies for the worker's alert engine: evaluate windowed rules, then deliver the outbox.
+Each owns its sessions (one transaction per evaluation; one per delivered message)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+import httpx
+from sqlalchemy.orm import Session, sessionmaker
+
+from listener import alerting, delivery
+from listener.storage.db import session_scope
+
+log = logging.getLogger(__name__)
+
+
+def evaluate_rules(sessions: sessionmaker[Session], now: datetime | None = None) -> alerting.EvaluationReport:
+    """One evaluation round (every minute): incidents and their outbox rows, committed together."""
+    with session_scope(sessions) as session:
+        report = alerting.evaluate(session, now or datetime.now(UTC))
+    if report.opened or report.escalated or report.resolved:
+        log.info(
+            "alerts: %d opened, %d escalated, %d resolved, %d notification(s) queued",
+            len(report.opened),
+            len(report.escalated),
+            len(report.resolved),
+            report.notifications,
+        )
+    return report
+
+
+def deliver(
+    sessions: sessionmaker[Session], client: httpx.Client | None = None, now: datetime | None = None
+) -> delivery.DeliveryReport:
+    """Send what is due in the outbox."""
+    own = client is None
+    client = client or httpx.Client(timeout=10.0, headers={"User-Agent": "listener-alerts"})
+    try:
+        with session_scope(sessions) as session:
+            return delivery.deliver_pending(session, client, now or datetime.now(UTC))
+    finally:
+        if own:
+            client.close()
+
+
+def tick(
+    sessions: sessionmaker[Session], client: httpx.Client | None = None, now: datetime | None = None
+) -> None:
+    """Evaluate, then deliver: what the worker runs every minute."""
+    evaluate_rules(sessions, now)
+    deliver(sessions, client, now)

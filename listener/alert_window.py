@@ -1,0 +1,159 @@
+"""Build the ``alerts.base.Window`` a rule reads from stored mentions, with the rule's scope applied.
+
+Mentions in the rule's look-back become ``MentionView`` objects; the history (``Params.history()``)
+is bucketed hourly into counts, summed reach and mean sentiment, in Python so both backends agree.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from alerts.base import MentionView, RuleParams, RuleType, Scope, Series, Window
+from listener.storage.models import Mention
+
+log = logging.getLogger(__name__)
+
+INTERVAL = timedelta(hours=1)
+KNOWN_TERMS_DAYS = 30
+HASHTAG = re.compile(r"(?<!\w)#(\w{2,64})")
+SNIPPET = 280
+
+
+def hashtags(text: str) -> tuple[str, ...]:
+    """The distinct hashtags of ``text``, lower-cased, in order."""
+    return tuple(dict.fromkeys(t.lower() for t in HASHTAG.findall(text or "")))
+
+
+def view(m: Mention) -> MentionView:
+    """The read-only record of ``m`` that rules see."""
+    return MentionView(
+        id=m.id,
+        published_at=m.published_at,
+        brand_id=m.brand_id,
+        platform=m.platform,
+        kind=m.kind,
+        language=m.language,
+        sentiment_label=m.sentiment_label,
+        sentiment_score=m.sentiment_score,
+        topics=tuple(m.topics or ()),
+        crisis_terms=tuple(m.crisis_terms or ()),
+        keyphrases=tuple(m.keyphrases or ()),
+        hashtags=hashtags(m.text),
+        author_handle=m.author_handle,
+        author_reach=m.author_reach,
+        rating=m.rating,
+        url=m.url,
+        text=(m.text or "")[:SNIPPET],
+    )
+
+
+def scoped(stmt: Select[Any], scope: Scope) -> Select[Any]:
+    """``stmt`` over Mention narrowed in SQL by the scope's column filters (topics and queries are
+    checked in Python by ``Scope.matches``)."""
+    for column, values in (
+        (Mention.brand_id, scope.brand_ids),
+        (Mention.platform, scope.platforms),
+        (Mention.language, scope.languages),
+        (Mention.sentiment_label, scope.sentiment_labels),
+        (Mention.kind, scope.kinds),
+    ):
+        if values:
+            stmt = stmt.where(column.in_(list(values)))
+    return stmt.where(Mention.duplicate_of.is_(None))
+
+
+def bucket(at: datetime, interval: timedelta = INTERVAL) -> datetime:
+    """Start of the bucket holding ``at``."""
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    return epoch + ((at - epoch) // interval) * interval
+
+
+def series(
+    rows: Iterable[tuple[datetime, int | None, float | None]],
+) -> tuple[Series, Series, Series]:
+    """Counts, summed reach and mean sentiment per hourly bucket (empty buckets left out)."""
+    counts: dict[datetime, float] = {}
+    reach: dict[datetime, float] = {}
+    scores: dict[datetime, list[float]] = {}
+    for at, r, s in rows:
+        b = bucket(at)
+        counts[b] = counts.get(b, 0.0) + 1
+        reach[b] = reach.get(b, 0.0) + float(r or 0)
+        if s is not None:
+            scores.setdefault(b, []).append(s)
+    keys = sorted(counts)
+    return (
+        [(k, counts[k]) for k in keys],
+        [(k, reach[k]) for k in keys],
+        [(k, sum(scores[k]) / len(scores[k])) for k in keys if k in scores],
+    )
+
+
+def _needs_terms(rule_type: str, params: RuleParams) -> bool:
+    if rule_type == RuleType.NEW_TERM:
+        return True
+    parts: Sequence[Any] = getattr(params, "rules", ()) or ()
+    return any(getattr(p, "type", None) == RuleType.NEW_TERM for p in parts)
+
+
+def known_terms(session: Session, scope: Scope, since: datetime, until: datetime) -> frozenset[str]:
+    """Lower-cased hashtags, keyphrases and topics of scoped mentions in ``[since, until)``."""
+    stmt = scoped(select(Mention), scope).where(Mention.published_at >= since, Mention.published_at < until)
+    out: set[str] = set()
+    for m in session.scalars(stmt):
+        out.update(t.lower() for t in (*(m.topics or ()), *(m.keyphrases or ())))
+        out.update(hashtags(m.text))
+    return frozenset(out)
+
+
+def build_window(
+    session: Session, rule_type: str, params: RuleParams, now: datetime, *, mention_ids: Sequence[int] = ()
+) -> Window:
+    """The Window for one rule at ``now``. With ``mention_ids`` (the ingest path) only those
+    mentions are loaded and no history is read."""
+    scope = params.scope
+    lookback = params.lookback()
+    start = now - lookback
+    if mention_ids:
+        stmt = scoped(select(Mention), scope).where(Mention.id.in_(list(mention_ids)))
+        views = [view(m) for m in session.scalars(stmt)]
+        views = [v for v in views if scope.matches(v)]
+        return Window(start=start, end=now, interval=INTERVAL, mentions=views)
+    stmt = scoped(select(Mention), scope).where(Mention.published_at > start, Mention.published_at <= now)
+    views = [
+        v for v in (view(m) for m in session.scalars(stmt.order_by(Mention.published_at))) if scope.matches(v)
+    ]
+    history = params.history()
+    counts: Series = []
+    reach: Series = []
+    sentiment: Series = []
+    if history > timedelta(0):
+        since = bucket(now - history)
+        cols = select(
+            Mention.published_at, Mention.author_reach, Mention.sentiment_score, Mention.topics
+        ).where(Mention.published_at >= since, Mention.published_at <= now)
+        rows = session.execute(scoped(cols, scope)).all()
+        wanted = set(scope.topics)
+        counts, reach, sentiment = series(
+            (at, r, s) for at, r, s, topics in rows if not wanted or wanted & set(topics or ())
+        )
+    terms: frozenset[str] = frozenset()
+    if _needs_terms(rule_type, params):
+        terms = known_terms(session, scope, now - timedelta(days=KNOWN_TERMS_DAYS), start)
+    return Window(
+        start=start,
+        end=now,
+        interval=INTERVAL,
+        mentions=views,
+        counts=counts,
+        reach=reach,
+        sentiment=sentiment,
+        known_terms=terms,
+    )

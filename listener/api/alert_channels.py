@@ -1,0 +1,272 @@
+"""Silences, delivery channels (write-only secrets, a test message) and the delivery log."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import httpx
+from fastapi import APIRouter, Query, Response
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from listener import delivery
+from listener.api.filters import aware
+from listener.deps import Manager, SessionDep, Viewer
+from listener.errors import Conflict, NotFound, Unprocessable
+from listener.schemas.alerts import (
+    ChannelCreate,
+    ChannelRead,
+    ChannelUpdate,
+    NotificationRead,
+    SilenceCreate,
+    SilenceRead,
+    SilenceUpdate,
+)
+from listener.storage.alert_models import SECRET_FIELDS
+from listener.storage.mentions import record
+from listener.storage.models import AlertRule, Brand, Channel, Notification, Silence
+
+router = APIRouter(tags=["alerts"])
+REQUIRED = {"slack": ("webhook_url",), "email": ("host", "from_addr", "to"), "webhook": ("url",)}
+URL_FIELDS = {"slack": "webhook_url", "webhook": "url"}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- silences -----------------------------------------------------------------------------------
+
+
+def _silence_read(s: Silence, now: datetime) -> SilenceRead:
+    out = SilenceRead.model_validate(s)
+    out.active = s.starts_at <= now < s.ends_at
+    return out
+
+
+def get_silence(session: Session, silence_id: int) -> Silence:
+    found = session.get(Silence, silence_id)
+    if found is None:
+        raise NotFound(f"no silence with id {silence_id}")
+    return found
+
+
+@router.get("/silences", summary="List silences (active and future first)")
+def list_silences(session: SessionDep, _: Viewer) -> list[SilenceRead]:
+    now = _now()
+    rows = session.scalars(select(Silence).order_by(Silence.ends_at.desc(), Silence.id.desc()))
+    return [_silence_read(s, now) for s in rows]
+
+
+@router.post("/silences", status_code=201, summary="Silence notifications of a rule / brand / topic")
+def create_silence(body: SilenceCreate, session: SessionDep, who: Manager) -> SilenceRead:
+    starts = aware(body.starts_at, "starts_at") or _now()
+    ends = aware(body.ends_at, "ends_at")
+    assert ends is not None
+    if ends <= starts:
+        raise Unprocessable("ends_at must be after starts_at", details=[{"field": "ends_at"}])
+    if body.rule_id is not None and session.get(AlertRule, body.rule_id) is None:
+        raise Unprocessable(f"no alert rule with id {body.rule_id}", details=[{"field": "rule_id"}])
+    if body.brand_id is not None and session.get(Brand, body.brand_id) is None:
+        raise Unprocessable(f"no brand with id {body.brand_id}", details=[{"field": "brand_id"}])
+    silence = Silence(
+        rule_id=body.rule_id,
+        brand_id=body.brand_id,
+        topic=body.topic,
+        starts_at=starts,
+        ends_at=ends,
+        comment=body.comment,
+        created_by=who.name,
+    )
+    session.add(silence)
+    session.flush()
+    record(
+        session,
+        actor=who.name,
+        entity="silence",
+        entity_id=silence.id,
+        action="create",
+        changes=body.model_dump(mode="json"),
+    )
+    return _silence_read(silence, _now())
+
+
+@router.get("/silences/{silence_id}", summary="Read a silence")
+def read_silence(silence_id: int, session: SessionDep, _: Viewer) -> SilenceRead:
+    return _silence_read(get_silence(session, silence_id), _now())
+
+
+@router.patch("/silences/{silence_id}", summary="Extend or shorten a silence, or change its comment")
+def update_silence(silence_id: int, body: SilenceUpdate, session: SessionDep, who: Manager) -> SilenceRead:
+    silence = get_silence(session, silence_id)
+    changes: dict[str, Any] = {}
+    if body.ends_at is not None:
+        ends = aware(body.ends_at, "ends_at")
+        if ends is None or ends <= silence.starts_at:
+            raise Unprocessable("ends_at must be after starts_at", details=[{"field": "ends_at"}])
+        changes["ends_at"] = [silence.ends_at.isoformat(), ends.isoformat()]
+        silence.ends_at = ends
+    if body.comment is not None:
+        changes["comment"] = [silence.comment, body.comment]
+        silence.comment = body.comment
+    session.flush()
+    record(session, actor=who.name, entity="silence", entity_id=silence.id, action="update", changes=changes)
+    return _silence_read(silence, _now())
+
+
+@router.delete("/silences/{silence_id}", status_code=204, summary="Delete a silence")
+def delete_silence(silence_id: int, session: SessionDep, who: Manager) -> Response:
+    session.delete(get_silence(session, silence_id))
+    record(session, actor=who.name, entity="silence", entity_id=silence_id, action="delete", changes={})
+    return Response(status_code=204)
+
+
+# --- channels -----------------------------------------------------------------------------------
+
+
+def _channel_read(session: Session, c: Channel) -> ChannelRead:
+    secret = SECRET_FIELDS.get(c.type, ())
+    config = dict(c.config or {})
+    counts = session.execute(
+        select(Notification.status, func.count())
+        .where(Notification.channel_id == c.id)
+        .group_by(Notification.status)
+    ).all()
+    return ChannelRead(
+        id=c.id,
+        name=c.name,
+        type=c.type,
+        config={k: v for k, v in config.items() if k not in secret},
+        secrets={k: bool(config.get(k)) for k in secret},
+        enabled=c.enabled,
+        deliveries={status: n for status, n in counts},
+        created_at=c.created_at,
+        updated_at=c.updated_at,
+    )
+
+
+def _check_config(type_: str, config: dict[str, Any]) -> None:
+    missing = [k for k in REQUIRED[type_] if not config.get(k)]
+    if missing:
+        raise Unprocessable(
+            f"a {type_} channel needs {', '.join(missing)}",
+            details=[{"field": f"config.{k}"} for k in missing],
+        )
+    url = config.get(URL_FIELDS.get(type_, ""))
+    if url is not None and not str(url).startswith(("http://", "https://")):
+        raise Unprocessable("the URL must be http(s)", details=[{"field": f"config.{URL_FIELDS[type_]}"}])
+    if type_ == "email":
+        to = config.get("to")
+        if not isinstance(to, list) or not all(isinstance(a, str) and "@" in a for a in to):
+            raise Unprocessable("config.to must be a list of addresses", details=[{"field": "config.to"}])
+        if config.get("security", "plain") not in ("plain", "starttls", "tls"):
+            raise Unprocessable(
+                "config.security is plain, starttls or tls", details=[{"field": "config.security"}]
+            )
+
+
+def get_channel(session: Session, channel_id: int) -> Channel:
+    found = session.get(Channel, channel_id)
+    if found is None:
+        raise NotFound(f"no channel with id {channel_id}")
+    return found
+
+
+def _public(type_: str, config: dict[str, Any]) -> dict[str, Any]:
+    secret = SECRET_FIELDS.get(type_, ())
+    return {k: ("<set>" if k in secret else v) for k, v in config.items()}
+
+
+@router.get("/channels", summary="List delivery channels (secrets are never returned)")
+def list_channels(session: SessionDep, _: Viewer) -> list[ChannelRead]:
+    return [_channel_read(session, c) for c in session.scalars(select(Channel).order_by(Channel.id))]
+
+
+@router.post("/channels", status_code=201, summary="Create a Slack, email or webhook channel")
+def create_channel(body: ChannelCreate, session: SessionDep, who: Manager) -> ChannelRead:
+    if session.scalar(select(Channel.id).where(Channel.name == body.name)) is not None:
+        raise Conflict(f"a channel named {body.name!r} already exists")
+    _check_config(body.type, body.config)
+    channel = Channel(name=body.name, type=body.type, config=body.config, enabled=body.enabled)
+    session.add(channel)
+    session.flush()
+    record(
+        session,
+        actor=who.name,
+        entity="channel",
+        entity_id=channel.id,
+        action="create",
+        changes={"name": body.name, "type": body.type, "config": _public(body.type, body.config)},
+    )
+    return _channel_read(session, channel)
+
+
+@router.get("/channels/{channel_id}", summary="Read a channel and its delivery counts")
+def read_channel(channel_id: int, session: SessionDep, _: Viewer) -> ChannelRead:
+    return _channel_read(session, get_channel(session, channel_id))
+
+
+@router.patch("/channels/{channel_id}", summary="Update a channel (secret fields left out are kept)")
+def update_channel(channel_id: int, body: ChannelUpdate, session: SessionDep, who: Manager) -> ChannelRead:
+    channel = get_channel(session, channel_id)
+    if body.name is not None and body.name != channel.name:
+        if session.scalar(select(Channel.id).where(Channel.name == body.name)) is not None:
+            raise Conflict(f"a channel named {body.name!r} already exists")
+        channel.name = body.name
+    if body.config is not None:
+        merged = {**(channel.config or {}), **body.config}
+        _check_config(channel.type, merged)
+        channel.config = merged
+    if body.enabled is not None:
+        channel.enabled = body.enabled
+    session.flush()
+    record(
+        session,
+        actor=who.name,
+        entity="channel",
+        entity_id=channel.id,
+        action="update",
+        changes=_public(channel.type, body.model_dump(exclude_unset=True).get("config") or {}),
+    )
+    return _channel_read(session, channel)
+
+
+@router.delete("/channels/{channel_id}", status_code=204, summary="Delete a channel")
+def delete_channel(channel_id: int, session: SessionDep, who: Manager) -> Response:
+    session.delete(get_channel(session, channel_id))
+    record(session, actor=who.name, entity="channel", entity_id=channel_id, action="delete", changes={})
+    return Response(status_code=204)
+
+
+@router.post("/channels/{channel_id}/test", summary="Send a test message now; returns its delivery")
+def test_channel(channel_id: int, session: SessionDep, _: Manager) -> NotificationRead:
+    channel = get_channel(session, channel_id)
+    now = _now()
+    n = delivery.queue_test(session, channel, now)
+    with httpx.Client(timeout=10.0) as client:
+        delivery.deliver_pending(session, client, now, ids=[n.id], sleep=lambda _: None)
+    session.refresh(n)
+    return NotificationRead.model_validate(n)
+
+
+# --- delivery log -------------------------------------------------------------------------------
+
+
+@router.get("/notifications", summary="Delivery log: every notification with its status, newest first")
+def list_notifications(
+    session: SessionDep,
+    _: Viewer,
+    status: Annotated[str | None, Query(description="pending, sent, failed or dead")] = None,
+    channel_id: int | None = None,
+    incident_id: int | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[NotificationRead]:
+    stmt = select(Notification).order_by(Notification.id.desc()).limit(limit)
+    if status:
+        stmt = stmt.where(Notification.status == status)
+    if channel_id is not None:
+        stmt = stmt.where(Notification.channel_id == channel_id)
+    if incident_id is not None:
+        stmt = stmt.where(Notification.incident_id == incident_id)
+    return [NotificationRead.model_validate(n) for n in session.scalars(stmt)]

@@ -1,0 +1,239 @@
+"""Alert rules (CRUD and a dry run) and incidents (list, detail, acknowledge, resolve)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+from pydantic import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from alerts.rules import RULES
+from listener import alerting
+from listener.alert_dryrun import dry_run
+from listener.api.filters import aware
+from listener.deps import Manager, SessionDep, Viewer
+from listener.errors import Conflict, NotFound, Unprocessable
+from listener.schemas.alerts import (
+    DryRunRead,
+    IncidentDetail,
+    IncidentRead,
+    NotificationRead,
+    RuleCreate,
+    RuleRead,
+    RuleUpdate,
+)
+from listener.storage.mentions import record
+from listener.storage.models import AlertRule, Channel, Incident, Notification
+
+router = APIRouter(tags=["alerts"])
+INCIDENT_STATUSES = ("firing", "acknowledged", "resolved")
+
+
+def get_rule(session: Session, rule_id: int) -> AlertRule:
+    rule = session.get(AlertRule, rule_id)
+    if rule is None:
+        raise NotFound(f"no alert rule with id {rule_id}")
+    return rule
+
+
+def get_incident(session: Session, incident_id: int) -> Incident:
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise NotFound(f"no incident with id {incident_id}")
+    return incident
+
+
+def _validated(rule_type: str, params: dict[str, Any], scope: dict[str, Any]) -> None:
+    """422 naming each bad field when ``params``/``scope`` do not fit the rule type."""
+    if "scope" in params:
+        raise Unprocessable(
+            "give the scope as 'scope', not inside params", details=[{"field": "params.scope"}]
+        )
+    try:
+        alerting.parse_params(rule_type, params, scope)
+    except ValidationError as exc:
+        details = []
+        for err in exc.errors():
+            loc = [str(p) for p in err["loc"]]
+            field = ".".join(loc) if loc and loc[0] == "scope" else ".".join(["params", *loc])
+            details.append({"field": field, "message": err["msg"]})
+        raise Unprocessable(f"invalid {rule_type} rule params", details=details) from None
+
+
+def _channels_exist(session: Session, ids: list[int]) -> None:
+    found = set(session.scalars(select(Channel.id).where(Channel.id.in_(ids)))) if ids else set()
+    missing = sorted(set(ids) - found)
+    if missing:
+        raise Unprocessable(
+            f"no channel with id {missing[0]}", details=[{"field": "channels", "missing": missing}]
+        )
+
+
+def _name_free(session: Session, name: str, exclude: int | None = None) -> None:
+    stmt = select(AlertRule.id).where(func.lower(AlertRule.name) == name.lower())
+    if exclude is not None:
+        stmt = stmt.where(AlertRule.id != exclude)
+    if session.scalar(stmt) is not None:
+        raise Conflict(f"an alert rule named {name!r} already exists")
+
+
+@router.get("/rules", summary="List alert rules")
+def list_rules(session: SessionDep, _: Viewer) -> list[RuleRead]:
+    return [RuleRead.model_validate(r) for r in session.scalars(select(AlertRule).order_by(AlertRule.id))]
+
+
+@router.post("/rules", status_code=201, summary="Create an alert rule (params validated by its type)")
+def create_rule(body: RuleCreate, session: SessionDep, who: Manager) -> RuleRead:
+    _name_free(session, body.name)
+    _validated(body.type.value, body.params, body.scope)
+    _channels_exist(session, body.channels)
+    rule = AlertRule(
+        **body.model_dump(exclude={"type"}),
+        type=body.type.value,
+        audience=RULES[body.type].audience.value,
+        created_by=who.name,
+    )
+    session.add(rule)
+    session.flush()
+    record(
+        session,
+        actor=who.name,
+        entity="alert_rule",
+        entity_id=rule.id,
+        action="create",
+        changes=body.model_dump(mode="json"),
+    )
+    return RuleRead.model_validate(rule)
+
+
+@router.get("/rules/{rule_id}", summary="Read an alert rule")
+def read_rule(rule_id: int, session: SessionDep, _: Viewer) -> RuleRead:
+    return RuleRead.model_validate(get_rule(session, rule_id))
+
+
+@router.patch("/rules/{rule_id}", summary="Update an alert rule")
+def update_rule(rule_id: int, body: RuleUpdate, session: SessionDep, who: Manager) -> RuleRead:
+    rule = get_rule(session, rule_id)
+    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
+    if "name" in changes:
+        _name_free(session, changes["name"], exclude=rule.id)
+    _validated(rule.type, changes.get("params", rule.params), changes.get("scope", rule.scope))
+    if "channels" in changes:
+        _channels_exist(session, changes["channels"])
+    diff = {k: [getattr(rule, k), v] for k, v in changes.items() if getattr(rule, k) != v}
+    for k, v in changes.items():
+        setattr(rule, k, v)
+    session.flush()
+    if diff:
+        record(session, actor=who.name, entity="alert_rule", entity_id=rule.id, action="update", changes=diff)
+    return RuleRead.model_validate(rule)
+
+
+@router.delete("/rules/{rule_id}", status_code=204, summary="Delete an alert rule and its incidents")
+def delete_rule(rule_id: int, session: SessionDep, who: Manager) -> Response:
+    rule = get_rule(session, rule_id)
+    session.delete(rule)
+    record(
+        session,
+        actor=who.name,
+        entity="alert_rule",
+        entity_id=rule_id,
+        action="delete",
+        changes={"name": [rule.name, None]},
+    )
+    return Response(status_code=204)
+
+
+@router.post("/rules/{rule_id}/test", summary="Dry run: the incidents this rule would have opened")
+def test_rule(
+    rule_id: int,
+    session: SessionDep,
+    _: Viewer,
+    days: Annotated[int, Query(ge=1, le=30, description="How many days back")] = 7,
+    until: Annotated[datetime | None, Query(description="End of the replay (default now)")] = None,
+) -> DryRunRead:
+    rule = get_rule(session, rule_id)
+    end = aware(until, "until") or datetime.now(UTC)
+    return DryRunRead.model_validate(dry_run(session, rule, end - timedelta(days=days), end))
+
+
+@router.get("/incidents", summary="List incidents, newest first")
+def list_incidents(
+    session: SessionDep,
+    _: Viewer,
+    status: Annotated[
+        str | None, Query(description="firing, acknowledged or resolved; 'open' = not resolved")
+    ] = None,
+    rule_id: int | None = None,
+    brand_id: int | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[IncidentRead]:
+    stmt = select(Incident).order_by(Incident.opened_at.desc(), Incident.id.desc()).limit(limit)
+    if status == "open":
+        stmt = stmt.where(Incident.status != "resolved")
+    elif status:
+        if status not in INCIDENT_STATUSES:
+            raise Unprocessable(f"unknown status {status!r}", details=[{"field": "status"}])
+        stmt = stmt.where(Incident.status == status)
+    if rule_id is not None:
+        stmt = stmt.where(Incident.rule_id == rule_id)
+    if brand_id is not None:
+        stmt = stmt.where(Incident.brand_id == brand_id)
+    return [IncidentRead.model_validate(i) for i in session.scalars(stmt)]
+
+
+def _detail(session: Session, incident: Incident) -> IncidentDetail:
+    rows = session.scalars(
+        select(Notification).where(Notification.incident_id == incident.id).order_by(Notification.id)
+    )
+    out = IncidentDetail.model_validate(incident)
+    out.notifications = [NotificationRead.model_validate(n) for n in rows]
+    return out
+
+
+@router.get("/incidents/{incident_id}", summary="An incident with its evidence and deliveries")
+def read_incident(incident_id: int, session: SessionDep, _: Viewer) -> IncidentDetail:
+    return _detail(session, get_incident(session, incident_id))
+
+
+@router.post("/incidents/{incident_id}/acknowledge", summary="Acknowledge: someone is on it")
+def acknowledge(incident_id: int, session: SessionDep, who: Manager) -> IncidentDetail:
+    incident = get_incident(session, incident_id)
+    if incident.status == "resolved":
+        raise Conflict("the incident is already resolved")
+    if incident.status == "firing":
+        incident.status = "acknowledged"
+        incident.acknowledged_at = datetime.now(UTC)
+        incident.acknowledged_by = who.name
+        record(
+            session,
+            actor=who.name,
+            entity="incident",
+            entity_id=incident.id,
+            action="acknowledge",
+            changes={"status": ["firing", "acknowledged"]},
+        )
+    session.flush()
+    return _detail(session, incident)
+
+
+@router.post("/incidents/{incident_id}/resolve", summary="Resolve (the channels that were told hear of it)")
+def resolve(incident_id: int, session: SessionDep, who: Manager) -> IncidentDetail:
+    incident = get_incident(session, incident_id)
+    if incident.status != "resolved":
+        old = incident.status
+        alerting.resolve(
+            session, get_rule(session, incident.rule_id), incident, datetime.now(UTC), by=who.name
+        )
+        record(
+            session,
+            actor=who.name,
+            entity="incident",
+            entity_id=incident.id,
+            action="resolve",
+            changes={"status": [old, "resolved"]},
+        )
+    return _detail(session, incident)

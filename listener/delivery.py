@@ -1,0 +1,167 @@
+"""Deliver the notification outbox: claim one due row, send it, record the outcome, commit; repeat.
+
+Exactly once: a row is written in the transaction that changed the incident, so a crash before the
+send loses nothing (the row stays ``pending``); it is marked ``sent`` in the transaction that claimed
+it, committed right after the send, so a restart never sends it again. On PostgreSQL the claim is
+``FOR UPDATE SKIP LOCKED``: several workers never send the same row. The only window left is a crash
+between the remote accepting the message and our commit; the idempotency key travels with the
+message (webhook ``Idempotency-Key``, email ``Message-ID``) so the receiver can drop that repeat.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from alerts.notifiers import Outcome
+from listener.storage.models import Channel, Notification
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 20
+BASE_BACKOFF = 30.0  # seconds, doubled per attempt
+MAX_BACKOFF = 300.0  # a channel that was down is retried within 5 minutes of coming back
+MAX_RETRY_AFTER = 3600.0
+SLACK_MIN_GAP = 1.0  # at most one message a second per Slack webhook
+
+
+@dataclass
+class DeliveryReport:
+    sent: list[int] = field(default_factory=list)
+    retried: list[int] = field(default_factory=list)
+    dead: list[int] = field(default_factory=list)
+
+
+def send_one(client: httpx.Client, channel: Channel, notification: Notification) -> Outcome:
+    """Hand one outbox row to its channel's notifier."""
+    from alerts.notifiers import email, slack, webhook
+
+    config: dict[str, Any] = dict(channel.config or {})
+    key = notification.idempotency_key
+    payload = notification.payload or {}
+    if channel.type == "slack":
+        return slack.send(client, config, payload, key=key)
+    if channel.type == "webhook":
+        return webhook.send(client, config, payload, key=key)
+    if channel.type == "email":
+        return email.send(config, payload, key=key, channel_id=channel.id)
+    return Outcome("dead", f"unknown channel type {channel.type!r}")
+
+
+def backoff(attempts: int, retry_after: float | None) -> timedelta:
+    """When to try again after ``attempts`` failures (``Retry-After`` wins when the server gave one)."""
+    if retry_after is not None:
+        return timedelta(seconds=min(retry_after, MAX_RETRY_AFTER))
+    return timedelta(seconds=min(BASE_BACKOFF * 2 ** max(attempts - 1, 0), MAX_BACKOFF))
+
+
+def _claim(session: Session, now: datetime, skip: set[int], ids: list[int] | None) -> Notification | None:
+    stmt = (
+        select(Notification)
+        .where(Notification.status.in_(("pending", "failed")), Notification.next_attempt_at <= now)
+        .order_by(Notification.next_attempt_at, Notification.id)
+        .limit(1)
+    )
+    if skip:
+        stmt = stmt.where(Notification.id.not_in(skip))
+    if ids is not None:
+        stmt = stmt.where(Notification.id.in_(ids))
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    return session.scalar(stmt)
+
+
+def deliver_pending(
+    session: Session,
+    client: httpx.Client,
+    now: datetime,
+    *,
+    limit: int = 100,
+    sleep: Callable[[float], None] = time.sleep,
+    ids: list[int] | None = None,
+) -> DeliveryReport:
+    """Send up to ``limit`` due notifications (only ``ids`` if given), oldest first; commits after
+    each one. ``sleep`` paces Slack webhooks to one message a second."""
+    report = DeliveryReport()
+    last_slack: dict[int, float] = {}
+    skip: set[int] = set()
+    session.commit()  # start from a clean transaction: each claim is its own
+    for _ in range(limit):
+        n = _claim(session, now, skip, ids)
+        if n is None:
+            break
+        channel = session.get(Channel, n.channel_id)
+        if channel is None or not channel.enabled:
+            n.status, n.last_error = "dead", "channel disabled or deleted"
+            report.dead.append(n.id)
+            session.commit()
+            continue
+        if channel.type == "slack" and channel.id in last_slack:
+            wait = SLACK_MIN_GAP - (time.monotonic() - last_slack[channel.id])
+            if wait > 0:
+                sleep(wait)
+        outcome = send_one(client, channel, n)
+        if channel.type == "slack":
+            last_slack[channel.id] = time.monotonic()
+        n.attempts = (n.attempts or 0) + 1
+        if outcome.status == "sent":
+            n.status, n.sent_at, n.last_error = "sent", now, None
+            report.sent.append(n.id)
+        elif outcome.status == "retry" and n.attempts < MAX_ATTEMPTS:
+            n.status, n.last_error = "failed", outcome.error
+            n.next_attempt_at = now + backoff(n.attempts, outcome.retry_after)
+            report.retried.append(n.id)
+            skip.add(n.id)
+        else:
+            n.status, n.last_error = "dead", outcome.error
+            report.dead.append(n.id)
+            log.warning("notification %s to channel %s is dead: %s", n.id, channel.id, outcome.error)
+        session.commit()
+    return report
+
+
+def queue_test(session: Session, channel: Channel, now: datetime) -> Notification:
+    """An outbox row with a test message for ``channel`` (no incident)."""
+    import uuid
+
+    payload = {
+        "incident_id": None,
+        "kind": "test",
+        "rule": {"id": None, "name": "test message", "type": "test"},
+        "severity": "info",
+        "status": "test",
+        "brand": None,
+        "summary": f"Test message from Listener to channel {channel.name!r}",
+        "value": 0,
+        "expected": None,
+        "score": None,
+        "peak_value": 0,
+        "first_seen": now.isoformat(),
+        "last_seen": now.isoformat(),
+        "resolved_at": None,
+        "evidence": {},
+        "samples": [],
+        "incident_url": "",
+        "feed_url": "",
+    }
+    n = Notification(
+        incident_id=None,
+        channel_id=channel.id,
+        kind="test",
+        payload=payload,
+        idempotency_key=f"test-{channel.id}-{uuid.uuid4().hex}",
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+    )
+    session.add(n)
+    session.flush()
+    return n

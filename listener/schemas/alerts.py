@@ -1,0 +1,169 @@
+"""API shapes of the alert engine: rules, incidents, silences, channels, notifications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, model_validator
+
+from alerts.base import RuleType
+from listener.schemas.common import ReadModel, StrictIn
+
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Severity = Literal["info", "warning", "critical"]
+ChannelType = Literal["slack", "email", "webhook"]
+
+
+class RuleCreate(StrictIn):
+    name: Name
+    type: RuleType
+    params: dict[str, Any] = Field(default_factory=dict, description="validated by the rule type's Params")
+    scope: dict[str, Any] = Field(default_factory=dict, description="brand_ids, platforms, topics, …")
+    severity: Severity = "warning"
+    channels: list[int] = Field(default_factory=list, description="channel ids")
+    enabled: bool = True
+    resolve_after_minutes: int = Field(120, ge=1, le=7 * 24 * 60)
+
+
+class RuleUpdate(StrictIn):
+    name: Name | None = None
+    params: dict[str, Any] | None = None
+    scope: dict[str, Any] | None = None
+    severity: Severity | None = None
+    channels: list[int] | None = None
+    enabled: bool | None = None
+    resolve_after_minutes: int | None = Field(None, ge=1, le=7 * 24 * 60)
+
+
+class RuleRead(ReadModel):
+    id: int
+    name: str
+    type: str
+    params: dict[str, Any]
+    scope: dict[str, Any]
+    severity: str
+    channels: list[int]
+    enabled: bool
+    audience: str
+    resolve_after_minutes: int
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class DryRunIncident(StrictIn):
+    at: datetime
+    key: str
+    summary: str
+    value: float
+    expected: float | None = None
+    score: float | None = None
+
+
+class DryRunRead(StrictIn):
+    rule_id: int
+    since: datetime
+    until: datetime
+    evaluations: int
+    incidents: list[DryRunIncident]
+
+
+class NotificationRead(ReadModel):
+    id: int
+    incident_id: int | None
+    channel_id: int
+    kind: str
+    status: str
+    attempts: int
+    idempotency_key: str
+    next_attempt_at: datetime
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
+class IncidentRead(ReadModel):
+    id: int
+    rule_id: int
+    scope_key: str
+    brand_id: int | None
+    status: str
+    severity: str
+    summary: str
+    value: float
+    expected: float | None
+    score: float | None
+    peak_value: float
+    matches: int
+    silenced: bool
+    opened_at: datetime
+    first_seen: datetime
+    last_seen: datetime
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    resolved_at: datetime | None
+    resolved_by: str | None
+
+
+class IncidentDetail(IncidentRead):
+    evidence: dict[str, Any]
+    notifications: list[NotificationRead] = Field(default_factory=list)
+
+
+class SilenceCreate(StrictIn):
+    rule_id: int | None = None
+    brand_id: int | None = None
+    topic: str | None = Field(None, min_length=1, max_length=200)
+    starts_at: datetime | None = None
+    ends_at: datetime
+    comment: str = Field(min_length=1, max_length=2000)
+
+    @model_validator(mode="after")
+    def _check(self) -> SilenceCreate:
+        if self.rule_id is None and self.brand_id is None and self.topic is None:
+            raise ValueError("a silence needs at least one of rule_id, brand_id or topic")
+        return self
+
+
+class SilenceUpdate(StrictIn):
+    ends_at: datetime | None = None
+    comment: str | None = Field(None, min_length=1, max_length=2000)
+
+
+class SilenceRead(ReadModel):
+    id: int
+    rule_id: int | None
+    brand_id: int | None
+    topic: str | None
+    starts_at: datetime
+    ends_at: datetime
+    comment: str
+    created_by: str
+    created_at: datetime
+    active: bool = False
+
+
+class ChannelCreate(StrictIn):
+    name: Name
+    type: ChannelType
+    config: dict[str, Any] = Field(default_factory=dict)
+    enabled: bool = True
+
+
+class ChannelUpdate(StrictIn):
+    name: Name | None = None
+    config: dict[str, Any] | None = Field(None, description="merged; secret fields left out are kept")
+    enabled: bool | None = None
+
+
+class ChannelRead(StrictIn):
+    id: int
+    name: str
+    type: str
+    config: dict[str, Any] = Field(description="without secret fields")
+    secrets: dict[str, bool] = Field(description="which secret fields are set (values are never returned)")
+    enabled: bool
+    deliveries: dict[str, int] = Field(default_factory=dict, description="notifications per status")
+    created_at: datetime
+    updated_at: datetime
