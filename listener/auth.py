@@ -9,8 +9,9 @@ Roles are ordered; each includes the ones before it:
 | role | may |
 |---|---|
 | viewer | read mentions, stats, exports, brands, queries, sources |
-| agent | also update mentions (status, assignee, tags, notes, sentiment) and work on replies |
-| manager | also manage brands, queries, sources, rules and templates, and push mentions (ingest) |
+| agent | also update mentions (status, assignee, tags, notes, sentiment) and draft replies |
+| manager | also manage brands, queries, sources, taxonomy, templates, rules, silences and channels;
+  approve replies; handle incidents; push mentions (ingest) |
 | admin | also manage API keys |
 """
 

@@ -15,10 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from listener.analysis import analyze, brand_contexts, pipeline_for
+from listener.clustering import cluster
 from listener.errors import Unprocessable
 from listener.storage.base import utcnow
 from listener.storage.mentions import existing_keys, insert_new
-from listener.storage.models import Brand
+from listener.storage.models import Brand, Mention
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 class IngestOutcome:
     received: int
     created_ids: list[int] = field(default_factory=list)
+    clustered: int = 0  # of the created, how many repeat an earlier mention (duplicate_of set)
 
     @property
     def created(self) -> int:
@@ -81,7 +83,30 @@ def store_batch(
         for item, columns in zip(fresh, analyze(fresh, contexts, pipeline_for(session)), strict=True)
     ]
     outcome.created_ids = insert_new(session, rows)
+    if outcome.created_ids:
+        by_key = {(r["platform"], r["external_id"]): r for r in rows}
+        stored = session.execute(
+            select(Mention.id, Mention.platform, Mention.external_id).where(
+                Mention.id.in_(outcome.created_ids)
+            )
+        )
+        outcome.clustered = cluster(session, [(i, by_key[(p, e)]) for i, p, e in stored])
+        _alert_on(session, outcome.created_ids)
     return outcome
+
+
+def _alert_on(session: Session, mention_ids: list[int]) -> None:
+    """Per-mention alert rules see new mentions as they are stored. A failing rule never loses the
+    batch: it runs in a savepoint and is logged."""
+    from listener.alerting import evaluate_mentions
+
+    try:
+        with session.begin_nested():
+            evaluate_mentions(session, mention_ids, utcnow())
+    except Exception:
+        log.exception(
+            "per-mention alert rules failed on %d new mention(s); the mentions are stored", len(mention_ids)
+        )
 
 
 def _row(item: dict[str, Any], analysis: dict[str, Any], now: Any, source_id: int | None) -> dict[str, Any]:

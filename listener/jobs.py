@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from collectors.base import AuthError, Batch, CollectorError, RawMention, RetryLater
 from collectors.registry import get_collector, validate_params
 from listener.ingest import store_batch
+from listener.matching import BrandRouter
 from listener.settings import Settings
 from listener.storage.db import session_scope
 from listener.storage.models import Source
@@ -63,6 +64,7 @@ class RunResult:
     name: str
     created: int = 0
     duplicates: int = 0
+    unmatched: int = 0  # collected but matching no brand query: not stored
     error: str | None = None
     next_run_at: datetime | None = None
     status: str | None = None
@@ -248,8 +250,13 @@ def _record_success(
         if source is None:
             result.error, result.skipped = "lease lost before storing; nothing stored", True
             return result
-        outcome = store_batch(session, [to_item(m) for m in batch.mentions], source_id=source.id)
-        result.created, result.duplicates = outcome.created, outcome.duplicates
+        routed = BrandRouter.load(session).route(to_item(m) for m in batch.mentions)
+        outcome = store_batch(session, routed.items, source_id=source.id)
+        result.created, result.duplicates, result.unmatched = (
+            outcome.created,
+            outcome.duplicates,
+            routed.unmatched,
+        )
         source.cursor = batch.next_cursor
         source.last_success_at = now
         source.consecutive_failures = 0

@@ -129,7 +129,30 @@ def build_scheduler(
         max_instances=1,
         coalesce=True,
     )
+    scheduler.add_job(
+        _alert_tick,
+        "interval",
+        args=[sessions],
+        seconds=ALERT_TICK_SECONDS,
+        id="alerts:tick",
+        name="evaluate windowed alert rules, deliver the outbox",
+        next_run_time=utcnow(),
+        max_instances=1,
+        coalesce=True,
+    )
     return scheduler
+
+
+ALERT_TICK_SECONDS = 60.0
+
+
+def _alert_tick(sessions: sessionmaker[Session]) -> None:
+    from listener import alert_jobs
+
+    try:
+        alert_jobs.tick(sessions)
+    except Exception:  # the next tick tries again; collection goes on
+        log.exception("alert tick failed")
 
 
 def run_once(

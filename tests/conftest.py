@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
+from listener import clustering
 from listener.settings import Settings
 from listener.storage import migrate
 from listener.storage.base import Base
@@ -92,6 +93,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def engine(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A migrated, empty database on ``backend`` for one test."""
+    clustering.forget()  # the process-wide near-duplicate index must not remember other tests' rows
     if backend == "sqlite":
         template = request.getfixturevalue("sqlite_template")
         path = tmp_path / "listener.db"

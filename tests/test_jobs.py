@@ -499,8 +499,13 @@ def test_collect_once_prints_a_line_per_source_and_sources_shows_health(
     assert ran.exit_code == 1, ran.output  # one source failed
     lines = [line for line in ran.stdout.splitlines() if "(#" in line]
     assert len(lines) == 2
-    assert lines[0].startswith(f"Alpha news (#{a}): 3 new, 0 duplicate(s), error: -, next run: ")
-    assert lines[1].startswith(f"Broken blog (#{b}): 0 new, 0 duplicate(s), error: ") and "500" in lines[1]
+    assert lines[0].startswith(
+        f"Alpha news (#{a}): 3 new, 0 duplicate(s), 0 matching no query, error: -, next run: "
+    )
+    assert (
+        lines[1].startswith(f"Broken blog (#{b}): 0 new, 0 duplicate(s), 0 matching no query, error: ")
+        and "500" in lines[1]
+    )
 
     only = cli("collect", "--once", "--source", str(a))
     assert only.exit_code == 0 and "Alpha news" in only.stdout and "Broken" not in only.stdout
@@ -521,15 +526,17 @@ def test_collect_once_prints_a_line_per_source_and_sources_shows_health(
 # --- the scheduler -----------------------------------------------------------------------------------
 
 
-def test_build_scheduler_has_one_coalescing_tick_job(sessions, settings) -> None:
+def test_build_scheduler_has_coalescing_collect_and_alert_ticks(sessions, settings) -> None:
     from listener.scheduler import Collecting, build_scheduler
 
     collecting = Collecting(settings, sessions, worker="w")
     try:
         scheduler = build_scheduler(settings, sessions, collecting=collecting)
-        [job] = scheduler.get_jobs()
-        assert job.id == "collect:tick" and job.max_instances == 1 and job.coalesce is True
-        assert job.trigger.interval == timedelta(seconds=10)
+        jobs = {job.id: job for job in scheduler.get_jobs()}
+        assert set(jobs) == {"collect:tick", "alerts:tick"}
+        assert all(job.max_instances == 1 and job.coalesce is True for job in jobs.values())
+        assert jobs["collect:tick"].trigger.interval == timedelta(seconds=10)
+        assert jobs["alerts:tick"].trigger.interval == timedelta(seconds=60)
     finally:
         collecting.close()
 

@@ -23,6 +23,7 @@ def _line(result: RunResult) -> str:
     error = result.error or "-"
     return (
         f"{result.name} (#{result.source_id}): {result.created} new, {result.duplicates} duplicate(s), "
+        f"{result.unmatched} matching no query, "
         f"error: {error}, next run: {_when(result.next_run_at)}"
     )
 

@@ -10,6 +10,8 @@ from typing import Annotated
 
 import typer
 
+from listener.cli.alerts import backtest
+from listener.cli.collect import collect, sources, worker
 from listener.cli.common import fail, load_settings, ready_engine, user_errors
 from listener.cli.keys import keys_app
 from listener.cli.nlp import reanalyze, score
@@ -21,7 +23,11 @@ app = typer.Typer(
 )
 app.add_typer(keys_app, name="keys")
 app.command()(score)
+app.command()(worker)
+app.command()(collect)
+app.command()(sources)
 app.command()(reanalyze)
+app.command()(backtest)
 
 DEMO_DATABASE = "sqlite:///./listener-demo.db"
 
@@ -51,11 +57,14 @@ def serve(
 @app.command()
 def migrate() -> None:
     """Upgrade the database to the newest schema (safe to run again)."""
+    from listener.cli.common import install_defaults
     from listener.storage import migrate as m
     from listener.storage.db import make_engine
 
     settings = load_settings()
-    m.upgrade(make_engine(settings.database_url))
+    engine = make_engine(settings.database_url)
+    m.upgrade(engine)
+    install_defaults(engine)
     typer.echo(f"database at revision {m.head_revision()}")
 
 
@@ -144,6 +153,8 @@ def demo(
     from listener.storage.models import ApiKey
 
     settings = load_settings(database_url=database_url, host=host, port=port, pages_anonymous=True)
+    if not settings.support_url:  # the demo brand's (fictional) help centre, for {{ link }} in replies
+        settings = settings.model_copy(update={"support_url": "https://acme.example/help"})
     engine = ready_engine(settings)
     sessions = make_session_factory(engine)
     report = seed(sessions)
@@ -157,8 +168,34 @@ def demo(
             pass
         _, key = create_key(session, name="demo-admin", role="admin")
         assert session.get(ApiKey, _.id) is not None
+    crisis = _demo_alerts(sessions)
     url = f"http://{settings.host}:{settings.port}/"
     typer.echo(f"Listener demo: open {url}  (API docs: {url}docs)")
     typer.echo(f"demo admin API key: {key}")
+    if crisis:
+        typer.echo(f"demo crisis: incident {crisis} at {url}api/v1/incidents (delivered to the local sink)")
     if not no_serve:
         _serve(settings, engine)
+
+
+def _demo_alerts(sessions):  # type: ignore[no-untyped-def]
+    """The demo's spike rule, a local webhook sink, the crisis replayed and delivered."""
+    from sqlalchemy import select
+
+    from listener import alert_jobs
+    from listener.demo.alerts import replay, seed_alerts
+    from listener.demo.sink import DemoSink, describe
+    from listener.storage.db import session_scope
+    from listener.storage.models import Channel, Incident
+
+    sink = DemoSink(on_alert=lambda p: typer.echo(describe(p), err=True))
+    channel = {"name": "demo local sink", "type": "webhook", "config": {"url": sink.url}}
+    with session_scope(sessions) as session:
+        seed_alerts(session, channel=channel)
+        found = session.scalar(select(Channel).where(Channel.name == channel["name"]))
+        if found is not None:  # a new port each run
+            found.config = {**(found.config or {}), "url": sink.url}
+    replay(sessions)
+    alert_jobs.deliver(sessions)
+    with session_scope(sessions) as session:
+        return session.scalar(select(Incident.id).order_by(Incident.id))

@@ -22,8 +22,8 @@ DEMO_QUERIES = [
         '(acme OR @acme OR #acme OR "acme pay" OR "acme prime") AND NOT (hiring OR job*)',
         "own",
     ),
-    ("Acme", "Globex (competitor)", "globex OR @globex OR #globex", "competitor"),
-    ("Acme", "Initech (competitor)", "initech OR @initech OR #initech", "competitor"),
+    ("Globex", "Globex (competitor of Acme)", "globex OR @globex OR #globex", "competitor"),
+    ("Initech", "Initech (competitor of Acme)", "initech OR @initech OR #initech", "competitor"),
 ]
 
 
@@ -39,8 +39,8 @@ def seed_brands(session: Session) -> Brand:
         acme.competitors = [found["Globex"], found["Initech"]]
     session.flush()
     if session.scalar(select(Query.id).where(Query.brand_id == acme.id)) is None:
-        for _brand, name, expression, role in DEMO_QUERIES:
-            session.add(Query(brand_id=acme.id, name=name, expression=expression, role=role))
+        for brand, name, expression, role in DEMO_QUERIES:
+            session.add(Query(brand_id=found[brand].id, name=name, expression=expression, role=role))
     session.flush()
     return acme
 

@@ -50,9 +50,7 @@ def test_reviews_first_run(settings: Settings) -> None:
 
 
 def test_pages_until_cursor_single_entry_and_countries(settings: Settings) -> None:
-    rec = Recorder(
-        [json_response(_page(name)) for name in (US_PAGE1, EMPTY, DE_SINGLE, EMPTY)]
-    )
+    rec = Recorder([json_response(_page(name)) for name in (US_PAGE1, EMPTY, DE_SINGLE, EMPTY)])
     cursor = json.dumps({"284882215:us": "2024-02-01T00:00:00Z", "284882215:de": "2024-02-01T00:00:00Z"})
     params = AppStoreParams(app_ids=["id284882215"], countries=["US", "de"], max_pages=2)
     batch = _apps(rec, settings).collect(params, cursor)

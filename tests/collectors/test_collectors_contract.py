@@ -80,8 +80,9 @@ CASES: dict[Platform, Case] = {
         "1764012380671529341",
         ("max_results", 5),
     ),
-    Platform.replay: Case({"path": "<tmp>"}, None, json.dumps({"index": 0, "anchor": "2024-01-01T00:00:00Z"}),
-                          ("speed", 0)),  # fmt: skip
+    Platform.replay: Case(
+        {"path": "<tmp>"}, None, json.dumps({"index": 0, "anchor": "2024-01-01T00:00:00Z"}), ("speed", 0)
+    ),  # fmt: skip
 }
 
 PLATFORMS = list(COLLECTORS)

@@ -27,7 +27,10 @@ NOW = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
 
 def _resp(status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> httpx.Response:
     return httpx.Response(
-        status, content=body, headers=headers, request=httpx.Request("GET", "https://api.example/x?key=SECRET")
+        status,
+        content=body,
+        headers=headers,
+        request=httpx.Request("GET", "https://api.example/x?key=SECRET"),
     )
 
 

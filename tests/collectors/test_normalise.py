@@ -19,8 +19,7 @@ from collectors.normalise import (
 
 def test_html_to_text_keeps_line_breaks_and_unescapes() -> None:
     html = (
-        "<p>Hello &amp; <b>welcome</b></p><p>line one<br>line two<br/>three</p>"
-        "<ul><li>a</li><li>b</li></ul>"
+        "<p>Hello &amp; <b>welcome</b></p><p>line one<br>line two<br/>three</p><ul><li>a</li><li>b</li></ul>"
     )
     assert html_to_text(html) == "Hello & welcome\n\nline one\nline two\nthree\n\na\nb"
 

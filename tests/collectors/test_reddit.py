@@ -38,7 +38,10 @@ def test_public_search_restricted_to_subreddits(settings: Settings) -> None:
     assert first.external_id == "t3_3gpbiu" and first.kind == "post"
     assert first.title == "[PRAW][OAuth2Util] Problem using get_banned() : raise Forbidden(_raw=response)"
     assert first.text.startswith("# solved\n\nProblem solved with this:")
-    assert first.url == "https://www.reddit.com/r/redditdev/comments/3gpbiu/prawoauth2util_problem_using_get_banned_raise/"
+    assert (
+        first.url
+        == "https://www.reddit.com/r/redditdev/comments/3gpbiu/prawoauth2util_problem_using_get_banned_raise/"
+    )
     assert first.author.handle == "dClauzel" and first.engagement == {"score": 0, "comments": 21}
     assert first.published_at == datetime(2015, 8, 12, 9, 8, 34, tzinfo=UTC)
     japanese = batch.mentions[5]

@@ -43,7 +43,9 @@ def test_google_alerts_atom_feed(settings: Settings) -> None:
         "Report offers Prediction of Automotive Slack Market by Top key players like Haldex, Meritor, "
         "Bendix ..."
     )
-    assert first.url.startswith("https://www.aglobalmarketresearch.com/report-offers-prediction-of-automotive")
+    assert first.url.startswith(
+        "https://www.aglobalmarketresearch.com/report-offers-prediction-of-automotive"
+    )
     assert "google.com/url" not in first.url
     assert first.text.startswith("Automotive Slack Market reports provides a comprehensive overview")
     assert first.published_at == datetime(2019, 7, 10, 11, 53, 37, tzinfo=UTC)
@@ -197,7 +199,10 @@ def test_undated_entries_use_fetch_time_but_never_move_the_cursor(settings: Sett
     response = httpx.Response(200, content=body, headers=headers)
     batch, _ = _collect(settings, [response])
     undated, dated = batch.mentions
-    assert undated.published_at == datetime(2024, 1, 3, 12, tzinfo=UTC) and undated.url == "https://example.com/u"
+    assert (
+        undated.published_at == datetime(2024, 1, 3, 12, tzinfo=UTC)
+        and undated.url == "https://example.com/u"
+    )
     assert undated.external_id == "https://example.com/u"
     assert dated.published_at == datetime(2024, 1, 2, 9, tzinfo=UTC)
     assert json.loads(batch.next_cursor)["feeds"][FEED_URL] == {"newest": "2024-01-02T09:00:00Z"}

@@ -1,0 +1,70 @@
+"""Collected mentions are linked to brands by their queries; unmatched ones are not stored."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from listener.matching import BrandRouter
+from listener.storage.db import session_scope
+from listener.storage.models import Brand, Mention, Query
+from tests.test_jobs import (  # noqa: F401 - fixtures used by name
+    Answer,
+    FeedServer,
+    add_source,
+    claim_and_run,
+    client,
+    server,
+    sessions,
+)
+
+ITEMS = [
+    ("a1", "Acme lost my parcel again, third time this month"),
+    ("a2", "Acme is hiring warehouse staff in Leeds"),
+    ("g1", "Globex support fixed my router in ten minutes"),
+    ("n1", "Lovely weather in Istanbul today"),
+    ("t1", "İSTANBUL'daki ACME mağazası kapalıydı"),
+]
+
+
+def _feed() -> bytes:
+    items = "".join(
+        f"<item><title>{guid}</title><link>https://news.example.test/{guid}</link><guid>{guid}</guid>"
+        f"<pubDate>Fri, 20 Nov 2026 09:0{i}:00 +0000</pubDate><description>{text}</description></item>"
+        for i, (guid, text) in enumerate(ITEMS)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title>'
+        f"<link>https://news.example.test/</link><description>team feed</description>{items}</channel></rss>"
+    ).encode()
+
+
+def _brands(sessions) -> None:  # noqa: F811  # type: ignore[no-untyped-def]
+    with session_scope(sessions) as s:
+        acme = Brand(name="Acme", aliases=[], products=[], lexicon={})
+        globex = Brand(name="Globex", aliases=[], products=[], lexicon={})
+        s.add_all([acme, globex])
+        s.flush()
+        s.add(Query(brand_id=acme.id, name="acme", expression="acme AND NOT (hiring OR job*)", role="own"))
+        s.add(Query(brand_id=globex.id, name="globex", expression="globex", role="competitor"))
+
+
+def test_collection_links_brands_and_drops_unmatched(server: FeedServer, sessions, settings, client):  # noqa: F811
+    _brands(sessions)
+    server.answers["/f.xml"] = Answer(body=_feed())
+    sid = add_source(sessions, server.url("/f.xml"))
+    result = claim_and_run(sessions, settings, client, sid, datetime.now(UTC))
+    assert (result.created, result.unmatched, result.error) == (3, 2, None)
+    with session_scope(sessions) as s:
+        rows = s.execute(
+            select(Mention.external_id, Brand.name)
+            .join(Brand, Brand.id == Mention.brand_id)
+            .order_by(Mention.id)
+        ).all()
+    assert sorted(rows) == [("a1", "Acme"), ("g1", "Globex"), ("t1", "Acme")], "Turkish İ folds to i"
+
+
+def test_without_any_query_everything_is_kept_unlinked():
+    routed = BrandRouter([]).route([{"text": "anything"}])
+    assert routed.unmatched == 0 and routed.items == [{"text": "anything"}]
