@@ -51,6 +51,23 @@ def brand_contexts(brands: Iterable[Brand]) -> dict[str, BrandContext]:
     return out
 
 
+def configure_nlp(settings: Any) -> None:
+    """Point the NLP stage at the trained spaCy pipelines named in ``settings.spacy_models``;
+    ValueError naming the first one that is neither an installed package nor a pipeline folder."""
+    from pathlib import Path
+
+    import spacy.util
+
+    from nlp.resources import configure_models
+
+    for lang, name in settings.spacy_models.items():
+        if not (spacy.util.is_package(name) or (Path(name) / "config.cfg").is_file()):
+            raise ValueError(
+                f"spaCy pipeline {name!r} for {lang!r} is not installed (pip install it, or give its folder)"
+            )
+    configure_models(settings.spacy_models)
+
+
 def current_taxonomy(session: Session) -> tuple[str, dict[str, Any]]:
     """``("custom", data)`` when the taxonomy was edited through the API, else ``("default", …)``."""
     row = session.get(Taxonomy, 1)

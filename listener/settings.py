@@ -40,6 +40,13 @@ class Settings(BaseSettings):
     )
     ingest_max_items: int = Field(1000, ge=1, le=10000, description="Most mentions per POST /ingest")
 
+    # --- NLP -----------------------------------------------------------------------------------
+    spacy_models: dict[str, str] = Field(
+        default_factory=dict,
+        description="Installed trained spaCy pipelines per language (JSON, e.g. "
+        '{"en": "en_core_web_sm"}); blank pipelines otherwise',
+    )
+
     # --- replies -------------------------------------------------------------------------------
     reply_length_limits: dict[str, Annotated[int, Field(ge=1, le=100_000)]] = Field(
         default_factory=lambda: {"twitter": 280, "bluesky": 300, "mastodon": 500},

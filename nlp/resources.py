@@ -43,8 +43,27 @@ def vader() -> SentimentIntensityAnalyzer:
     return SentimentIntensityAnalyzer()
 
 
+_MODELS: dict[str, str] = {}
+
+
+def configure_models(models: dict[str, str]) -> None:
+    """Use installed trained spaCy pipelines (a package name or a path) instead of blank ones, per
+    language, e.g. ``{"en": "en_core_web_sm"}``. Called once by each entry point from settings
+    (``LISTENER_SPACY_MODELS``); nothing is ever downloaded."""
+    _MODELS.clear()
+    _MODELS.update({lang: name for lang, name in models.items() if name})
+
+
 def blank(lang: str) -> Language:
-    """A fresh blank spaCy pipeline (tokenizer only). Not cached: the pipeline reloads it to bound memory."""
+    """A fresh spaCy pipeline for ``lang``: the configured trained one (only its tokenizer and
+    vocabulary are used by the matchers; its other components are disabled for speed) or a blank
+    one. Not cached: the pipeline reloads it to bound memory."""
+    name = _MODELS.get(lang)
+    if name:
+        nlp = spacy.load(name)
+        for component in list(nlp.pipe_names):
+            nlp.disable_pipe(component)
+        return nlp
     return spacy.blank(lang)
 
 

@@ -37,6 +37,12 @@ def load_settings(**overrides: object) -> Settings:
         )
         raise fail(f"invalid configuration: {problems}", 2) from exc
     configure_logging(settings)
+    from listener.analysis import configure_nlp
+
+    try:
+        configure_nlp(settings)
+    except ValueError as exc:
+        raise fail(f"invalid configuration: LISTENER_SPACY_MODELS: {exc}", 2) from exc
     return settings
 
 
