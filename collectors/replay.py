@@ -4,6 +4,8 @@ Each line is one mention with ``RawMention``'s fields (``author`` an object, ``p
 ISO time; ``platform`` defaults to ``replay``), sorted by ``published_at``. The first call anchors
 the file's first mention at "now"; each call returns the mentions whose shifted time
 (``anchor + (published_at - first) / speed``) has come, with that shifted time as ``published_at``.
+``id_prefix`` (default none) is put before every ``external_id``, so a file already imported can be
+replayed as new mentions (the demo's live feed uses ``live-…``).
 
 Cursor: JSON ``{"index": <lines consumed>, "anchor": iso}``.
 """
@@ -36,6 +38,7 @@ class ReplayParams(BaseModel):
 
     path: str = Field(min_length=1)
     speed: float = Field(1.0, gt=0, le=100_000)
+    id_prefix: str = Field("", max_length=64)
 
     @field_validator("path")
     @classmethod
@@ -74,7 +77,7 @@ class ReplayCollector:
             shifted = anchor + (row["published_at"] - first) / params.speed
             if shifted > now:
                 break
-            mentions.append(_to_mention(row, shifted))
+            mentions.append(_to_mention(row, shifted, params.id_prefix))
             index += 1
         next_cursor = json.dumps({"index": index, "anchor": iso(anchor)})
         return Batch(mentions=mentions, next_cursor=next_cursor if mentions or cursor is None else cursor)
@@ -103,11 +106,12 @@ def _read(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def _to_mention(row: dict[str, Any], published_at: datetime) -> RawMention:
+def _to_mention(row: dict[str, Any], published_at: datetime, id_prefix: str = "") -> RawMention:
     author = row.get("author") or {}
+    external_id = str(row.get("external_id") or f"replay:{iso(row['published_at'])}")
     return RawMention(
         platform=str(row.get("platform") or Platform.replay.value),
-        external_id=str(row.get("external_id") or f"replay:{iso(row['published_at'])}"),
+        external_id=id_prefix + external_id,
         url=row.get("url"),
         text=str(row.get("text") or ""),
         title=row.get("title"),

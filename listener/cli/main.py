@@ -144,10 +144,14 @@ def demo(
     host: Annotated[str | None, typer.Option(help="Bind address")] = None,
     port: Annotated[int | None, typer.Option(help="Port")] = None,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Seed and exit")] = False,
+    no_live: Annotated[
+        bool, typer.Option("--no-live", help="Do not replay the sample as mentions arriving live")
+    ] = False,
 ) -> None:
-    """Everything in one process, offline: seed brands and the bundled sample, then serve."""
+    """Everything in one process, offline: seed brands and the bundled sample, then serve, while a
+    background thread replays the sample as new mentions arriving live (14 days in 10 minutes)."""
     from listener.auth import create_key, revoke_key
-    from listener.demo.seed import seed
+    from listener.demo.seed import seed, seed_live_source
     from listener.errors import NotFound
     from listener.storage.db import make_session_factory, session_scope
     from listener.storage.models import ApiKey
@@ -169,13 +173,69 @@ def demo(
         _, key = create_key(session, name="demo-admin", role="admin")
         assert session.get(ApiKey, _.id) is not None
     crisis = _demo_alerts(sessions)
+    with session_scope(sessions) as session:
+        seed_live_source(session, enabled=not no_live)
     url = f"http://{settings.host}:{settings.port}/"
     typer.echo(f"Listener demo: open {url}  (API docs: {url}docs)")
     typer.echo(f"demo admin API key: {key}")
     if crisis:
         typer.echo(f"demo crisis: incident {crisis} at {url}api/v1/incidents (delivered to the local sink)")
-    if not no_serve:
+    if no_serve:
+        return
+    live = None if no_live else LiveCollection(settings, sessions, on_result=_echo_live).start()
+    if live is not None:
+        typer.echo("demo live feed: new mentions arrive every ~30 s (--no-live turns this off)", err=True)
+    try:
         _serve(settings, engine)
+    finally:
+        if live is not None:
+            live.stop()
+
+
+LIVE_TICK_SECONDS = 10.0
+
+
+class LiveCollection:
+    """The demo's in-process collection: a daemon thread calling ``Collecting.tick`` every
+    ``tick_seconds`` (first tick at once) until ``stop()`` or the process ends."""
+
+    def __init__(self, settings, sessions, *, tick_seconds: float = LIVE_TICK_SECONDS, on_result=None):  # type: ignore[no-untyped-def]
+        import threading
+
+        from listener.scheduler import Collecting
+
+        self.collecting = Collecting(settings, sessions, concurrency=1, on_result=on_result)
+        self.tick_seconds = tick_seconds
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._loop, name="demo-live", daemon=True)
+
+    def start(self) -> LiveCollection:
+        self.thread.start()
+        return self
+
+    def _loop(self) -> None:
+        import logging
+
+        while not self.stopped.is_set():
+            try:
+                self.collecting.tick()
+            except Exception:  # a failed tick (database busy, ...) is retried at the next one
+                logging.getLogger(__name__).exception("demo live collection tick failed")
+            self.stopped.wait(self.tick_seconds)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self.stopped.set()
+        self.collecting.stopping.set()
+        self.thread.join(timeout)
+        if not self.thread.is_alive():
+            self.collecting.close()
+
+
+def _echo_live(result) -> None:  # type: ignore[no-untyped-def]
+    if result.created:
+        typer.echo(f"demo live feed: {result.created} new mention(s)", err=True)
+    elif result.error:
+        typer.echo(f"demo live feed: {result.error}", err=True)
 
 
 def _demo_alerts(sessions):  # type: ignore[no-untyped-def]

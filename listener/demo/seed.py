@@ -1,6 +1,9 @@
-"""Seed the demo: the brand Acme with competitors Globex and Initech, then the bundled sample."""
+"""Seed the demo: the brand Acme with competitors Globex and Initech, then the bundled sample, and
+the "Live replay (demo)" source that plays the same sample again as new mentions arriving now."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -8,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from listener.demo import SAMPLE_PATH
 from listener.importing import ImportReport, import_stream, read_records
 from listener.storage.db import session_scope
-from listener.storage.models import Brand, Query
+from listener.storage.models import Brand, Query, Source
 
 DEMO_BRANDS = {
     "Globex": {"aliases": ["Globex Corp"], "products": []},
@@ -51,3 +54,41 @@ def seed(sessions: sessionmaker[Session]) -> ImportReport:
         seed_brands(session)
     with SAMPLE_PATH.open(encoding="utf-8") as fh:
         return import_stream(sessions, read_records(fh, "jsonl"))
+
+
+LIVE_SOURCE_NAME = "Live replay (demo)"
+LIVE_SPEED = 2016.0  # the sample's 14 days in 10 minutes
+LIVE_INTERVAL_SECONDS = 30
+
+
+def seed_live_source(
+    session: Session,
+    *,
+    enabled: bool = True,
+    speed: float = LIVE_SPEED,
+    interval_seconds: int = LIVE_INTERVAL_SECONDS,
+    run: str | None = None,
+) -> Source:
+    """Create or refresh the demo's replay source (one row, found by name) and restart its replay.
+
+    Each call starts the sample over from "now" (cursor cleared, due at once) with external ids
+    ``live-<run>-<id>``, ``run`` defaulting to the current UTC time, so every demo start shows new
+    mentions rather than duplicates of the imported sample or of an earlier run's replay.
+    """
+    run = run or datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    source = session.scalar(
+        select(Source).where(Source.name == LIVE_SOURCE_NAME, Source.platform == "replay").order_by(Source.id)
+    )
+    if source is None:
+        source = Source(name=LIVE_SOURCE_NAME, platform="replay")
+        session.add(source)
+    source.params = {"path": str(SAMPLE_PATH), "speed": speed, "id_prefix": f"live-{run}-"}
+    source.interval_seconds = interval_seconds
+    source.enabled = enabled
+    source.cursor = None
+    source.status = "ok"
+    source.consecutive_failures = 0
+    source.next_run_at = None
+    source.lease_owner = source.lease_expires_at = None
+    session.flush()
+    return source
