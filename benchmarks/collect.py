@@ -461,8 +461,8 @@ def main(argv: list[str] | None = None) -> int:
         ratio = (raw_rows / t_raw) / (stored / t_full) if stored and t_raw and t_full else float("nan")
         say(f"  ratio raw / full path (per stored row): {ratio:.1f}x; table now holds {total:,} rows")
         say(
-            "  (copies of the same fixture text are near-duplicates, so most stored mentions are "
-            "clustered: one UPDATE each)"
+            "  (every page repeats fixture texts with new ids; copies that the clustering window catches "
+            "are marked duplicate_of, one UPDATE each)"
         )
         table.append(
             ("full path, parse -> match -> store_batch (per collected mention)", rate(collected, t_full))
