@@ -76,6 +76,30 @@ def limit_for(settings: Settings, platform: str, channel: str) -> int | None:
     return settings.reply_length_limits.get(platform) if channel == "public" else None
 
 
+@dataclass(slots=True)
+class Library:
+    """The enabled templates and their acceptance record, read once per request or page."""
+
+    by_id: dict[int, ReplyTemplate]
+    facts: list[TemplateFacts]
+
+    @classmethod
+    def load(cls, session: Session) -> Library:
+        templates = list(
+            session.scalars(select(ReplyTemplate).where(ReplyTemplate.enabled).order_by(ReplyTemplate.id))
+        )
+        counts = acceptance(session)
+        return cls(
+            {t.id: t for t in templates},
+            [
+                TemplateFacts(
+                    t.id, t.name, t.language, t.channel, t.tone, t.conditions or {}, *counts.get(t.id, (0, 0))
+                )
+                for t in templates
+            ],
+        )
+
+
 def suggest(
     session: Session,
     m: Mention,
@@ -84,23 +108,13 @@ def suggest(
     agent: str,
     channel: str | None = None,
     limit: int = 3,
+    library: Library | None = None,
 ) -> Suggestions:
-    """Ranked, rendered suggestions that fit the platform's length limit, and any escalation."""
-    templates = list(
-        session.scalars(select(ReplyTemplate).where(ReplyTemplate.enabled).order_by(ReplyTemplate.id))
-    )
-    counts = acceptance(session)
-    by_id = {t.id: t for t in templates}
-    ranked = rank(
-        facts(m),
-        (
-            TemplateFacts(
-                t.id, t.name, t.language, t.channel, t.tone, t.conditions or {}, *counts.get(t.id, (0, 0))
-            )
-            for t in templates
-        ),
-        channel=channel,
-    )
+    """Ranked, rendered suggestions that fit the platform's length limit, and any escalation.
+    Pass ``library`` when suggesting for many mentions, so the templates are read once."""
+    library = library or Library.load(session)
+    by_id = library.by_id
+    ranked = rank(facts(m), library.facts, channel=channel)
     out = Suggestions(escalate=escalation_for(facts(m)))
     ctx = context_for(session, m, settings, agent)
     for s in ranked:

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from listener import delivery
 from listener.api.filters import aware
+from listener.api.lookup import get_or_404
 from listener.deps import Manager, SessionDep, Viewer
-from listener.errors import Conflict, NotFound, Unprocessable
+from listener.errors import Conflict, Unprocessable
 from listener.schemas.alerts import (
     ChannelCreate,
     ChannelRead,
@@ -46,10 +47,7 @@ def _silence_read(s: Silence, now: datetime) -> SilenceRead:
 
 
 def get_silence(session: Session, silence_id: int) -> Silence:
-    found = session.get(Silence, silence_id)
-    if found is None:
-        raise NotFound(f"no silence with id {silence_id}")
-    return found
+    return get_or_404(session, Silence, silence_id, "silence")
 
 
 @router.get("/silences", summary="List silences (active and future first)")
@@ -167,10 +165,7 @@ def _check_config(type_: str, config: dict[str, Any]) -> None:
 
 
 def get_channel(session: Session, channel_id: int) -> Channel:
-    found = session.get(Channel, channel_id)
-    if found is None:
-        raise NotFound(f"no channel with id {channel_id}")
-    return found
+    return get_or_404(session, Channel, channel_id, "channel")
 
 
 def _public(type_: str, config: dict[str, Any]) -> dict[str, Any]:

@@ -14,8 +14,9 @@ from alerts.rules import RULES
 from listener import alerting
 from listener.alert_dryrun import dry_run
 from listener.api.filters import aware
+from listener.api.lookup import get_or_404
 from listener.deps import Manager, SessionDep, Viewer
-from listener.errors import Conflict, NotFound, Unprocessable
+from listener.errors import Conflict, Unprocessable
 from listener.schemas.alerts import (
     DryRunRead,
     IncidentDetail,
@@ -33,17 +34,11 @@ INCIDENT_STATUSES = ("firing", "acknowledged", "resolved")
 
 
 def get_rule(session: Session, rule_id: int) -> AlertRule:
-    rule = session.get(AlertRule, rule_id)
-    if rule is None:
-        raise NotFound(f"no alert rule with id {rule_id}")
-    return rule
+    return get_or_404(session, AlertRule, rule_id, "alert rule")
 
 
 def get_incident(session: Session, incident_id: int) -> Incident:
-    incident = session.get(Incident, incident_id)
-    if incident is None:
-        raise NotFound(f"no incident with id {incident_id}")
-    return incident
+    return get_or_404(session, Incident, incident_id, "incident")
 
 
 def _validated(rule_type: str, params: dict[str, Any], scope: dict[str, Any]) -> None:

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from listener.api.lookup import get_or_404
 from listener.deps import Manager, SessionDep, Viewer
-from listener.errors import Conflict, NotFound, Unprocessable
+from listener.errors import Conflict, Unprocessable
 from listener.schemas.catalog import BrandCreate, BrandRead, BrandUpdate
 from listener.storage.mentions import record
 from listener.storage.models import Brand
@@ -18,10 +19,7 @@ router = APIRouter(prefix="/brands", tags=["brands"])
 
 
 def get_brand(session: Session, brand_id: int) -> Brand:
-    brand = session.get(Brand, brand_id)
-    if brand is None:
-        raise NotFound(f"no brand with id {brand_id}")
-    return brand
+    return get_or_404(session, Brand, brand_id, "brand")
 
 
 def _competitors(session: Session, names: list[str], own: str) -> list[Brand]:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from listener.api.filters import FilterDep, decode_cursor, encode_cursor
+from listener.api.lookup import get_or_404
 from listener.deps import Agent, SessionDep, Viewer
 from listener.errors import NotFound
 from listener.exporting import export_lines
@@ -73,13 +74,7 @@ def mention_read(m: Mention, names: dict[int, str]) -> MentionRead:
 
 
 def _get(session: Session, mention_id: int, *, lock: bool = False) -> Mention:
-    stmt = select(Mention).where(Mention.id == mention_id)
-    if lock:
-        stmt = stmt.with_for_update()
-    mention = session.scalar(stmt)
-    if mention is None:
-        raise NotFound(f"no mention with id {mention_id}")
-    return mention
+    return get_or_404(session, Mention, mention_id, "mention", lock=lock)
 
 
 @router.get(

@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from collectors.query import QuerySyntaxError, compile_query
 from listener.api.brands import get_brand
+from listener.api.lookup import get_or_404
 from listener.deps import Manager, SessionDep, Viewer
-from listener.errors import NotFound, Unprocessable
+from listener.errors import Unprocessable
 from listener.schemas.catalog import QueryCreate, QueryRead, QueryUpdate
 from listener.storage.mentions import record
 from listener.storage.models import Query
@@ -32,10 +33,7 @@ def _compile(expression: str) -> None:
 
 
 def _get(session: Session, query_id: int) -> Query:
-    query = session.get(Query, query_id)
-    if query is None:
-        raise NotFound(f"no query with id {query_id}")
-    return query
+    return get_or_404(session, Query, query_id, "query")
 
 
 @router.get("", summary="List queries, optionally of one brand")

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from alerts.replies import TemplateError, render
 from listener.api.filters import FilterDep
+from listener.api.lookup import get_or_404
 from listener.deps import Agent, Manager, SessionDep, SettingsDep, Viewer
-from listener.errors import Conflict, NotFound, Unprocessable
+from listener.errors import Conflict, Unprocessable
 from listener.schemas.replies import (
     EscalationRead,
     RejectIn,
@@ -33,17 +34,11 @@ router = APIRouter(tags=["replies"])
 
 
 def _mention(session: Session, mention_id: int) -> Mention:
-    m = session.get(Mention, mention_id)
-    if m is None:
-        raise NotFound(f"no mention with id {mention_id}")
-    return m
+    return get_or_404(session, Mention, mention_id, "mention")
 
 
 def _reply(session: Session, reply_id: int) -> Reply:
-    r = session.scalar(select(Reply).where(Reply.id == reply_id).with_for_update())
-    if r is None:
-        raise NotFound(f"no reply with id {reply_id}")
-    return r
+    return get_or_404(session, Reply, reply_id, "reply", lock=True)
 
 
 def _log(session: Session, who: str, reply: Reply, action: str, **extra: object) -> None:

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from collectors import COLLECTORS, CollectorError, validate_params
 from listener.api.errors import validation_details
+from listener.api.lookup import get_or_404
 from listener.deps import Manager, SessionDep, Viewer
-from listener.errors import NotFound, Unprocessable
+from listener.errors import Unprocessable
 from listener.schemas.catalog import SourceCreate, SourceRead, SourceUpdate
 from listener.storage.mentions import record
 from listener.storage.models import Source
@@ -41,10 +42,7 @@ def checked_params(platform: str, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _get(session: Session, source_id: int) -> Source:
-    source = session.get(Source, source_id)
-    if source is None:
-        raise NotFound(f"no source with id {source_id}")
-    return source
+    return get_or_404(session, Source, source_id, "source")
 
 
 @router.get("", summary="List sources with their health")

@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alerts.replies import SAMPLE, TemplateError, check_template, render
+from listener.api.lookup import get_or_404
 from listener.deps import Manager, SessionDep, SettingsDep, Viewer
-from listener.errors import Conflict, NotFound, Unprocessable
+from listener.errors import Conflict, Unprocessable
 from listener.schemas.replies import LANGUAGES, TemplateCreate, TemplateRead, TemplateUpdate
 from listener.settings import Settings
 from listener.storage.mentions import record
@@ -42,10 +43,7 @@ def _validate(settings: Settings, *, body: str, language: str, channel: str, con
 
 
 def _get(session: Session, template_id: int) -> ReplyTemplate:
-    t = session.get(ReplyTemplate, template_id)
-    if t is None:
-        raise NotFound(f"no template with id {template_id}")
-    return t
+    return get_or_404(session, ReplyTemplate, template_id, "template")
 
 
 def _name_free(session: Session, name: str, exclude: int | None = None) -> None:
