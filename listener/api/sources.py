@@ -96,7 +96,7 @@ def update_source(source_id: int, body: SourceUpdate, session: SessionDep, who: 
         entity="source",
         entity_id=source.id,
         action="update",
-        changes=sorted(changes) and {k: True for k in changes},
+        changes={k: True for k in changes},
     )
     return SourceRead.model_validate(source)
 

@@ -132,8 +132,9 @@ def export(
             with session_scope(sessions) as session:
                 brand_ids = [resolve_brand(session, brand).id]
         f = MentionFilter(brand_ids=brand_ids, since=aware(since, "since"), until=aware(until, "until"))
-        out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
-        with out if output else open(sys.stdout.fileno(), "w", closefd=False, encoding="utf-8") as fh:
+        # a file, or stdout as UTF-8 whatever the locale (and left open afterwards)
+        target = output if output else sys.stdout.fileno()
+        with open(target, "w", encoding="utf-8", newline="", closefd=output is not None) as fh:
             for chunk in export_lines(sessions, f, format):
                 fh.write(chunk)
 
@@ -154,7 +155,6 @@ def demo(
     from listener.demo.seed import seed, seed_live_source
     from listener.errors import NotFound
     from listener.storage.db import make_session_factory, session_scope
-    from listener.storage.models import ApiKey
 
     settings = load_settings(database_url=database_url, host=host, port=port, pages_anonymous=True)
     if not settings.support_url:  # the demo brand's (fictional) help centre, for {{ link }} in replies
@@ -171,7 +171,6 @@ def demo(
         except NotFound:
             pass
         _, key = create_key(session, name="demo-admin", role="admin")
-        assert session.get(ApiKey, _.id) is not None
     crisis = _demo_alerts(sessions)
     with session_scope(sessions) as session:
         seed_live_source(session, enabled=not no_live)
