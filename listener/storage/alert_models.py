@@ -13,7 +13,7 @@ from listener.storage.base import Base, BigId, Json, UTCDateTime, utcnow
 SEVERITIES = ("info", "warning", "critical")
 INCIDENT_STATUSES = ("firing", "acknowledged", "resolved")
 CHANNEL_TYPES = ("slack", "email", "webhook")
-NOTIFICATION_KINDS = ("opened", "escalated", "resolved", "test")
+NOTIFICATION_KINDS = ("opened", "escalated", "resolved", "test", "digest")
 NOTIFICATION_STATUSES = ("pending", "sent", "failed", "dead")
 # config keys that are write-only: stored, used for delivery, never returned by the API nor logged
 SECRET_FIELDS = {"slack": ("webhook_url",), "email": ("password",), "webhook": ("secret",)}
@@ -129,7 +129,7 @@ class Notification(Base):
 
     __tablename__ = "notification"
     __table_args__ = (
-        CheckConstraint("kind IN ('opened', 'escalated', 'resolved', 'test')", name="kind"),
+        CheckConstraint("kind IN ('opened', 'escalated', 'resolved', 'test', 'digest')", name="kind"),
         CheckConstraint("status IN ('pending', 'sent', 'failed', 'dead')", name="status"),
         Index("ix_notification_due", "status", "next_attempt_at"),
         Index("ix_notification_incident", "incident_id", "id"),
