@@ -1,5 +1,5 @@
-"""Job bodies for the worker's alert engine: evaluate windowed rules, then deliver the outbox.
-Each owns its sessions (one transaction per evaluation; one per delivered message)."""
+"""Job bodies for the worker's alert engine: evaluate windowed rules, queue due daily digests, then
+deliver the outbox. Each owns its sessions (one transaction per evaluation; one per message)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
-from listener import alerting, delivery
+from listener import alerting, delivery, digest
 from listener.storage.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -30,6 +30,17 @@ def evaluate_rules(sessions: sessionmaker[Session], now: datetime | None = None)
     return report
 
 
+def queue_digests(sessions: sessionmaker[Session], now: datetime | None = None) -> int:
+    """Queue the daily digests that are due (each channel and day once); returns how many."""
+    from listener.settings import Settings
+
+    with session_scope(sessions) as session:
+        rows = digest.queue_due(session, now or datetime.now(UTC), base_url=Settings().base_url)
+    if rows:
+        log.info("alerts: %d daily digest(s) queued", len(rows))
+    return len(rows)
+
+
 def deliver(
     sessions: sessionmaker[Session], client: httpx.Client | None = None, now: datetime | None = None
 ) -> delivery.DeliveryReport:
@@ -47,6 +58,7 @@ def deliver(
 def tick(
     sessions: sessionmaker[Session], client: httpx.Client | None = None, now: datetime | None = None
 ) -> None:
-    """Evaluate, then deliver: what the worker runs every minute."""
+    """Evaluate, queue due digests, then deliver: what the worker runs every minute."""
     evaluate_rules(sessions, now)
+    queue_digests(sessions, now)
     deliver(sessions, client, now)

@@ -25,6 +25,7 @@ from alerts.base import Match, RuleParams, RuleType
 from alerts.rules import RULES
 from listener.alert_payload import payload
 from listener.alert_window import build_window
+from listener.digest import is_digest
 from listener.storage.models import AlertRule, Channel, Incident, Notification, Silence
 
 log = logging.getLogger(__name__)
@@ -244,21 +245,26 @@ def silenced(session: Session, rule: AlertRule, incident: Incident, now: datetim
 
 
 def enqueue(session: Session, rule: AlertRule, incident: Incident, kind: str, now: datetime) -> int:
-    """Write one outbox row per enabled channel of ``rule``; returns how many."""
+    """Write one outbox row per enabled channel of ``rule`` (digest channels wait for their daily
+    digest); returns how many."""
     from listener.settings import Settings
 
     channel_ids = [int(c) for c in rule.channels or []]
     if not channel_ids:
         return 0
-    channels = session.scalars(
-        select(Channel).where(Channel.id.in_(channel_ids), Channel.enabled.is_(True))
-    ).all()
+    channels = [
+        c
+        for c in session.scalars(
+            select(Channel).where(Channel.id.in_(channel_ids), Channel.enabled.is_(True))
+        )
+        if not is_digest(c)  # a digest channel hears of it in its daily digest instead
+    ]
+    if not channels:
+        return 0
     seq = session.scalar(
         select(func.count()).select_from(Notification).where(Notification.incident_id == incident.id)
     )
-    settings = Settings()
-    base_url = settings.public_url or f"http://{settings.host}:{settings.port}"
-    body = payload(session, rule, incident, kind, base_url=base_url)
+    body = payload(session, rule, incident, kind, base_url=Settings().base_url)
     for channel in channels:
         session.add(
             Notification(

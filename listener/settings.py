@@ -98,6 +98,11 @@ class Settings(BaseSettings):
         return level
 
     @property
+    def base_url(self) -> str:
+        """Where links in alerts point: ``public_url``, else the address ``listener serve`` binds."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 

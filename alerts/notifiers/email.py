@@ -1,6 +1,7 @@
 """Email over SMTP (plain, STARTTLS or TLS; optional auth): multipart text + HTML from the Jinja2
 templates in ``alerts/templates/email``. Updates of one incident thread under its first email:
-``In-Reply-To`` and ``References`` point at the incident's root ``Message-ID``."""
+``In-Reply-To`` and ``References`` point at the incident's root ``Message-ID``. A daily digest
+(``listener.digest``) is a message of its own."""
 
 from __future__ import annotations
 
@@ -37,7 +38,9 @@ def build(config: dict[str, Any], payload: dict[str, Any], *, key: str, channel_
     msg["To"] = ", ".join(config.get("to") or [])
     msg["Date"] = formatdate(localtime=False)
     root = thread_id(payload, channel_id, config)
-    if payload.get("kind") == "opened":
+    if payload.get("kind") in ("digest", "test"):
+        msg["Message-ID"] = f"<{key}@{domain(config)}>"
+    elif payload.get("kind") == "opened":
         msg["Message-ID"] = root
     else:
         msg["Message-ID"] = f"<{key}@{domain(config)}>"
@@ -48,8 +51,9 @@ def build(config: dict[str, Any], payload: dict[str, Any], *, key: str, channel_
     unsubscribe = config.get("unsubscribe") or f"mailto:{msg['From']}?subject=unsubscribe"
     msg["List-Unsubscribe"] = f"<{unsubscribe}>"
     msg["Auto-Submitted"] = "auto-generated"
-    msg.set_content(render("email/incident.txt.j2", payload))
-    msg.add_alternative(render("email/incident.html.j2", payload), subtype="html")
+    template = "digest" if payload.get("kind") == "digest" else "incident"
+    msg.set_content(render(f"email/{template}.txt.j2", payload))
+    msg.add_alternative(render(f"email/{template}.html.j2", payload), subtype="html")
     return msg
 
 

@@ -10,7 +10,13 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-KIND_WORDS = {"opened": "New incident", "escalated": "Escalated", "resolved": "Resolved", "test": "Test"}
+KIND_WORDS = {
+    "opened": "New incident",
+    "escalated": "Escalated",
+    "resolved": "Resolved",
+    "test": "Test",
+    "digest": "Daily digest",
+}
 
 
 @lru_cache(maxsize=1)
@@ -47,5 +53,10 @@ def subject(payload: dict[str, Any]) -> str:
     brand = f" {payload['brand']}" if payload.get("brand") else ""
     if payload.get("kind") == "test":
         return "[Listener] test message"
+    if payload.get("kind") == "digest":
+        counts = payload.get("counts") or {}
+        n, still = counts.get("incidents", 0), counts.get("open", 0)
+        what = "no incidents" if n == 0 else f"{n} incident{'s' if n != 1 else ''}, {still} open"
+        return f"[Listener] daily digest {payload.get('date')}: {what}"
     base = f"[Listener]{brand} incident #{payload.get('incident_id')}: {rule}"
     return base if payload.get("kind") == "opened" else f"Re: {base}"

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from listener import delivery
+from listener import delivery, digest
 from listener.api.filters import aware
 from listener.api.lookup import get_or_404
 from listener.deps import Manager, SessionDep, Viewer
@@ -162,6 +162,30 @@ def _check_config(type_: str, config: dict[str, Any]) -> None:
             raise Unprocessable(
                 "config.security is plain, starttls or tls", details=[{"field": "config.security"}]
             )
+    _check_digest(type_, config)
+
+
+def _check_digest(type_: str, config: dict[str, Any]) -> None:
+    """``digest`` (email only, true/false), ``digest_hour`` (0-23), ``digest_timezone`` (IANA)."""
+    given = [k for k in ("digest", "digest_hour", "digest_timezone") if k in config]
+    if given and type_ != "email":
+        raise Unprocessable(
+            "only email channels take a daily digest", details=[{"field": f"config.{given[0]}"}]
+        )
+    if "digest" in config and not isinstance(config["digest"], bool):
+        raise Unprocessable("config.digest is true or false", details=[{"field": "config.digest"}])
+    hour = config.get("digest_hour", digest.DEFAULT_HOUR)
+    if isinstance(hour, bool) or not isinstance(hour, int) or not 0 <= hour <= 23:
+        raise Unprocessable(
+            "config.digest_hour is an hour from 0 to 23", details=[{"field": "config.digest_hour"}]
+        )
+    try:
+        digest.zone(config)
+    except ValueError as exc:
+        raise Unprocessable(
+            f"config.digest_timezone: {exc} (use an IANA name such as Europe/Istanbul)",
+            details=[{"field": "config.digest_timezone"}],
+        ) from None
 
 
 def get_channel(session: Session, channel_id: int) -> Channel:
