@@ -11,6 +11,7 @@ message (webhook ``Idempotency-Key``, email ``Message-ID``) so the receiver can 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,6 +32,28 @@ BASE_BACKOFF = 30.0  # seconds, doubled per attempt
 MAX_BACKOFF = 300.0  # a channel that was down is retried within 5 minutes of coming back
 MAX_RETRY_AFTER = 3600.0
 SLACK_MIN_GAP = 1.0  # at most one message a second per Slack webhook
+
+
+class SlackPacer:
+    """At most one message a second per Slack webhook URL, across delivery rounds in this process
+    (a backlog after an outage drains at Slack's rate instead of bursting at each round's start)."""
+
+    def __init__(self, gap: float = SLACK_MIN_GAP) -> None:
+        self.gap = gap
+        self._last: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, url: str, sleep: Callable[[float], None]) -> None:
+        """Sleep until ``url`` may take the next message (a second after its last one)."""
+        with self._lock:
+            last = self._last.get(url)
+            pause = 0.0 if last is None else self.gap - (time.monotonic() - last)
+            if pause > 0:
+                sleep(pause)
+            self._last[url] = time.monotonic()
+
+
+SLACK_PACER = SlackPacer()
 
 
 @dataclass
@@ -89,9 +112,8 @@ def deliver_pending(
     ids: list[int] | None = None,
 ) -> DeliveryReport:
     """Send up to ``limit`` due notifications (only ``ids`` if given), oldest first; commits after
-    each one. ``sleep`` paces Slack webhooks to one message a second."""
+    each one. ``sleep`` paces Slack webhooks to one message a second (``SLACK_PACER``)."""
     report = DeliveryReport()
-    last_slack: dict[int, float] = {}
     skip: set[int] = set()
     session.commit()  # start from a clean transaction: each claim is its own
     for _ in range(limit):
@@ -104,13 +126,9 @@ def deliver_pending(
             report.dead.append(n.id)
             session.commit()
             continue
-        if channel.type == "slack" and channel.id in last_slack:
-            wait = SLACK_MIN_GAP - (time.monotonic() - last_slack[channel.id])
-            if wait > 0:
-                sleep(wait)
-        outcome = send_one(client, channel, n)
         if channel.type == "slack":
-            last_slack[channel.id] = time.monotonic()
+            SLACK_PACER.wait(str((channel.config or {}).get("webhook_url")), sleep)
+        outcome = send_one(client, channel, n)
         n.attempts = (n.attempts or 0) + 1
         if outcome.status == "sent":
             n.status, n.sent_at, n.last_error = "sent", now, None

@@ -171,6 +171,11 @@ def test_slack_is_paced_to_one_message_a_second(sessions, sink, client):
     with session_scope(sessions) as s:
         report = delivery.deliver_pending(s, client, NOW, sleep=waits.append)
     assert len(report.sent) == 3 and len(waits) == 2 and all(0 < w <= 1.0 for w in waits)
+    with session_scope(sessions) as s:  # the next round right after still keeps the pace
+        delivery.queue_test(s, s.scalar(select(alerting.Channel)), NOW)
+    with session_scope(sessions) as s:
+        assert len(delivery.deliver_pending(s, client, NOW, sleep=waits.append).sent) == 1
+    assert len(waits) == 3 and 0 < waits[-1] <= 1.0
 
 
 @pytest.mark.parametrize("backend", [pytest.param("postgres", marks=pytest.mark.postgres)])
