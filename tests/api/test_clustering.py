@@ -24,3 +24,19 @@ def test_reposts_and_syndicated_copies_cluster_and_can_be_hidden(api, acme):
         .json()["ids"]
     )
     assert api.as_("viewer").get(f"/api/v1/mentions/{later[0]}").json()["duplicate_of"] == ids[0]
+
+
+def test_copies_stored_by_another_worker_cluster_too(api, acme):
+    from listener import clustering
+
+    ingest = api.as_("manager")
+    ingest.post("/api/v1/ingest", json={"mentions": [mention(1, text="Acme opens a new store in Ankara today")]})
+    this_worker = dict(clustering._states)  # this process's index, warmed above
+    clustering._states.clear()  # ...and now another worker, with its own index, stores a story
+    story = "Acme recalls its X200 kettle after reports of overheating bases in three countries"
+    other = ingest.post("/api/v1/ingest", json={"mentions": [mention(2, text=story)]}).json()["ids"]
+    clustering._states.clear()
+    clustering._states.update(this_worker)  # back on the first worker, which never saw that story
+    copy = ingest.post("/api/v1/ingest", json={"mentions": [mention(3, text=f"{story} (via Reuters)")]})
+    copy_id = copy.json()["ids"][0]
+    assert api.as_("viewer").get(f"/api/v1/mentions/{copy_id}").json()["duplicate_of"] == other[0]
