@@ -127,7 +127,8 @@ class RatioDetector(_Buckets):
         return 2 * self.window
 
     def update(self, at: datetime, value: float) -> Detection | None:
-        """Add one bucket; return a Detection when current/previous window ≥ ratio."""
+        """Add one bucket; return a Detection (value: the current window's sum, expected: the
+        previous window's) when current / previous ≥ ratio."""
         if not self._push(at, float(value)):
             return None
         assert self.window is not None
@@ -137,5 +138,5 @@ class RatioDetector(_Buckets):
         prev, cur = sum(vals[: self.window]), sum(vals[self.window :])
         score = cur / max(prev, 1.0)
         if score >= self.ratio and cur >= self.min_count:
-            return Detection(as_utc(at), float(value), round(prev, 3), round(score, 3), self.name)
+            return Detection(as_utc(at), round(cur, 3), round(prev, 3), round(score, 3), self.name)
         return None

@@ -225,3 +225,13 @@ def test_a_burst_opens_one_episode_not_a_second_one_after_it() -> None:
     assert all(
         t <= end + timedelta(hours=1) for t in fired
     )  # the 12-hour window holding the burst stays quiet
+
+
+def test_ratio_reports_the_two_window_sums_it_compared() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    det = RatioDetector(timedelta(minutes=30), window=2)  # two 30-minute buckets per window
+    start = datetime(2026, 11, 2, tzinfo=UTC)
+    hits = [det.update(start + timedelta(minutes=30 * i), v) for i, v in enumerate([3, 4, 9, 6])]
+    assert hits[:3] == [None, None, None]
+    assert (hits[3].value, hits[3].expected, hits[3].score) == (15.0, 7.0, round(15 / 7, 3))
