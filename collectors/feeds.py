@@ -30,18 +30,25 @@ def parse_feed(body: bytes, headers: dict[str, str]) -> dict[str, Any]:
         return _parse_json_feed(body)
     if body[:1].isspace():  # whitespace before <?xml makes expat refuse the whole document
         body = body.lstrip()
-    parsed = feedparser.parse(body, response_headers=headers)
+    parsed = _parse(body, headers)
     if _charset_was_guessed(parsed, body, headers):
         best = charset_normalizer.from_bytes(body).best()
         if best is not None and best.encoding:
             retry_headers = {**headers, "content-type": f"application/xml; charset={best.encoding}"}
             log.debug("re-parsing feed as %s", best.encoding)
-            reparsed = feedparser.parse(body, response_headers=retry_headers)
+            reparsed = _parse(body, retry_headers)
             if reparsed.entries or reparsed.get("version"):
                 reparsed["bozo"] = True
                 reparsed["bozo_exception"] = parsed.get("bozo_exception")
                 return reparsed
     return parsed
+
+
+def _parse(body: bytes, headers: dict[str, str]) -> Any:
+    # Content HTML is only ever turned into plain text, so feedparser's rewriting of relative links
+    # inside it is skipped (a fifth of the parse time); entry links are still resolved. The HTML
+    # sanitiser stays: it also defuses nested CDATA and other tricks before html_to_text sees them.
+    return feedparser.parse(body, response_headers=headers, resolve_relative_uris=False)
 
 
 def _charset_was_guessed(parsed: Any, body: bytes, headers: dict[str, str]) -> bool:
