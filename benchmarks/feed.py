@@ -22,8 +22,10 @@
    1-5 times) and the same pages through ``listener.storage.mentions.feed_page`` on a session, in
    alternating order; p50/p95/p99 in ms, and a check that both return the same ids.
 5. Plans of representative feed queries, captured exactly as feed_page emits them: EXPLAIN (ANALYZE,
-   BUFFERS) on PostgreSQL, EXPLAIN QUERY PLAN plus a timed run on SQLite. Seq scans and queries over
-   20 ms are flagged.
+   BUFFERS) on PostgreSQL, EXPLAIN QUERY PLAN plus a timed run on SQLite (a brand-filtered page is
+   three statements: their times are summed, their plans joined by ``;;``). Seq scans and queries
+   over 20 ms are flagged. Before that, every 20th branded mention gets an extra brand link
+   (``mention_brand``), as a post naming two brands would.
 
 ``--try-indexes`` then builds the indexes this benchmark proposes (see ``CANDIDATES``) and times the
 same feed walks (feed_page only) and plans again, before -> after.
@@ -56,7 +58,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx  # noqa: E402
 import uvicorn  # noqa: E402
-from sqlalchemy import Engine, create_engine, event, func, insert, select  # noqa: E402
+from sqlalchemy import Engine, create_engine, event, func, insert, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
@@ -64,7 +66,7 @@ from listener.app import create_app  # noqa: E402
 from listener.auth import create_key  # noqa: E402
 from listener.settings import Settings  # noqa: E402
 from listener.storage.db import make_engine, make_session_factory, session_scope  # noqa: E402
-from listener.storage.mentions import MentionFilter, feed_page  # noqa: E402
+from listener.storage.mentions import MentionFilter, feed_page, linked_brand_ids  # noqa: E402
 from listener.storage.migrate import upgrade  # noqa: E402
 from listener.storage.models import Brand, Mention  # noqa: E402
 
@@ -757,6 +759,26 @@ def fill_postgres(rep: Report, engine: Engine, gen: Generator, n: int) -> tuple[
     return time.perf_counter() - t0, gen_s
 
 
+EXTRA_LINK_EVERY = 20  # a mention that matches a second brand's query (an "Acme vs Globex" post)
+EXTRA_LINK = {"Acme": "Globex", "Globex": "Acme", "Initech": "Acme"}
+
+
+def link_extra_brands(engine: Engine, brand_ids: dict[str, int]) -> int:
+    """Give every ``EXTRA_LINK_EVERY``-th branded mention an extra brand link; returns the links."""
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM mention_brand")
+        for primary, other in EXTRA_LINK.items():
+            conn.execute(
+                text(
+                    "INSERT INTO mention_brand (mention_id, brand_id, published_at) "
+                    "SELECT id, :other, published_at FROM mention "
+                    "WHERE brand_id = :primary AND id % :every = 0"
+                ),
+                {"other": brand_ids[other], "primary": brand_ids[primary], "every": EXTRA_LINK_EVERY},
+            )
+        return int(conn.exec_driver_sql("SELECT count(*) FROM mention_brand").scalar_one())
+
+
 def measure_fill(rep: Report, engine: Engine, gen: Generator, target: int) -> None:
     have = count(engine)
     n = max(0, target - have)
@@ -773,10 +795,12 @@ def measure_fill(rep: Report, engine: Engine, gen: Generator, target: int) -> No
             f"({gen_s:,.1f} s of it generating rows; {n / max(total - gen_s, 1e-9):,.0f} rows/s without)"
         )
         rep.figure(f"bulk fill ({how})", f"{n / total:,.0f} rows/s incl. generation")
+    links = link_extra_brands(engine, gen.brand_ids)
+    rep.say(f"  extra brand links (mention_brand): {links:,} (1 in {EXTRA_LINK_EVERY} branded mentions)")
     t0 = time.perf_counter()
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM ANALYZE mention")
+            conn.exec_driver_sql("VACUUM ANALYZE mention, mention_brand")
         what = "VACUUM ANALYZE"
         with engine.connect() as conn:
             size = conn.exec_driver_sql(
@@ -895,10 +919,11 @@ def run_http(client: httpx.Client, w: Walk) -> list[tuple[float, list[int]]]:
     return out
 
 
-def wrong(m: Mention, p: dict[str, Any], brand_ids: dict[str, int]) -> bool:
-    """True when a returned row does not satisfy the walk's filters (a correctness check)."""
+def wrong(m: Mention, p: dict[str, Any], brand_ids: dict[str, int], extra: tuple[int, ...] = ()) -> bool:
+    """True when a returned row does not satisfy the walk's filters (a correctness check); ``extra``
+    are the mention's extra brand links."""
     return (
-        ("brand" in p and m.brand_id != brand_ids[p["brand"]])
+        ("brand" in p and brand_ids[p["brand"]] not in (m.brand_id, *extra))
         or ("platform" in p and m.platform not in p["platform"])
         or ("sentiment" in p and m.sentiment_label not in p["sentiment"])
         or ("status" in p and m.status not in p["status"])
@@ -924,8 +949,11 @@ def run_sql(
             rows, after = feed_page(session, f, after=after, limit=PAGE_LIMIT)
             ms = (time.perf_counter() - t) * 1000
             out.append((ms, [m.id for m in rows]))
+            extra = linked_brand_ids(session, [m.id for m in rows])
             for m in rows:
-                if wrong(m, w.params, brand_ids) or (last is not None and (m.published_at, m.id) >= last):
+                if wrong(m, w.params, brand_ids, tuple(extra.get(m.id, ()))) or (
+                    last is not None and (m.published_at, m.id) >= last
+                ):
                     bad.append(f"id {m.id} for {describe(w.params)}")
                 last = (m.published_at, m.id)
         if after is None:
@@ -1047,8 +1075,9 @@ def measure_feed(
 # 5. plans
 
 
-def capture(engine: Engine, fn: Callable[[], Any]) -> tuple[str, Any]:
-    """The last SELECT on mention that ``fn`` sends to the database, as (sql, DBAPI parameters)."""
+def capture(engine: Engine, fn: Callable[[], Any]) -> list[tuple[str, Any]]:
+    """Every SELECT on mention that ``fn`` sends to the database, as (sql, DBAPI parameters) (a
+    brand-filtered page is three: primary links, extra links, the page's rows)."""
     seen: list[tuple[str, Any]] = []
 
     def grab(
@@ -1062,7 +1091,7 @@ def capture(engine: Engine, fn: Callable[[], Any]) -> tuple[str, Any]:
         fn()
     finally:
         event.remove(engine, "before_cursor_execute", grab)
-    return seen[-1]
+    return seen
 
 
 def plan_cases(sessions: sessionmaker[Session], brand_ids: dict[str, int], gen: Generator) -> list[tuple]:
@@ -1182,17 +1211,22 @@ def measure_plans(
             with sessions() as session:
                 feed_page(session, f, after=after, limit=PAGE_LIMIT)
 
-        sql, params = capture(engine, run)
+        statements = capture(engine, run)
         if pg:
-            with engine.connect() as conn:
-                for _ in range(2):
-                    out = conn.exec_driver_sql(
-                        "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql, params
-                    ).scalar()
-                conn.rollback()
-            plan = (json.loads(out) if isinstance(out, str) else out)[0]
-            chain, removed, hit, read, seq = pg_summary(plan)
-            ms = float(plan["Execution Time"])
+            chains, ms, removed, hit, read, seq = [], 0.0, 0, 0, 0, False
+            for sql, params in statements:
+                with engine.connect() as conn:
+                    for _ in range(2):
+                        out = conn.exec_driver_sql(
+                            "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql, params
+                        ).scalar()
+                    conn.rollback()
+                plan = (json.loads(out) if isinstance(out, str) else out)[0]
+                chain1, removed1, hit1, read1, seq1 = pg_summary(plan)
+                chains.append(chain1)
+                ms += float(plan["Execution Time"])
+                removed, hit, read, seq = removed + removed1, hit + hit1, read + read1, seq or seq1
+            chain = " ;; ".join(chains)
             bad = seq or ms > SLOW_MS
             got = int(plan["Plan"].get("Actual Rows", 0))
             rep.say(
@@ -1201,14 +1235,18 @@ def measure_plans(
             )
             rep.say(f"        {chain}")
         else:
+            detail, ms = [], 0.0
             with engine.connect() as conn:
-                detail = [r[-1] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)]
-                times = []
-                for _ in range(3):
-                    t = time.perf_counter()
-                    got = len(conn.exec_driver_sql(sql, params).fetchall())
-                    times.append((time.perf_counter() - t) * 1000)
-            ms = statistics.median(times)
+                for sql, params in statements:
+                    if detail:
+                        detail.append(";;")
+                    detail += [r[-1] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)]
+                    times = []
+                    for _ in range(3):
+                        t = time.perf_counter()
+                        got = len(conn.exec_driver_sql(sql, params).fetchall())
+                        times.append((time.perf_counter() - t) * 1000)
+                    ms += statistics.median(times)
             full = any(d.startswith("SCAN mention") and "USING" not in d for d in detail)
             bad = full or ms > SLOW_MS
             rep.say(f"  {'!!' if bad else '  '} {name:46} {_was(before, name)}{ms:9.2f} ms  {got:>3} rows")

@@ -131,7 +131,9 @@ def _to_mention(tweet: Any, users: dict[str, Any]) -> RawMention | None:
     return RawMention(
         platform=Platform.twitter.value,
         external_id=tweet_id,
-        url=f"https://x.com/{username}/status/{tweet_id}" if username else f"https://x.com/i/status/{tweet_id}",
+        url=f"https://x.com/{username}/status/{tweet_id}"
+        if username
+        else f"https://x.com/i/status/{tweet_id}",
         text=_expand_links(tweet),
         title=None,
         kind="comment" if is_reply else "post",

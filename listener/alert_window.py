@@ -16,6 +16,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from alerts.base import MentionView, RuleParams, RuleType, Scope, Series, Window
+from listener.storage.mentions import brand_condition, linked_brand_ids
 from listener.storage.models import Mention
 
 log = logging.getLogger(__name__)
@@ -31,12 +32,13 @@ def hashtags(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t.lower() for t in HASHTAG.findall(text or "")))
 
 
-def view(m: Mention) -> MentionView:
-    """The read-only record of ``m`` that rules see."""
+def view(m: Mention, brand_id: int | None = None) -> MentionView:
+    """The read-only record of ``m`` that rules see; ``brand_id`` overrides the primary brand (the
+    brand a scope found the mention by, when that is one of its extra links)."""
     return MentionView(
         id=m.id,
         published_at=m.published_at,
-        brand_id=m.brand_id,
+        brand_id=m.brand_id if brand_id is None else brand_id,
         platform=m.platform,
         kind=m.kind,
         language=m.language,
@@ -56,9 +58,11 @@ def view(m: Mention) -> MentionView:
 
 def scoped(stmt: Select[Any], scope: Scope) -> Select[Any]:
     """``stmt`` over Mention narrowed in SQL by the scope's column filters (topics and queries are
-    checked in Python by ``Scope.matches``)."""
+    checked in Python by ``Scope.matches``). A brand scope takes every mention linked to one of its
+    brands, as the primary brand or by an extra link."""
+    if scope.brand_ids:
+        stmt = stmt.where(brand_condition(scope.brand_ids))
     for column, values in (
-        (Mention.brand_id, scope.brand_ids),
         (Mention.platform, scope.platforms),
         (Mention.language, scope.languages),
         (Mention.sentiment_label, scope.sentiment_labels),
@@ -67,6 +71,23 @@ def scoped(stmt: Select[Any], scope: Scope) -> Select[Any]:
         if values:
             stmt = stmt.where(column.in_(list(values)))
     return stmt.where(Mention.duplicate_of.is_(None))
+
+
+def views_of(session: Session, mentions: Iterable[Mention], scope: Scope) -> list[MentionView]:
+    """Views of scoped ``mentions``, in order. Under a brand scope, a mention whose primary brand is
+    outside the scope is seen as belonging to its first in-scope linked brand (lowest id), so
+    ``Scope.matches`` keeps it and an alert names that brand."""
+    rows = list(mentions)
+    if not scope.brand_ids:
+        return [view(m) for m in rows]
+    wanted = set(scope.brand_ids)
+    outside = [m.id for m in rows if m.brand_id not in wanted]
+    extra = linked_brand_ids(session, outside) if outside else {}
+    out = []
+    for m in rows:
+        found = sorted(wanted & set(extra.get(m.id, ())))
+        out.append(view(m, found[0] if m.brand_id not in wanted and found else None))
+    return out
 
 
 def bucket(at: datetime, interval: timedelta = INTERVAL) -> datetime:
@@ -123,12 +144,14 @@ def build_window(
     start = now - lookback
     if mention_ids:
         stmt = scoped(select(Mention), scope).where(Mention.id.in_(list(mention_ids)))
-        views = [view(m) for m in session.scalars(stmt)]
+        views = views_of(session, session.scalars(stmt), scope)
         views = [v for v in views if scope.matches(v)]
         return Window(start=start, end=now, interval=INTERVAL, mentions=views)
     stmt = scoped(select(Mention), scope).where(Mention.published_at > start, Mention.published_at <= now)
     views = [
-        v for v in (view(m) for m in session.scalars(stmt.order_by(Mention.published_at))) if scope.matches(v)
+        v
+        for v in views_of(session, session.scalars(stmt.order_by(Mention.published_at)), scope)
+        if scope.matches(v)
     ]
     history = params.history()
     counts: Series = []

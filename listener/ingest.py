@@ -18,7 +18,7 @@ from listener.analysis import analyze, brand_contexts, pipeline_for
 from listener.clustering import cluster
 from listener.errors import Unprocessable
 from listener.storage.base import utcnow
-from listener.storage.mentions import existing_keys, insert_new
+from listener.storage.mentions import existing_keys, insert_links, insert_new
 from listener.storage.models import Brand, Mention
 
 log = logging.getLogger(__name__)
@@ -48,16 +48,27 @@ def brands_by_name(session: Session) -> dict[str, Brand]:
     return out
 
 
+def _names(item: dict[str, Any]) -> list[tuple[str, str]]:
+    """``(field, brand name)`` of every brand an item names: ``brand`` first, then ``brands``."""
+    named = [("brand", item["brand"])] if item.get("brand") else []
+    return named + [(f"brands.{j}", n) for j, n in enumerate(item.get("brands") or ())]
+
+
 def store_batch(
     session: Session, items: Sequence[dict[str, Any]], *, source_id: int | None = None
 ) -> IngestOutcome:
     """Store mention dicts (the ``MentionIn`` shape, already validated). Unknown brand names are a
-    422 naming each item; nothing is written then. Returns what was created."""
+    422 naming each item; nothing is written then. Returns what was created.
+
+    A mention is linked to ``brand`` (its primary brand; the first of ``brands`` when absent) and to
+    every other brand in ``brands``: the primary one in ``Mention.brand_id``, the others as
+    ``mention_brand`` rows written with the mentions."""
     brands = brands_by_name(session)
     errors = [
-        {"index": i, "field": "brand", "message": f"unknown brand {item['brand']!r}; create it first"}
+        {"index": i, "field": name, "message": f"unknown brand {value!r}; create it first"}
         for i, item in enumerate(items)
-        if item.get("brand") and item["brand"].casefold() not in brands
+        for name, value in _names(item)
+        if value.casefold() not in brands
     ]
     if errors:
         raise Unprocessable(f"{len(errors)} mention(s) name an unknown brand", details=errors)
@@ -70,9 +81,16 @@ def store_batch(
         if key in known or key in seen:
             continue
         seen.add(key)
-        brand = brands[item["brand"].casefold()] if item.get("brand") else None
+        linked = list({b.id: b for b in (brands[n.casefold()] for _, n in _names(item))}.values())
+        brand = linked[0] if linked else None
         fresh.append(
-            {**item, "brand": brand.name if brand else None, "_brand_id": brand.id if brand else None}
+            {
+                **item,
+                "brand": brand.name if brand else None,
+                "brands": [b.name for b in linked],
+                "_brand_id": brand.id if brand else None,
+                "_extra_brand_ids": [b.id for b in linked[1:]],
+            }
         )
     if not fresh:
         return outcome
@@ -85,10 +103,15 @@ def store_batch(
     outcome.created_ids = insert_new(session, rows)
     if outcome.created_ids:
         by_key = {(r["platform"], r["external_id"]): r for r in rows}
+        extras = {(i["platform"], i["external_id"]): i["_extra_brand_ids"] for i in fresh}
         stored = session.execute(
             select(Mention.id, Mention.platform, Mention.external_id).where(
                 Mention.id.in_(outcome.created_ids)
             )
+        ).all()
+        insert_links(
+            session,
+            ((i, b, by_key[(p, e)]["published_at"]) for i, p, e in stored for b in extras[(p, e)]),
         )
         outcome.clustered = cluster(session, [(i, by_key[(p, e)]) for i, p, e in stored])
         _alert_on(session, outcome.created_ids)

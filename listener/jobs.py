@@ -18,8 +18,8 @@ and ``CollectorError``: status ``backoff``, failures + 1, next run after ``Retry
 exponential backoff (60 s · 2^failures, capped at 1 h, ±10%). ``AuthError``: status
 ``needs_credentials`` and ``next_run_at`` null; the scheduler skips that status until an operator
 runs ``listener collect --once --source ID`` (which runs a source whatever its status) and it
-succeeds. After ``MAX_FAILURES`` consecutive failures the status is ``paused`` (the API's
-``PATCH enabled=true`` resumes it).
+succeeds, or changes the source's params through the API. After ``MAX_FAILURES`` consecutive
+failures the status is ``paused`` (the API's ``PATCH enabled=true``, or new params, resume it).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Link collected mentions to brands with the brands' boolean queries (docs/queries.md).
 
-Every enabled query is compiled once per batch into one ``QueryMatcher``; a mention goes to the
-brand of its first matching query, own-brand queries before competitor ones (a competitor's
-queries belong to the competitor brand, so its matches count for share of voice). Mentions that
+Every enabled query is compiled once per batch into one ``QueryMatcher``; a mention is linked to
+every brand with a matching query. Its primary brand (``brand``) is the brand of its first matching
+query, own-brand queries before competitor ones; ``brands`` lists them all in that order (a
+competitor's queries belong to the competitor brand, so its matches count for share of voice). Mentions that
 match no query are not stored. While no query is configured at all, a source's mentions are kept
 unlinked, so a fresh installation shows what its sources find.
 """
@@ -76,14 +77,15 @@ class BrandRouter:
         ]
 
     def route(self, items: Iterable[dict[str, Any]]) -> Routed:
-        """The items that match a query, each with ``brand`` set; the others are counted."""
+        """The items that match a query, each with ``brand`` (the primary brand) and ``brands`` (every
+        matching brand, priority order) set; the others are counted."""
         if self.size == 0:
             return Routed(list(items), 0)
         kept, dropped = [], 0
         for item in items:
             brands = self.brands_for(item)
             if brands:
-                kept.append({**item, "brand": brands[0]})
+                kept.append({**item, "brand": brands[0], "brands": brands})
             else:
                 dropped += 1
         return Routed(kept, dropped)

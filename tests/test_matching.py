@@ -68,3 +68,30 @@ def test_collection_links_brands_and_drops_unmatched(server: FeedServer, session
 def test_without_any_query_everything_is_kept_unlinked():
     routed = BrandRouter([]).route([{"text": "anything"}])
     assert routed.unmatched == 0 and routed.items == [{"text": "anything"}]
+
+
+def test_route_names_every_matching_brand_own_queries_first():
+    # priority order is the order given: BrandRouter.load puts own-brand queries before competitor ones
+    router = BrandRouter([("Acme", "acme"), ("Globex", "globex OR gadget*"), ("Initech", "initech")])
+    routed = router.route(
+        [{"text": "Globex gadgets beat Acme"}, {"text": "only globex here"}, {"text": "nothing at all"}]
+    )
+    assert routed.unmatched == 1
+    assert [(i["brand"], i["brands"]) for i in routed.items] == [
+        ("Acme", ["Acme", "Globex"]),
+        ("Globex", ["Globex"]),
+    ]
+
+
+def test_load_orders_own_brand_queries_before_competitor_ones(sessions):  # noqa: F811
+    with session_scope(sessions) as s:
+        acme, globex = Brand(name="Acme"), Brand(name="Globex")
+        s.add_all([acme, globex])
+        s.flush()
+        # the competitor query is older (lower id) but still ranks after the own-brand one
+        s.add(Query(brand_id=globex.id, name="g", expression="globex", role="competitor"))
+        s.flush()
+        s.add(Query(brand_id=acme.id, name="a", expression="acme", role="own"))
+    with session_scope(sessions) as s:
+        routed = BrandRouter.load(s).route([{"text": "Globex or Acme?"}])
+    assert [(i["brand"], i["brands"]) for i in routed.items] == [("Acme", ["Acme", "Globex"])]

@@ -12,7 +12,7 @@ from listener.api.lookup import get_or_404
 from listener.deps import Manager, SessionDep, Viewer
 from listener.errors import Conflict, Unprocessable
 from listener.schemas.catalog import BrandCreate, BrandRead, BrandUpdate
-from listener.storage.mentions import record
+from listener.storage.mentions import promote_links, record
 from listener.storage.models import Brand
 
 router = APIRouter(prefix="/brands", tags=["brands"])
@@ -87,9 +87,14 @@ def update_brand(brand_id: int, body: BrandUpdate, session: SessionDep, who: Man
     return BrandRead.model_validate(brand)
 
 
-@router.delete("/{brand_id}", status_code=204, summary="Delete a brand (its mentions stay, unlinked)")
+@router.delete(
+    "/{brand_id}",
+    status_code=204,
+    summary="Delete a brand (its mentions stay, linked to their other brands or unlinked)",
+)
 def delete_brand(brand_id: int, session: SessionDep, who: Manager) -> Response:
     brand = get_brand(session, brand_id)
+    promote_links(session, brand_id)
     session.delete(brand)
     record(
         session,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -24,7 +25,7 @@ from listener.schemas.mentions import (
     MentionRead,
     SentimentRead,
 )
-from listener.storage.mentions import apply_patch, feed_page, history
+from listener.storage.mentions import apply_patch, feed_page, history, linked_brand_ids
 from listener.storage.models import Brand, Mention
 
 router = APIRouter(tags=["mentions"])
@@ -34,14 +35,25 @@ def brand_names(session: Session) -> dict[int, str]:
     return {i: n for i, n in session.execute(select(Brand.id, Brand.name))}
 
 
-def mention_read(m: Mention, names: dict[int, str]) -> MentionRead:
+def mention_reads(session: Session, rows: list[Mention]) -> list[MentionRead]:
+    """The API shapes of ``rows``, their extra brand links read in one query."""
+    names = brand_names(session)
+    extra = linked_brand_ids(session, [m.id for m in rows])
+    return [mention_read(m, names, extra.get(m.id, ())) for m in rows]
+
+
+def mention_read(m: Mention, names: dict[int, str], extra_brand_ids: Iterable[int] = ()) -> MentionRead:
     """The API shape of one stored mention. Built without validation (``model_construct``): the
-    values come from typed columns, and the feed builds 200 of these per page."""
+    values come from typed columns, and the feed builds 200 of these per page. ``brands`` is the
+    primary brand, then the extra links (``extra_brand_ids``) by name."""
+    primary = names.get(m.brand_id) if m.brand_id is not None else None
+    others = sorted(n for n in (names.get(b) for b in extra_brand_ids) if n is not None and n != primary)
     return MentionRead.model_construct(
         id=m.id,
         platform=m.platform,
         external_id=m.external_id,
-        brand=names.get(m.brand_id) if m.brand_id is not None else None,
+        brand=primary,
+        brands=([primary] if primary else []) + others,
         url=m.url,
         kind=m.kind,
         title=m.title,
@@ -92,9 +104,8 @@ def list_mentions(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Response:
     rows, after = feed_page(session, filters, after=decode_cursor(cursor), limit=limit)
-    names = brand_names(session)
     page = Page[MentionRead].model_construct(
-        items=[mention_read(m, names) for m in rows], next_cursor=encode_cursor(after)
+        items=mention_reads(session, rows), next_cursor=encode_cursor(after)
     )
     # serialised once by pydantic-core; returning the model would validate and encode it again
     return Response(page.model_dump_json(), media_type="application/json")
@@ -102,7 +113,7 @@ def list_mentions(
 
 @router.get("/mentions/{mention_id}", summary="One mention")
 def read_mention(mention_id: int, session: SessionDep, _: Viewer) -> MentionRead:
-    return mention_read(_get(session, mention_id), brand_names(session))
+    return mention_reads(session, [_get(session, mention_id)])[0]
 
 
 @router.patch("/mentions/{mention_id}", summary="Update status, assignee, tags, notes or sentiment")
@@ -110,7 +121,7 @@ def update_mention(mention_id: int, body: MentionPatch, session: SessionDep, who
     mention = _get(session, mention_id, lock=True)
     apply_patch(session, mention, body.model_dump(exclude_unset=True), actor=who.name)
     session.flush()
-    return mention_read(mention, brand_names(session))
+    return mention_reads(session, [mention])[0]
 
 
 @router.patch("/mentions", summary="Apply one change to many mentions (up to 1,000 ids)")

@@ -14,6 +14,7 @@ from listener.api.errors import validation_details
 from listener.api.lookup import get_or_404
 from listener.deps import Manager, SessionDep, Viewer
 from listener.errors import Unprocessable
+from listener.jobs import BLOCKED_STATUSES
 from listener.schemas.catalog import SourceCreate, SourceRead, SourceUpdate
 from listener.storage.mentions import record
 from listener.storage.models import Source
@@ -84,11 +85,18 @@ def update_source(source_id: int, body: SourceUpdate, session: SessionDep, who: 
     changes = body.model_dump(exclude_unset=True)
     if changes.get("params") is not None:
         changes["params"] = checked_params(source.platform, changes["params"])
+    params_changed = changes.get("params") is not None and changes["params"] != source.params
     for name, value in changes.items():
         if value is not None or name == "interval_seconds":
             setattr(source, name, value)
-    if changes.get("enabled") and source.status == "paused":
+    if (changes.get("enabled") and source.status == "paused") or (
+        params_changed and source.status in BLOCKED_STATUSES
+    ):
+        # new params (another host, query or account) may fix what paused the source or got it a
+        # 401/403: run it again at the next tick instead of waiting for `collect --once`
         source.status, source.consecutive_failures = "ok", 0
+        if params_changed:
+            source.next_run_at = None
     session.flush()
     record(
         session,

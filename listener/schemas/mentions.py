@@ -38,7 +38,12 @@ class MentionIn(StrictIn):
     rating: Annotated[float, Field(ge=0, le=5)] | None = None
     published_at: AwareDatetime
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] | None = None
-    brand: Annotated[str, Field(max_length=200)] | None = None
+    brand: Annotated[str, Field(max_length=200)] | None = Field(
+        None, description="The primary brand (name or alias); the first of `brands` when absent"
+    )
+    brands: list[Annotated[str, Field(max_length=200)]] = Field(
+        default_factory=list, max_length=50, description="Further brands the mention is linked to"
+    )
 
     @model_validator(mode="after")
     def _has_text(self) -> MentionIn:
@@ -76,7 +81,8 @@ class MentionRead(ReadModel):
     id: int
     platform: str
     external_id: str
-    brand: str | None
+    brand: str | None = Field(description="The primary brand: the first matching query's")
+    brands: list[str] = Field(description="Every linked brand, the primary one first")
     url: str | None
     kind: str
     title: str | None

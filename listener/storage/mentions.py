@@ -7,18 +7,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, insert, or_, select, tuple_
+from sqlalchemy import Select, and_, delete, func, insert, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from listener.storage.base import utcnow
 from listener.storage.jsonlist import json_list_contains
-from listener.storage.models import AuditEvent, Mention
+from listener.storage.models import AuditEvent, Mention, MentionBrand
 
 log = logging.getLogger(__name__)
 
@@ -80,13 +80,77 @@ def insert_new(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
     return ids
 
 
+def _in(column: Any, values: Sequence[Any]) -> Any:
+    return column.in_(list(values)) if len(values) != 1 else column == values[0]
+
+
+def extra_link_ids(brand_ids: Sequence[int]) -> Select[Any]:
+    """The ids of mentions with an extra (non-primary) link to one of ``brand_ids``."""
+    return select(MentionBrand.mention_id).where(_in(MentionBrand.brand_id, brand_ids))
+
+
+def brand_condition(brand_ids: Sequence[int]) -> Any:
+    """Mentions linked to any of ``brand_ids``: as their primary brand or by an extra link."""
+    return or_(_in(Mention.brand_id, brand_ids), Mention.id.in_(extra_link_ids(brand_ids)))
+
+
+def insert_links(session: Session, links: Iterable[tuple[int, int, datetime]]) -> None:
+    """Bulk-insert extra ``(mention_id, brand_id, published_at)`` links (never a mention's primary
+    brand; ``published_at`` is the mention's)."""
+    rows = {(m, b): {"mention_id": m, "brand_id": b, "published_at": at} for m, b, at in links}
+    if rows:
+        session.execute(insert(MentionBrand), list(rows.values()))
+
+
+def linked_brand_ids(session: Session, mention_ids: Iterable[int]) -> dict[int, list[int]]:
+    """``{mention_id: [extra brand id, ...]}`` for the given mentions (absent: no extra link)."""
+    ids = list(dict.fromkeys(mention_ids))
+    out: dict[int, list[int]] = {}
+    for start in range(0, len(ids), _KEY_CHUNK):
+        stmt = select(MentionBrand.mention_id, MentionBrand.brand_id).where(
+            MentionBrand.mention_id.in_(ids[start : start + _KEY_CHUNK])
+        )
+        for mention_id, brand_id in session.execute(stmt):
+            out.setdefault(mention_id, []).append(brand_id)
+    return out
+
+
+def promote_links(session: Session, brand_id: int) -> int:
+    """Before brand ``brand_id`` is deleted: each mention whose primary brand it is and that has an
+    extra link gets that other brand (the lowest id) as its primary; returns how many. Mentions
+    without another link become unlinked (``brand_id`` NULL) when the brand goes."""
+    other = (
+        select(func.min(MentionBrand.brand_id))
+        .where(MentionBrand.mention_id == Mention.id, MentionBrand.brand_id != brand_id)
+        .correlate(Mention)
+        .scalar_subquery()
+    )
+    moved = session.execute(
+        update(Mention)
+        .where(Mention.brand_id == brand_id, other.is_not(None))
+        .values(brand_id=other)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved:
+        session.execute(
+            delete(MentionBrand)
+            .where(
+                select(Mention.id)
+                .where(Mention.id == MentionBrand.mention_id, Mention.brand_id == MentionBrand.brand_id)
+                .correlate(MentionBrand)
+                .exists()
+            )
+            .execution_options(synchronize_session=False)
+        )
+    return int(moved or 0)
+
+
 def apply_filter(stmt: Select[Any], f: MentionFilter) -> Select[Any]:
-    """Add the WHERE clauses for ``f`` to a select over ``Mention``."""
+    """Add the WHERE clauses for ``f`` to a select over ``Mention``. ``brand_ids`` keeps a mention
+    linked to any of them (primary or extra link)."""
     conds: list[Any] = []
     if f.brand_ids is not None:
-        conds.append(
-            Mention.brand_id.in_(f.brand_ids) if len(f.brand_ids) != 1 else Mention.brand_id == f.brand_ids[0]
-        )
+        conds.append(brand_condition(f.brand_ids) if f.brand_ids else Mention.brand_id.in_([]))
     for column, values in (
         (Mention.platform, f.platforms),
         (Mention.kind, f.kinds),
@@ -127,17 +191,82 @@ def feed_page(
     position ``after``. Returns the rows and the position to continue from (None at the end).
 
     Keyset paging never skips or repeats a row that existed when paging began, however many rows
-    are inserted meanwhile."""
-    stmt = apply_filter(select(Mention), f)
-    if after is not None:
-        stmt = stmt.where(tuple_(Mention.published_at, Mention.id) < tuple_(after[0], after[1]))
-    stmt = stmt.order_by(Mention.published_at.desc(), Mention.id.desc()).limit(limit + 1)
+    are inserted meanwhile.
+
+    Filtered by brand, the page is the newest of two disjoint branches, each walked newest first
+    and limited: mentions whose primary brand matches (``ix_mention_brand_feed`` on ``mention``),
+    then mentions linked by an extra link only (the (brand_id, published_at) index on
+    ``mention_brand``), no older than the first branch's last row. A plain
+    ``brand_id = B OR EXISTS link`` can walk neither index and scans the feed index (or every link
+    of the brand) instead."""
+
+    def newest(stmt: Select[Any]) -> Select[Any]:
+        if after is not None:
+            stmt = stmt.where(tuple_(Mention.published_at, Mention.id) < tuple_(after[0], after[1]))
+        return stmt.order_by(Mention.published_at.desc(), Mention.id.desc()).limit(limit + 1)
+
+    if f.brand_ids:
+        rest = replace(f, brand_ids=None)
+        n = limit + 1
+        primary = apply_filter(select(Mention.id, Mention.published_at), rest)
+        keys = [
+            (i, at) for i, at in session.execute(newest(primary.where(_in(Mention.brand_id, f.brand_ids))))
+        ]
+        # an extra link older than the primary branch's last row cannot make the page
+        floor = (keys[-1][1], keys[-1][0]) if len(keys) == n else None
+        extra = _newest_extra_links(rest, f.brand_ids, after, n, floor)
+        keys += [(i, at) for i, at in session.execute(extra)]
+        page = [i for i, _ in sorted(keys, key=lambda k: (k[1], k[0]), reverse=True)[:n]]
+        stmt = select(Mention).where(Mention.id.in_(page))
+        stmt = stmt.order_by(Mention.published_at.desc(), Mention.id.desc())
+    else:
+        stmt = newest(apply_filter(select(Mention), f))
     rows = list(session.scalars(stmt))
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
         return rows, (last.published_at, last.id)
     return rows, None
+
+
+def _newest_extra_links(
+    f: MentionFilter,
+    brand_ids: list[int],
+    after: tuple[datetime, int] | None,
+    n: int,
+    floor: tuple[datetime, int] | None,
+) -> Select[Any]:
+    """``(mention_id, published_at)`` of the ``n`` newest mentions that match ``f``, are linked to
+    ``brand_ids`` only by an extra link and sit between ``floor`` and ``after`` (keyset positions,
+    exclusive), walked newest first on the link table's own (brand_id, published_at) index; each
+    mention once even when several of its extra links are wanted."""
+    link = MentionBrand
+    stmt = apply_filter(
+        select(link.mention_id, link.published_at).join(Mention, Mention.id == link.mention_id), f
+    ).where(
+        _in(link.brand_id, brand_ids), or_(Mention.brand_id.is_(None), Mention.brand_id.not_in(brand_ids))
+    )
+    if len(brand_ids) > 1:  # keep only the link to the lowest wanted brand
+        other = aliased(MentionBrand)
+        stmt = stmt.where(
+            ~select(other.mention_id)
+            .where(
+                other.mention_id == link.mention_id,
+                other.brand_id.in_(brand_ids),
+                other.brand_id < link.brand_id,
+            )
+            .exists()
+        )
+    # the window again on the link's copy of published_at, so it bounds the walk of the link index
+    if f.since is not None:
+        stmt = stmt.where(link.published_at >= f.since)
+    if f.until is not None:
+        stmt = stmt.where(link.published_at < f.until)
+    if after is not None:
+        stmt = stmt.where(tuple_(link.published_at, link.mention_id) < tuple_(after[0], after[1]))
+    if floor is not None:
+        stmt = stmt.where(tuple_(link.published_at, link.mention_id) > tuple_(floor[0], floor[1]))
+    return stmt.order_by(link.published_at.desc(), link.mention_id.desc()).limit(n)
 
 
 def record(

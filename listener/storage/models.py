@@ -180,6 +180,37 @@ class Mention(Base):
     brand: Mapped[Brand | None] = relationship(lazy="raise")
 
 
+class MentionBrand(Base):
+    """A further brand a mention is linked to, beyond its primary ``Mention.brand_id``.
+
+    A mention is linked to every brand whose query it matches (docs/queries.md). The first match in
+    priority order (own-brand queries before competitor ones) stays in ``Mention.brand_id``; only
+    the *other* matches are rows here, so "linked to B" reads ``brand_id = B OR a row here``
+    (``storage.mentions.brand_condition``). Why not every link, primary included: the feed filtered
+    by brand walks ``ix_mention_brand_feed`` (brand_id, published_at, id) on ``mention`` for the
+    primary links, which are nearly all links, and merges in the newest extra links, walked the same
+    way through ``ix_mention_brand_brand_id_published_at_mention_id`` here (``feed_page``). With the
+    primary links in this table as well, that second walk would cover every mention of the brand,
+    each row a probe into ``mention`` to test the page's other filters.
+
+    ``published_at`` is the mention's (copied on insert; a mention's publication time never
+    changes), so the extra links can be walked newest first. Deleting the mention or the brand
+    deletes the row; ``storage.mentions.promote_links`` makes an extra link the primary one when a
+    mention's primary brand is deleted."""
+
+    __tablename__ = "mention_brand"
+    __table_args__ = (
+        Index("ix_mention_brand_brand_id_mention_id", "brand_id", "mention_id"),
+        Index("ix_mention_brand_brand_id_published_at_mention_id", "brand_id", "published_at", "mention_id"),
+    )
+
+    mention_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("mention.id", ondelete="CASCADE"), primary_key=True
+    )
+    brand_id: Mapped[int] = mapped_column(BigId, ForeignKey("brand.id", ondelete="CASCADE"), primary_key=True)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class ApiKey(Base):
     """An API key: only its SHA-256 is stored; the key itself is shown once, at creation."""
 
@@ -236,6 +267,7 @@ __all__ = [
     "Channel",
     "Incident",
     "Mention",
+    "MentionBrand",
     "Notification",
     "Query",
     "Reply",

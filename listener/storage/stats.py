@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -9,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from listener.storage.mentions import MentionFilter, apply_filter
-from listener.storage.models import Mention
+from listener.storage.models import Mention, MentionBrand
 
 STEP = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
 _SQLITE_FORMAT = {"hour": "%Y-%m-%d %H:00:00", "day": "%Y-%m-%d 00:00:00"}
@@ -62,12 +63,26 @@ def volume(session: Session, f: MentionFilter, interval: str) -> list[dict[str, 
     return out
 
 
-def counts_by_brand(session: Session, f: MentionFilter) -> dict[int, dict[str, int]]:
-    """``{brand_id: {label: count}}`` for the mentions matching ``f``."""
-    stmt = apply_filter(
-        select(Mention.brand_id, Mention.sentiment_label, func.count()).select_from(Mention), f
+def counts_by_brand(session: Session, f: MentionFilter) -> dict[int | None, dict[str, int]]:
+    """``{brand_id: {label: count}}`` for the mentions matching ``f``, a mention counted once for
+    each brand it is linked to (its primary brand and every extra link); with ``f.brand_ids`` only
+    those brands are counted. Unlinked mentions count under ``None``."""
+    rest = replace(f, brand_ids=None)
+    primary = apply_filter(
+        select(Mention.brand_id, Mention.sentiment_label, func.count()).select_from(Mention), rest
     ).group_by(Mention.brand_id, Mention.sentiment_label)
-    out: dict[int, dict[str, int]] = {}
-    for brand_id, label, n in session.execute(stmt):
-        out.setdefault(brand_id, {})[label] = n
+    extra = apply_filter(
+        select(MentionBrand.brand_id, Mention.sentiment_label, func.count())
+        .select_from(Mention)
+        .join(MentionBrand, MentionBrand.mention_id == Mention.id),
+        rest,
+    ).group_by(MentionBrand.brand_id, Mention.sentiment_label)
+    if f.brand_ids is not None:
+        primary = primary.where(Mention.brand_id.in_(f.brand_ids))
+        extra = extra.where(MentionBrand.brand_id.in_(f.brand_ids))
+    out: dict[int | None, dict[str, int]] = {}
+    for stmt in (primary, extra):
+        for brand_id, label, n in session.execute(stmt):
+            by_label = out.setdefault(brand_id, {})
+            by_label[label] = by_label.get(label, 0) + n
     return out

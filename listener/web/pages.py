@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from listener.api.filters import FilterDep, decode_cursor, encode_cursor
-from listener.api.mentions import brand_names, mention_read
+from listener.api.mentions import brand_names, mention_reads
 from listener.auth import Principal
 from listener.deps import SessionDep, principal_for
 from listener.errors import Unauthorized
@@ -59,7 +59,7 @@ def feed(request: Request, session: SessionDep, filters: FilterDep, cursor: str 
         request,
         "feed.html",
         {
-            "mentions": [mention_read(m, names) for m in rows],
+            "mentions": mention_reads(session, rows),
             "help_for": help_for,
             "next_cursor": encode_cursor(after),
             "params": params,

@@ -254,6 +254,43 @@ def test_source_update_validates_params_for_its_platform(api):
         err(api.client.patch(f"{SOURCES}/{s['id']}", json=bad), 422, "validation_error")
 
 
+def _block(engine, source_id: int, status: str) -> None:  # type: ignore[no-untyped-def]
+    """Put a source in the state a failed run leaves it in (401/403, or five failures in a row)."""
+    from datetime import UTC, datetime, timedelta
+
+    from listener.storage.db import make_session_factory, session_scope
+    from listener.storage.models import Source
+
+    with session_scope(make_session_factory(engine)) as session:
+        source = session.get(Source, source_id)
+        source.status, source.consecutive_failures, source.last_error = status, 5, "403 Forbidden"
+        source.next_run_at = None if status == "needs_credentials" else datetime.now(UTC) + timedelta(hours=1)
+
+
+def _due(engine) -> list[int]:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from listener.jobs import claim_due
+    from listener.storage.db import make_session_factory, session_scope
+
+    with session_scope(make_session_factory(engine)) as session:
+        return claim_due(session, worker="t", now=datetime.now(UTC))
+
+
+@pytest.mark.parametrize("status", ["needs_credentials", "paused"])
+def test_changing_a_blocked_sources_params_lets_it_run_again(api, engine, status):
+    body = {"name": "hn", "platform": "hackernews", "params": {"query": "acme"}}
+    s = ok(api.as_("manager").post(SOURCES, json=body), 201)
+    _block(engine, s["id"], status)
+    renamed = ok(api.client.patch(f"{SOURCES}/{s['id']}", json={"name": "hn 2"}))
+    same = ok(api.client.patch(f"{SOURCES}/{s['id']}", json={"params": {"query": "acme"}}))
+    assert renamed["status"] == same["status"] == status, "nothing that could fix it changed"
+    assert _due(engine) == []
+    fixed = ok(api.client.patch(f"{SOURCES}/{s['id']}", json={"params": {"query": "acme corp"}}))
+    assert (fixed["status"], fixed["consecutive_failures"], fixed["next_run_at"]) == ("ok", 0, None)
+    assert _due(engine) == [s["id"]], "collected again at the next tick"
+
+
 def test_sources_need_manager_to_change(api):
     body = {"name": "hn", "platform": "hackernews", "params": {"query": "acme"}}
     err(api.as_("agent").post(SOURCES, json=body), 403, "forbidden")

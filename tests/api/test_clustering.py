@@ -30,7 +30,9 @@ def test_copies_stored_by_another_worker_cluster_too(api, acme):
     from listener import clustering
 
     ingest = api.as_("manager")
-    ingest.post("/api/v1/ingest", json={"mentions": [mention(1, text="Acme opens a new store in Ankara today")]})
+    ingest.post(
+        "/api/v1/ingest", json={"mentions": [mention(1, text="Acme opens a new store in Ankara today")]}
+    )
     this_worker = dict(clustering._states)  # this process's index, warmed above
     clustering._states.clear()  # ...and now another worker, with its own index, stores a story
     story = "Acme recalls its X200 kettle after reports of overheating bases in three countries"

@@ -156,3 +156,49 @@ def test_migrated_schema_accepts_a_row_in_every_table_shape(empty_engine: Engine
         m = session.query(Mention).one()
         assert m.author_reach == 10**11 and m.published_at.tzinfo is not None
         assert [c.name for c in session.query(Brand).filter_by(name="Acme").one().competitors] == ["Globex"]
+
+
+def test_mentions_stored_before_brand_links_keep_their_brand_after_upgrade(empty_engine: Engine) -> None:
+    """Rows written at the revision before ``mention_brand`` need no backfill: after the upgrade a
+    mention is still in its brand's feed and counts for it, and a downgrade keeps it and its brand."""
+    from datetime import UTC, datetime
+
+    from listener.storage.db import make_session_factory, session_scope
+    from listener.storage.mentions import MentionFilter, feed_page, linked_brand_ids
+    from listener.storage.stats import counts_by_brand
+
+    migrate.upgrade(empty_engine, "9d4e5f6a7b8c")
+    with empty_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO brand (name, aliases, products, lexicon, default_language, topics, created_at, "
+                "updated_at) VALUES ('Acme', '[]', '[]', '{}', 'en', '{}', :at, :at)"
+            ),
+            {"at": datetime(2026, 11, 1)},
+        )
+        brand_id = conn.execute(text("SELECT id FROM brand")).scalar_one()
+        conn.execute(
+            text(
+                "INSERT INTO mention (platform, external_id, brand_id, kind, text, engagement, "
+                "published_at, collected_at, sentiment_label, sentiment_drivers, topics, entities, "
+                "crisis_terms, keyphrases, analysis_versions, status, tags, notes, updated_at) "
+                "VALUES ('rss', 'old-1', :b, 'post', 'Acme was late', '{}', :at, :at, 'negative', '[]', "
+                "'[]', '[]', '[]', '[]', '{}', 'new', '[]', '[]', :at)"
+            ),
+            {"b": brand_id, "at": datetime(2026, 11, 10, 9, 0)},
+        )
+    migrate.upgrade(empty_engine)
+    with session_scope(make_session_factory(empty_engine)) as session:
+        rows, _ = feed_page(session, MentionFilter(brand_ids=[brand_id]), after=None, limit=50)
+        assert [(m.external_id, m.brand_id) for m in rows] == [("old-1", brand_id)]
+        assert linked_brand_ids(session, [rows[0].id]) == {}
+        window = MentionFilter(
+            brand_ids=[brand_id],
+            since=datetime(2026, 11, 1, tzinfo=UTC),
+            until=datetime(2026, 12, 1, tzinfo=UTC),
+        )
+        assert counts_by_brand(session, window) == {brand_id: {"negative": 1}}
+    migrate.downgrade(empty_engine, "9d4e5f6a7b8c")
+    assert "mention_brand" not in _tables(empty_engine)
+    with empty_engine.connect() as conn:
+        assert conn.execute(text("SELECT external_id, brand_id FROM mention")).all() == [("old-1", brand_id)]
