@@ -1,25 +1,29 @@
 """Build the ``alerts.base.Window`` a rule reads from stored mentions, with the rule's scope applied.
 
 Mentions in the rule's look-back become ``MentionView`` objects; the history (``Params.history()``)
-is bucketed hourly into counts, summed reach and mean sentiment, in Python so both backends agree.
+is bucketed hourly into counts, summed reach and mean sentiment in SQL (``history_series``). Rules
+of one evaluation round that share a scope share these reads (``WindowCache``).
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from alerts.base import MentionView, RuleParams, RuleType, Scope, Series, Window
+from listener.storage.jsonlist import json_list_contains
 from listener.storage.mentions import brand_condition, linked_brand_ids
 from listener.storage.models import Mention
+from listener.storage.stats import as_utc, bucket_expr
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 INTERVAL = timedelta(hours=1)
 KNOWN_TERMS_DAYS = 30
@@ -96,27 +100,6 @@ def bucket(at: datetime, interval: timedelta = INTERVAL) -> datetime:
     return epoch + ((at - epoch) // interval) * interval
 
 
-def series(
-    rows: Iterable[tuple[datetime, int | None, float | None]],
-) -> tuple[Series, Series, Series]:
-    """Counts, summed reach and mean sentiment per hourly bucket (empty buckets left out)."""
-    counts: dict[datetime, float] = {}
-    reach: dict[datetime, float] = {}
-    scores: dict[datetime, list[float]] = {}
-    for at, r, s in rows:
-        b = bucket(at)
-        counts[b] = counts.get(b, 0.0) + 1
-        reach[b] = reach.get(b, 0.0) + float(r or 0)
-        if s is not None:
-            scores.setdefault(b, []).append(s)
-    keys = sorted(counts)
-    return (
-        [(k, counts[k]) for k in keys],
-        [(k, reach[k]) for k in keys],
-        [(k, sum(scores[k]) / len(scores[k])) for k in keys if k in scores],
-    )
-
-
 def _needs_terms(rule_type: str, params: RuleParams) -> bool:
     if rule_type == RuleType.NEW_TERM:
         return True
@@ -126,19 +109,72 @@ def _needs_terms(rule_type: str, params: RuleParams) -> bool:
 
 def known_terms(session: Session, scope: Scope, since: datetime, until: datetime) -> frozenset[str]:
     """Lower-cased hashtags, keyphrases and topics of scoped mentions in ``[since, until)``."""
-    stmt = scoped(select(Mention), scope).where(Mention.published_at >= since, Mention.published_at < until)
+    stmt = scoped(select(Mention.topics, Mention.keyphrases, Mention.text), scope).where(
+        Mention.published_at >= since, Mention.published_at < until
+    )
     out: set[str] = set()
-    for m in session.scalars(stmt):
-        out.update(t.lower() for t in (*(m.topics or ()), *(m.keyphrases or ())))
-        out.update(hashtags(m.text))
+    for topics, keyphrases, text in session.execute(stmt):
+        out.update(t.lower() for t in (*(topics or ()), *(keyphrases or ())))
+        out.update(hashtags(text))
     return frozenset(out)
 
 
+def history_series(
+    session: Session, scope: Scope, since: datetime, now: datetime
+) -> tuple[Series, Series, Series]:
+    """Hourly counts, summed reach and mean sentiment of scoped mentions in ``[since, now]``,
+    aggregated in SQL (one row per hour comes back, not one per mention)."""
+    hour = bucket_expr(session, "hour").label("hour")
+    stmt = scoped(
+        select(
+            hour,
+            func.count(),
+            func.sum(func.coalesce(Mention.author_reach, 0)),
+            func.avg(Mention.sentiment_score),
+        ),
+        scope,
+    ).where(Mention.published_at >= since, Mention.published_at <= now)
+    if scope.topics:
+        stmt = stmt.where(or_(*(json_list_contains(Mention.topics, t) for t in scope.topics)))
+    rows = sorted((as_utc(at), n, r, s) for at, n, r, s in session.execute(stmt.group_by(hour)))
+    return (
+        [(at, float(n)) for at, n, _, _ in rows],
+        [(at, float(r or 0)) for at, _, r, _ in rows],
+        [(at, float(s)) for at, _, _, s in rows if s is not None],
+    )
+
+
+class WindowCache:
+    """What one evaluation round has already read, shared by rules with the same scope: the
+    look-back mentions, the history series and the known terms (rules never modify them). Valid
+    for one ``now`` and one transaction; ``alerting.evaluate`` makes one per round."""
+
+    def __init__(self) -> None:
+        self._hits: dict[tuple[Any, ...], Any] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: tuple[Any, ...], load: Callable[[], T]) -> T:
+        """The cached value for ``key``, loading it on first use."""
+        if key in self._hits:
+            self.hits += 1
+            return cast(T, self._hits[key])
+        self.misses += 1
+        value = self._hits[key] = load()
+        return value
+
+
 def build_window(
-    session: Session, rule_type: str, params: RuleParams, now: datetime, *, mention_ids: Sequence[int] = ()
+    session: Session,
+    rule_type: str,
+    params: RuleParams,
+    now: datetime,
+    *,
+    mention_ids: Sequence[int] = (),
+    cache: WindowCache | None = None,
 ) -> Window:
     """The Window for one rule at ``now``. With ``mention_ids`` (the ingest path) only those
-    mentions are loaded and no history is read."""
+    mentions are loaded and no history is read. Rules of one round share reads through ``cache``."""
     scope = params.scope
     lookback = params.lookback()
     start = now - lookback
@@ -147,36 +183,35 @@ def build_window(
         views = views_of(session, session.scalars(stmt), scope)
         views = [v for v in views if scope.matches(v)]
         return Window(start=start, end=now, interval=INTERVAL, mentions=views)
-    stmt = scoped(select(Mention), scope).where(Mention.published_at > start, Mention.published_at <= now)
-    views = [
-        v
-        for v in views_of(session, session.scalars(stmt.order_by(Mention.published_at)), scope)
-        if scope.matches(v)
-    ]
+    cache = cache if cache is not None else WindowCache()
+    key = scope.model_dump_json()
+
+    def load_views() -> list[MentionView]:
+        stmt = scoped(select(Mention), scope).where(Mention.published_at > start, Mention.published_at <= now)
+        rows = session.scalars(stmt.order_by(Mention.published_at, Mention.id))
+        return [v for v in views_of(session, rows, scope) if scope.matches(v)]
+
+    views = cache.get(("views", key, start, now), load_views)
     history = params.history()
     counts: Series = []
     reach: Series = []
     sentiment: Series = []
     if history > timedelta(0):
         since = bucket(now - history)
-        cols = select(
-            Mention.published_at, Mention.author_reach, Mention.sentiment_score, Mention.topics
-        ).where(Mention.published_at >= since, Mention.published_at <= now)
-        rows = session.execute(scoped(cols, scope)).all()
-        wanted = set(scope.topics)
-        counts, reach, sentiment = series(
-            (at, r, s) for at, r, s, topics in rows if not wanted or wanted & set(topics or ())
+        counts, reach, sentiment = cache.get(
+            ("history", key, since, now), lambda: history_series(session, scope, since, now)
         )
     terms: frozenset[str] = frozenset()
     if _needs_terms(rule_type, params):
-        terms = known_terms(session, scope, now - timedelta(days=KNOWN_TERMS_DAYS), start)
+        first = now - timedelta(days=KNOWN_TERMS_DAYS)
+        terms = cache.get(("terms", key, first, start), lambda: known_terms(session, scope, first, start))
     return Window(
         start=start,
         end=now,
         interval=INTERVAL,
-        mentions=views,
-        counts=counts,
-        reach=reach,
-        sentiment=sentiment,
+        mentions=list(views),  # copies: a rule may reorder its own lists
+        counts=list(counts),
+        reach=list(reach),
+        sentiment=list(sentiment),
         known_terms=terms,
     )

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from alerts.base import Match, RuleParams, RuleType
 from alerts.rules import RULES
 from listener.alert_payload import payload
-from listener.alert_window import build_window
+from listener.alert_window import WindowCache, build_window
 from listener.digest import is_digest
 from listener.storage.models import AlertRule, Channel, Incident, Notification, Silence
 
@@ -78,12 +78,13 @@ def evaluate(session: Session, now: datetime, *, rule_ids: Sequence[int] | None 
         if RuleType(rule.type) not in PER_MENTION:
             by_brand[brand_of(rule)].append(rule)
     report = EvaluationReport()
+    cache = WindowCache()  # rules of this round with the same scope share their reads
     for brand_id in sorted(by_brand):
         if not try_lock(session, brand_id):
             report.skipped_brands.append(brand_id)
             continue
         for rule in by_brand[brand_id]:
-            _run(session, rule, now, report)
+            _run(session, rule, now, report, cache=cache)
     return report
 
 
@@ -109,11 +110,12 @@ def _run(
     *,
     mention_ids: Sequence[int] = (),
     resolve: bool = True,
+    cache: WindowCache | None = None,
 ) -> None:
     report.rules += 1
     try:
         params = parse_params(rule.type, rule.params, rule.scope)
-        window = build_window(session, rule.type, params, now, mention_ids=mention_ids)
+        window = build_window(session, rule.type, params, now, mention_ids=mention_ids, cache=cache)
         matches = RULES[RuleType(rule.type)]().evaluate(params, window, now)
     except Exception as exc:  # noqa: BLE001 - one broken rule must not stop the others
         log.exception("rule %s (%s) failed to evaluate", rule.id, rule.name)

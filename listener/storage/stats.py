@@ -23,7 +23,8 @@ def bucket_expr(session: Session, interval: str) -> Any:
     return func.strftime(_SQLITE_FORMAT[interval], Mention.published_at)
 
 
-def _as_utc(value: Any) -> datetime:
+def as_utc(value: Any) -> datetime:
+    """A bucket value read back from SQL (a string on SQLite) as an aware UTC datetime."""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -45,7 +46,7 @@ def volume(session: Session, f: MentionFilter, interval: str) -> list[dict[str, 
     ).group_by(bucket, Mention.sentiment_label)
     counts: dict[datetime, dict[str, int]] = {}
     for raw, label, n in session.execute(stmt):
-        counts.setdefault(_as_utc(raw), {})[label] = n
+        counts.setdefault(as_utc(raw), {})[label] = n
     out = []
     at, step = floor(f.since, interval), STEP[interval]
     while at < f.until:
