@@ -16,5 +16,6 @@ def configure_logging(settings: Settings) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         force=True,
     )
-    for name in ("httpx", "httpcore", "alembic.runtime.migration"):
+    # apscheduler.executors logs every run at INFO: the outbox job runs every second
+    for name in ("httpx", "httpcore", "alembic.runtime.migration", "apscheduler.executors"):
         logging.getLogger(name).setLevel(logging.WARNING)

@@ -1,7 +1,9 @@
-"""The worker's scheduler: one APScheduler 3 job that claims due sources and runs them.
+"""The worker's scheduler: APScheduler 3 jobs that collect due sources, evaluate alert rules and
+deliver the alert outbox.
 
-``build_scheduler`` returns a ``BlockingScheduler`` with a thread pool and one job, ``collect:tick``
-(every ``TICK_SECONDS``, ``max_instances=1``, ``coalesce=True``, first run at start). Each tick
+``build_scheduler`` returns a ``BlockingScheduler`` with a thread pool and three jobs, each
+``max_instances=1``, ``coalesce=True``, first run at start: ``collect:tick`` (every
+``TICK_SECONDS``), ``alerts:tick`` (every minute) and ``alerts:deliver`` (every second). Each tick
 claims due sources under a lease (``listener.jobs.claim_due``) a few at a time, runs them on a small
 thread pool and claims again until nothing is due, so several ``listener worker`` processes on one
 PostgreSQL database share the sources without running any twice. ``run_once`` is ``collect
@@ -24,6 +26,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
 from collectors.http import make_client
+from listener.alert_jobs import Outbox
 from listener.jobs import LEASE_SECONDS, RunResult, claim_due, claim_sources, run_source
 from listener.settings import Settings
 from listener.storage.db import session_scope
@@ -110,12 +113,14 @@ def build_scheduler(
     sessions: sessionmaker[Session],
     *,
     collecting: Collecting | None = None,
+    outbox: Outbox | None = None,
     tick_seconds: float = TICK_SECONDS,
 ) -> BlockingScheduler:
-    """A BlockingScheduler whose one job, ``collect:tick``, runs ``Collecting.tick``."""
+    """A BlockingScheduler with three jobs: ``collect:tick`` (``Collecting.tick``), ``alerts:tick``
+    (windowed rules and digests, every minute) and ``alerts:deliver`` (the outbox, every second)."""
     collecting = collecting or Collecting(settings, sessions)
     scheduler = BlockingScheduler(
-        executors={"default": APThreadPoolExecutor(max_workers=2)},
+        executors={"default": APThreadPoolExecutor(max_workers=3)},  # one thread per job
         job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": int(tick_seconds * 3)},
         timezone=UTC,
     )
@@ -130,29 +135,44 @@ def build_scheduler(
         coalesce=True,
     )
     scheduler.add_job(
-        _alert_tick,
+        _alert_round,
         "interval",
         args=[sessions],
         seconds=ALERT_TICK_SECONDS,
         id="alerts:tick",
-        name="evaluate windowed alert rules, deliver the outbox",
+        name="evaluate windowed alert rules, queue due digests",
         next_run_time=utcnow(),
         max_instances=1,
         coalesce=True,
+    )
+    outbox = outbox or Outbox(sessions)
+    scheduler.add_job(
+        outbox.tick,
+        "interval",
+        seconds=DELIVER_SECONDS,
+        id="alerts:deliver",
+        name="deliver the notification outbox",
+        next_run_time=utcnow(),
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=None,
     )
     return scheduler
 
 
 ALERT_TICK_SECONDS = 60.0
+# Per-mention rules queue their notification as the mention is stored (by this worker, another
+# one or the API); this job sends it within a second.
+DELIVER_SECONDS = 1.0
 
 
-def _alert_tick(sessions: sessionmaker[Session]) -> None:
+def _alert_round(sessions: sessionmaker[Session]) -> None:
     from listener import alert_jobs
 
     try:
-        alert_jobs.tick(sessions)
+        alert_jobs.evaluate_round(sessions)
     except Exception:  # the next tick tries again; collection goes on
-        log.exception("alert tick failed")
+        log.exception("alert evaluation failed")
 
 
 def run_once(

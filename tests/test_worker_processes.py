@@ -12,6 +12,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,61 @@ def test_two_concurrent_collect_once_runs_store_each_mention_once(
         assert all(hits[(agent, path)] <= 1 for agent in agents)  # once per run, per process
     rows, unique, done = _counts(engine)
     assert rows == unique == FEEDS * ITEMS and done == FEEDS
+
+
+def test_a_worker_sends_a_per_mention_alert_within_seconds_not_at_the_next_minute(
+    engine: Engine, db_url: str, tmp_path: Path
+) -> None:
+    """A crisis mention stored by anyone (here: this process, as the API would) is matched by a
+    per-mention rule as it is stored; the worker's outbox job posts it to Slack right away."""
+    from listener.ingest import store_batch
+    from listener.schemas.mentions import MentionIn
+    from listener.storage.models import AlertRule, Brand, Channel
+    from tests.alerts_engine.sinks import HttpSink
+    from tests.factories import mention
+
+    sessions = make_session_factory(engine)
+    with HttpSink() as slack:
+        with session_scope(sessions) as session:
+            acme = Brand(name="Acme", aliases=[], products=[], lexicon={}, topics={})
+            hook = Channel(name="slack", type="slack", config={"webhook_url": slack.url + "/services/T/B/x"})
+            session.add_all([acme, hook])
+            session.flush()
+            session.add(
+                AlertRule(
+                    name="breach",
+                    type="mention",
+                    params={"crisis_terms": ["breach"]},
+                    scope={"brand_ids": [acme.id]},
+                    channels=[hook.id],
+                )
+            )
+        proc = subprocess.Popen(
+            [_listener(), "worker"],
+            env=_env(db_url, tmp_path, "worker-alerts"),
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            time.sleep(3.0)  # the worker is up and has run its first (minute) evaluation
+            item = mention(
+                1,
+                text="Acme confirms a data breach of customer cards",
+                published_at=datetime.now(UTC).isoformat(),  # old mentions (a backfill) never alert
+            )
+            with session_scope(sessions) as session:
+                assert store_batch(session, [MentionIn.model_validate(item).model_dump()]).created_ids
+            stored = time.monotonic()
+            while time.monotonic() - stored < 30 and not slack.requests and proc.poll() is None:
+                time.sleep(0.05)
+            waited = time.monotonic() - stored
+        finally:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+            output = _finish(proc, 20)[0]
+    # the next minute evaluation is ~57 s away: only the outbox job can have sent it this soon
+    assert len(slack.requests) == 1, output
+    assert waited < 30, output
+    assert "breach" in slack.requests[0].json()["text"], slack.requests[0].json()

@@ -34,13 +34,15 @@ def _log_run(result: RunResult) -> None:
 
 def worker() -> None:
     """Run the collection scheduler until SIGTERM or Ctrl-C; several workers can share PostgreSQL."""
+    from listener.alert_jobs import Outbox
     from listener.scheduler import Collecting, build_scheduler
     from listener.storage.db import make_session_factory
 
     settings = load_settings()
     sessions = make_session_factory(ready_engine(settings))
     collecting = Collecting(settings, sessions, on_result=_log_run)
-    scheduler = build_scheduler(settings, sessions, collecting=collecting)
+    outbox = Outbox(sessions)
+    scheduler = build_scheduler(settings, sessions, collecting=collecting, outbox=outbox)
 
     def stop(signum: int, _frame: Any) -> None:
         log.info("received %s, stopping after the current runs", signal.Signals(signum).name)
@@ -56,6 +58,7 @@ def worker() -> None:
             scheduler.start()
     finally:
         collecting.close()
+        outbox.close()
     log.info("worker %s stopped", collecting.worker)
 
 
