@@ -9,14 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from listener.storage.db import session_scope
-from listener.storage.mentions import MentionFilter, feed_page
+from listener.storage.mentions import MentionFilter, feed_page, linked_brand_ids
 from listener.storage.models import Brand, Mention
 
 PAGE = 1000
@@ -25,6 +25,7 @@ CSV_COLUMNS = [
     "platform",
     "external_id",
     "brand",
+    "brands",
     "url",
     "kind",
     "title",
@@ -46,13 +47,16 @@ CSV_COLUMNS = [
 ]
 
 
-def export_record(m: Mention, names: dict[int, str]) -> dict[str, Any]:
-    """A mention in the ingest shape plus its analysis and workflow fields (re-importable)."""
+def export_record(m: Mention, names: dict[int, str], extra: Sequence[int] = ()) -> dict[str, Any]:
+    """A mention in the ingest shape plus its analysis and workflow fields (re-importable):
+    ``brand`` is the primary brand, ``brands`` every linked one (``extra``: the other brand ids)."""
+    linked = ([m.brand_id] if m.brand_id is not None else []) + [b for b in extra if b != m.brand_id]
     return {
         "id": m.id,
         "platform": m.platform,
         "external_id": m.external_id,
         "brand": names.get(m.brand_id) if m.brand_id is not None else None,
+        "brands": [names[b] for b in linked if b in names],
         "url": m.url,
         "kind": m.kind,
         "title": m.title,
@@ -80,6 +84,7 @@ def _csv_row(rec: dict[str, Any]) -> list[Any]:
         "author_reach": rec["author"]["reach"],
         "sentiment_score": rec["sentiment"]["score"],
         "sentiment_label": rec["sentiment"]["label"],
+        "brands": ";".join(rec["brands"]),
         "topics": ";".join(rec["topics"]),
         "crisis_terms": ";".join(rec["crisis_terms"]),
         "tags": ";".join(rec["tags"]),
@@ -93,8 +98,9 @@ def iter_records(session: Session, filters: MentionFilter) -> Iterator[dict[str,
     after = None
     while True:
         rows, after = feed_page(session, filters, after=after, limit=PAGE)
+        extra = linked_brand_ids(session, [m.id for m in rows])
         for m in rows:
-            yield export_record(m, names)
+            yield export_record(m, names, extra.get(m.id, []))
         session.expunge_all()
         if after is None:
             return

@@ -60,6 +60,8 @@ def _from_csv_row(row: dict[str, str]) -> dict[str, Any]:
             continue
         if key in CSV_AUTHOR:
             author[CSV_AUTHOR[key]] = value
+        elif key == "brands":  # every linked brand, ";"-separated as export writes them
+            out[key] = [b.strip() for b in value.split(";") if b.strip()]
         else:
             out[key] = value
     if author:

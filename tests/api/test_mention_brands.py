@@ -220,3 +220,23 @@ def test_a_feed_for_several_brands_lists_a_mention_once(api, acme, sessions):
         ids = [i for (i,) in s.execute(select(Brand.id).where(Brand.name.in_(["Acme", "Globex"])))]
         rows, after = feed_page(s, MentionFilter(brand_ids=ids), after=None, limit=10)
         assert [m.external_id for m in rows] == ["1"] and after is None
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_export_lists_every_linked_brand_and_reimports_them(api, collected, sessions, fmt):
+    import io
+
+    from listener import importing
+    from listener.storage.models import MentionBrand as Link
+
+    body = api.as_("viewer").get("/api/v1/export", params={"format": fmt}).text
+    records = list(importing.read_records(io.StringIO(body), fmt))
+    both = next(r for _, r in records if isinstance(r, dict) and r["external_id"] == "both")
+    assert both["brands"] == ["Acme", "Globex"]
+    with session_scope(sessions) as s:  # forget the mentions, keep the brands: import them back
+        s.execute(Link.__table__.delete())
+        s.execute(Mention.__table__.delete())
+    report = importing.import_stream(sessions, records)
+    assert (report.created, report.invalid) == (3, 0), report.problems
+    again = next(m for m in feed(api, brand="Globex") if m["external_id"] == "both")
+    assert (again["brand"], again["brands"]) == ("Acme", ["Acme", "Globex"])
