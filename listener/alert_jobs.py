@@ -86,7 +86,10 @@ class Outbox:
             return
         if report.sent or report.retried or report.dead:
             log.info(
-                "alerts: %d sent, %d to retry, %d dead", len(report.sent), len(report.retried), len(report.dead)
+                "alerts: %d sent, %d to retry, %d dead",
+                len(report.sent),
+                len(report.retried),
+                len(report.dead),
             )
 
     def close(self) -> None:
