@@ -107,15 +107,28 @@ def _needs_terms(rule_type: str, params: RuleParams) -> bool:
     return any(getattr(p, "type", None) == RuleType.NEW_TERM for p in parts)
 
 
-def known_terms(session: Session, scope: Scope, since: datetime, until: datetime) -> frozenset[str]:
-    """Lower-cased hashtags, keyphrases and topics of scoped mentions in ``[since, until)``."""
-    stmt = scoped(select(Mention.topics, Mention.keyphrases, Mention.text), scope).where(
-        Mention.published_at >= since, Mention.published_at < until
-    )
+def term_rows(
+    session: Session, scope: Scope, since: datetime, until: datetime
+) -> list[tuple[datetime, frozenset[str]]]:
+    """``(published_at, lower-cased hashtags, keyphrases and topics)`` of scoped mentions in
+    ``[since, until)``, oldest first."""
+    stmt = scoped(select(Mention.published_at, Mention.topics, Mention.keyphrases, Mention.text), scope)
+    stmt = stmt.where(Mention.published_at >= since, Mention.published_at < until)
+    out = []
+    for at, topics, keyphrases, text in session.execute(stmt.order_by(Mention.published_at)):
+        terms = {t.lower() for t in (*(topics or ()), *(keyphrases or ()))}
+        terms.update(hashtags(text))
+        out.append((at, frozenset(terms)))
+    return out
+
+
+def terms_before(rows: Sequence[tuple[datetime, frozenset[str]]], until: datetime) -> frozenset[str]:
+    """The union of the terms of ``rows`` (oldest first) published before ``until``."""
     out: set[str] = set()
-    for topics, keyphrases, text in session.execute(stmt):
-        out.update(t.lower() for t in (*(topics or ()), *(keyphrases or ())))
-        out.update(hashtags(text))
+    for at, terms in rows:
+        if at >= until:
+            break
+        out |= terms
     return frozenset(out)
 
 
@@ -204,7 +217,9 @@ def build_window(
     terms: frozenset[str] = frozenset()
     if _needs_terms(rule_type, params):
         first = now - timedelta(days=KNOWN_TERMS_DAYS)
-        terms = cache.get(("terms", key, first, start), lambda: known_terms(session, scope, first, start))
+        # one read per scope serves every look-back: the terms seen before this rule's window
+        rows = cache.get(("terms", key, first, now), lambda: term_rows(session, scope, first, now))
+        terms = terms_before(rows, start)
     return Window(
         start=start,
         end=now,
