@@ -57,9 +57,7 @@ import os  # noqa: E402
 import pstats  # noqa: E402
 import queue  # noqa: E402
 import random  # noqa: E402
-import shutil  # noqa: E402
 import statistics  # noqa: E402
-import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
 from collections import Counter, defaultdict  # noqa: E402
@@ -70,11 +68,12 @@ from typing import Any  # noqa: E402
 
 import httpx  # noqa: E402
 from apscheduler.schedulers.background import BackgroundScheduler  # noqa: E402
-from sqlalchemy import Engine, create_engine, func, insert, select  # noqa: E402
+from sqlalchemy import Engine, func, insert, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
 import alerts.base  # noqa: E402
+from benchmarks.scratch import create_postgres, drop_postgres, remove_dir, temp_sqlite  # noqa: E402
 from listener import alert_jobs, alerting, delivery  # noqa: E402
 from listener.alert_window import scoped  # noqa: E402
 from listener.ingest import store_batch  # noqa: E402
@@ -233,19 +232,13 @@ class Database:
 
     def create(self) -> str:
         if self.given is None:
-            self.tmpdir = tempfile.mkdtemp(prefix="listener_bench_alerts_")
-            self.url = f"sqlite:///{self.tmpdir}/alerts.db"
+            self.tmpdir, self.url = temp_sqlite("listener_bench_alerts_", "alerts.db")
         elif self.given.startswith("sqlite"):
             self.url = self.given
         else:
             self.pg_admin = self.given
             self.name = f"listener_bench_alerts_{os.getpid()}"
-            admin = create_engine(self.given, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{self.name}"')
-                conn.exec_driver_sql(f'CREATE DATABASE "{self.name}"')
-            admin.dispose()
-            self.url = make_url(self.given).set(database=self.name).render_as_string(hide_password=False)
+            self.url = create_postgres(self.given, self.name)
         return self.url
 
     def drop(self) -> None:
@@ -256,12 +249,9 @@ class Database:
             )
             return
         if self.tmpdir:
-            shutil.rmtree(self.tmpdir, ignore_errors=True)
+            remove_dir(self.tmpdir)
         elif self.name and self.pg_admin:
-            admin = create_engine(self.pg_admin, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-            admin.dispose()
+            drop_postgres(self.pg_admin, self.name)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -30,9 +30,7 @@ import argparse
 import json
 import os
 import re
-import shutil
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -42,9 +40,10 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx  # noqa: E402
-from sqlalchemy import Engine, create_engine, func, insert, select  # noqa: E402
+from sqlalchemy import Engine, func, insert, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from benchmarks.scratch import create_postgres, drop_postgres, remove_dir, temp_sqlite  # noqa: E402
 from collectors.hackernews import HackerNewsCollector, HackerNewsParams  # noqa: E402
 from collectors.http import make_client  # noqa: E402
 from collectors.reddit import RedditCollector, RedditParams  # noqa: E402
@@ -273,24 +272,16 @@ class Database:
 
     def create(self) -> str:
         if self.backend == "sqlite":
-            self.tmpdir = tempfile.mkdtemp(prefix="listener_bench_collect_")
-            return f"sqlite:///{self.tmpdir}/collect.db"
+            self.tmpdir, url = temp_sqlite("listener_bench_collect_", "collect.db")
+            return url
         self.name = f"listener_bench_collect_{os.getpid()}"
-        admin = create_engine(self.pg_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{self.name}"')
-            conn.exec_driver_sql(f'CREATE DATABASE "{self.name}"')
-        admin.dispose()
-        return make_url(self.pg_url).set(database=self.name).render_as_string(hide_password=False)
+        return create_postgres(self.pg_url, self.name)
 
     def drop(self) -> None:
         if self.tmpdir:
-            shutil.rmtree(self.tmpdir, ignore_errors=True)
+            remove_dir(self.tmpdir)
         elif self.name:
-            admin = create_engine(self.pg_url, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-            admin.dispose()
+            drop_postgres(self.pg_url, self.name)
 
 
 def setup(engine: Engine) -> None:

@@ -41,11 +41,9 @@ import json
 import math
 import os
 import random
-import shutil
 import socket
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -58,10 +56,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx  # noqa: E402
 import uvicorn  # noqa: E402
-from sqlalchemy import Engine, create_engine, event, func, insert, select, text  # noqa: E402
+from sqlalchemy import Engine, event, func, insert, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
+from benchmarks.scratch import create_postgres, drop_postgres, remove_dir, temp_sqlite  # noqa: E402
 from listener.app import create_app  # noqa: E402
 from listener.auth import create_key  # noqa: E402
 from listener.settings import Settings  # noqa: E402
@@ -447,16 +446,10 @@ class Database:
 
     def create(self) -> str:
         if self.backend == "sqlite":
-            self.tmpdir = tempfile.mkdtemp(prefix="listener_bench_")
-            self.url = f"sqlite:///{self.tmpdir}/feed.db"
+            self.tmpdir, self.url = temp_sqlite("listener_bench_", "feed.db")
         else:
             self.name = f"listener_bench_{os.getpid()}"
-            admin = create_engine(self.pg_url, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{self.name}"')
-                conn.exec_driver_sql(f'CREATE DATABASE "{self.name}"')
-            admin.dispose()
-            self.url = make_url(self.pg_url).set(database=self.name).render_as_string(hide_password=False)
+            self.url = create_postgres(self.pg_url, self.name)
         return self.url
 
     def drop(self) -> None:
@@ -464,13 +457,10 @@ class Database:
             where = self.tmpdir if self.backend == "sqlite" else self.name
             print(f"kept the database: {self.url} ({where})", file=sys.stderr)
             return
-        if self.backend == "sqlite" and self.tmpdir:
-            shutil.rmtree(self.tmpdir, ignore_errors=True)
+        if self.backend == "sqlite":
+            remove_dir(self.tmpdir)
         elif self.name:
-            admin = create_engine(self.pg_url, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-            admin.dispose()
+            drop_postgres(self.pg_url, self.name)
 
 
 class Server:
