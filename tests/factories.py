@@ -28,3 +28,19 @@ def mention(i: int = 0, **kw: Any) -> dict[str, Any]:
 
 def mentions(n: int, start: int = 0, **kw: Any) -> list[dict[str, Any]]:
     return [mention(i, **kw) for i in range(start, start + n)]
+
+
+def rss_of(items: list[tuple[str, str, datetime]]) -> bytes:
+    """An RSS 2.0 feed of ``(guid, text, published)`` items: title = guid, link under
+    news.example.test (texts are the team's own, no markup)."""
+    from email.utils import format_datetime
+
+    body = "".join(
+        f"<item><title>{guid}</title><link>https://news.example.test/{guid}</link><guid>{guid}</guid>"
+        f"<pubDate>{format_datetime(at)}</pubDate><description>{text}</description></item>"
+        for guid, text, at in items
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title>'
+        f"<link>https://news.example.test/</link><description>team feed</description>{body}</channel></rss>"
+    ).encode()

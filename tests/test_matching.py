@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
 from listener.matching import BrandRouter
 from listener.storage.db import session_scope
 from listener.storage.models import Brand, Mention, Query
+from tests.factories import rss_of
 from tests.test_jobs import (  # noqa: F401 - fixtures used by name
     Answer,
     FeedServer,
@@ -29,15 +30,8 @@ ITEMS = [
 
 
 def _feed() -> bytes:
-    items = "".join(
-        f"<item><title>{guid}</title><link>https://news.example.test/{guid}</link><guid>{guid}</guid>"
-        f"<pubDate>Fri, 20 Nov 2026 09:0{i}:00 +0000</pubDate><description>{text}</description></item>"
-        for i, (guid, text) in enumerate(ITEMS)
-    )
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title>'
-        f"<link>https://news.example.test/</link><description>team feed</description>{items}</channel></rss>"
-    ).encode()
+    when = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    return rss_of([(guid, text, when + timedelta(minutes=i)) for i, (guid, text) in enumerate(ITEMS)])
 
 
 def _brands(sessions) -> None:  # noqa: F811  # type: ignore[no-untyped-def]

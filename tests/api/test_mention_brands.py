@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
 
 import httpx
 import pytest
@@ -17,6 +16,7 @@ from collectors.http import make_client
 from listener.alert_window import build_window
 from listener.storage.db import make_session_factory, session_scope
 from listener.storage.models import Brand, Mention, MentionBrand, Source
+from tests.factories import rss_of
 from tests.test_jobs import Answer, FeedServer, add_source, claim_and_run
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -29,16 +29,7 @@ ITEMS = [
 
 
 def rss() -> bytes:
-    items = "".join(
-        f"<item><title>{guid}</title><link>https://news.example.test/{guid}</link><guid>{guid}</guid>"
-        f"<pubDate>{format_datetime(NOW - timedelta(hours=1, minutes=i))}</pubDate>"
-        f"<description>{text}</description></item>"
-        for i, (guid, text) in enumerate(ITEMS)
-    )
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title>'
-        f"<link>https://news.example.test/</link><description>feed</description>{items}</channel></rss>"
-    ).encode()
+    return rss_of([(g, text, NOW - timedelta(hours=1, minutes=i)) for i, (g, text) in enumerate(ITEMS)])
 
 
 @pytest.fixture
