@@ -15,11 +15,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from alerts.notifiers import Outcome
@@ -32,6 +32,7 @@ BASE_BACKOFF = 30.0  # seconds, doubled per attempt
 MAX_BACKOFF = 300.0  # a channel that was down is retried within 5 minutes of coming back
 MAX_RETRY_AFTER = 3600.0
 SLACK_MIN_GAP = 1.0  # at most one message a second per Slack webhook
+SLACK_LOCK = 4243  # advisory lock namespace: (SLACK_LOCK, channel id) while a Slack message is sent
 
 
 class SlackPacer:
@@ -43,11 +44,12 @@ class SlackPacer:
         self._last: dict[str, float] = {}
         self._lock = threading.Lock()
 
-    def wait(self, url: str, sleep: Callable[[float], None]) -> None:
-        """Sleep until ``url`` may take the next message (a second after its last one)."""
+    def wait(self, url: str, sleep: Callable[[float], None], at_least: float = 0.0) -> None:
+        """Sleep until ``url`` may take the next message (a second after its last one, and at
+        least ``at_least`` seconds)."""
         with self._lock:
             last = self._last.get(url)
-            pause = 0.0 if last is None else self.gap - (time.monotonic() - last)
+            pause = at_least if last is None else max(at_least, self.gap - (time.monotonic() - last))
             if pause > 0:
                 sleep(pause)
             self._last[url] = time.monotonic()
@@ -102,6 +104,25 @@ def _claim(session: Session, now: datetime, skip: set[int], ids: list[int] | Non
     return session.scalar(stmt)
 
 
+def _pace_slack(session: Session, channel: Channel, sleep: Callable[[float], None]) -> None:
+    """One message a second per Slack webhook: within this process (``SLACK_PACER``) and, on
+    PostgreSQL, across workers: the channel's advisory lock, held until this message's commit,
+    lets one sender at a time through, and the channel's last send time in the outbox says how
+    long that sender still waits."""
+    elsewhere = 0.0  # how long another worker's last message to this channel still asks for
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:a, :b)"), {"a": SLACK_LOCK, "b": channel.id})
+        recent = session.scalars(
+            select(Notification.sent_at)
+            .where(Notification.channel_id == channel.id, Notification.sent_at.is_not(None))
+            .order_by(Notification.id.desc())
+            .limit(20)
+        ).all()
+        if recent:
+            elsewhere = SLACK_MIN_GAP - (datetime.now(UTC) - max(recent)).total_seconds()
+    SLACK_PACER.wait(str((channel.config or {}).get("webhook_url")), sleep, min(elsewhere, SLACK_MIN_GAP))
+
+
 def deliver_pending(
     session: Session,
     client: httpx.Client,
@@ -127,11 +148,11 @@ def deliver_pending(
             session.commit()
             continue
         if channel.type == "slack":
-            SLACK_PACER.wait(str((channel.config or {}).get("webhook_url")), sleep)
+            _pace_slack(session, channel, sleep)
         outcome = send_one(client, channel, n)
         n.attempts = (n.attempts or 0) + 1
         if outcome.status == "sent":
-            n.status, n.sent_at, n.last_error = "sent", now, None
+            n.status, n.sent_at, n.last_error = "sent", datetime.now(UTC), None
             report.sent.append(n.id)
         elif outcome.status == "retry" and n.attempts < MAX_ATTEMPTS:
             n.status, n.last_error = "failed", outcome.error

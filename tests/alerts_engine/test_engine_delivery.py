@@ -191,3 +191,17 @@ def test_two_workers_never_send_the_same_row(sessions, sink, client):
     with session_scope(sessions) as s:
         assert len(delivery.deliver_pending(s, client, NOW).sent) == 1
     assert len(sink.requests) == 1
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_slack_pace_holds_across_workers(sessions, sink, client, monkeypatch):
+    crisis(sessions, ("slack", {"webhook_url": sink.url + "/s"}))
+    with session_scope(sessions) as s:
+        delivery.deliver_pending(s, client, NOW, sleep=lambda _: None)  # worker 1 sends the incident
+        delivery.queue_test(s, s.scalar(select(alerting.Channel)), NOW)
+    monkeypatch.setattr(delivery, "SLACK_PACER", delivery.SlackPacer())  # worker 2: its own process
+    waits: list[float] = []
+    with session_scope(sessions) as s:
+        assert len(delivery.deliver_pending(s, client, NOW, sleep=waits.append).sent) == 1
+    assert len(waits) == 1 and 0 < waits[0] <= 1.0, "the outbox said worker 1 sent a moment ago"
+    assert len(sink.requests) == 2
