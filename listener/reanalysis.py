@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from listener.analysis import analyze, brand_contexts, pipeline_for
 from listener.storage.db import session_scope
+from listener.storage.mentions import brand_condition
 from listener.storage.models import Brand, Mention
 
 BATCH = 500
@@ -31,8 +32,8 @@ class ReanalyzeReport:
 
 def _selection(brand_id: int | None, since: datetime | None):  # type: ignore[no-untyped-def]
     conds = []
-    if brand_id is not None:
-        conds.append(Mention.brand_id == brand_id)
+    if brand_id is not None:  # every mention linked to the brand, as primary or by an extra link
+        conds.append(brand_condition([brand_id]))
     if since is not None:
         conds.append(Mention.published_at >= since)
     return conds

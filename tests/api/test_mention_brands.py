@@ -231,3 +231,13 @@ def test_export_lists_every_linked_brand_and_reimports_them(api, collected, sess
     assert (report.created, report.invalid) == (3, 0), report.problems
     again = next(m for m in feed(api, brand="Globex") if m["external_id"] == "both")
     assert (again["brand"], again["brands"]) == ("Acme", ["Acme", "Globex"])
+
+
+def test_reanalysing_a_brand_covers_the_mentions_linked_to_it(api, collected, sessions):
+    from listener import reanalysis
+
+    with session_scope(sessions) as s:
+        globex = s.scalar(select(Brand.id).where(Brand.name == "Globex"))
+        assert reanalysis.count(s, brand_id=globex) == 2  # its own mention and the one naming both
+    report = reanalysis.reanalyze(sessions, brand_id=globex)
+    assert report.mentions == 2
