@@ -73,7 +73,15 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
 import alerts.base  # noqa: E402
-from benchmarks.scratch import create_postgres, drop_postgres, remove_dir, temp_sqlite  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    create_postgres,
+    drop_postgres,
+    load_average,
+    pct,
+    progress,
+    remove_dir,
+    temp_sqlite,
+)
 from listener import alert_jobs, alerting, delivery  # noqa: E402
 from listener.alert_window import scoped  # noqa: E402
 from listener.ingest import store_batch  # noqa: E402
@@ -302,27 +310,9 @@ class SlackSink:
 # figures
 
 
-def pct(values: list[float]) -> tuple[float, float, float, float]:
-    """p50, p95, p99 and max."""
-    if not values:
-        return (math.nan,) * 4
-    if len(values) == 1:
-        return (values[0],) * 4
-    q = statistics.quantiles(values, n=100, method="inclusive")
-    return q[49], q[94], q[98], max(values)
-
-
 def fmt_pct(values: list[float], unit: str = "ms") -> str:
     p50, p95, p99, mx = pct(values)
     return f"p50 {p50:8.1f}  p95 {p95:8.1f}  p99 {p99:8.1f}  max {mx:8.1f} {unit}"
-
-
-def _load() -> str:
-    return " ".join(f"{x:.1f}" for x in os.getloadavg())
-
-
-def progress(msg: str) -> None:
-    print(f"  .. {msg}", file=sys.stderr, flush=True)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -774,7 +764,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"database: {make_url(url).render_as_string(hide_password=True)} ({str(version)[:60]})")
         print(
-            f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {_load()}; "
+            f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {load_average()}; "
             f"started {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
         )
         t = time.perf_counter()
@@ -922,7 +912,7 @@ def main(argv: list[str] | None = None) -> int:
             pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(25)
             print("\n".join(line for line in out.getvalue().splitlines() if line.strip())[:8000])
         print("-" * 100)
-        print(f"total {time.perf_counter() - started:,.0f} s; load average now {_load()}")
+        print(f"total {time.perf_counter() - started:,.0f} s; load average now {load_average()}")
         print(
             "(other work on the machine skews every figure: compare figures within one run, not across runs)"
         )

@@ -43,7 +43,13 @@ import httpx  # noqa: E402
 from sqlalchemy import Engine, func, insert, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from benchmarks.scratch import create_postgres, drop_postgres, remove_dir, temp_sqlite  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    create_postgres,
+    drop_postgres,
+    load_average,
+    remove_dir,
+    temp_sqlite,
+)
 from collectors.hackernews import HackerNewsCollector, HackerNewsParams  # noqa: E402
 from collectors.http import make_client  # noqa: E402
 from collectors.reddit import RedditCollector, RedditParams  # noqa: E402
@@ -313,10 +319,6 @@ def rate(n: int, seconds: float) -> str:
     return f"{n / seconds:,.0f} mentions/s" if seconds > 0 else "n/a"
 
 
-def _load() -> str:
-    return " ".join(f"{x:.1f}" for x in os.getloadavg())
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
@@ -350,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     say(pages.note)
     say(
-        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {_load()}; "
+        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {load_average()}; "
         f"started {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
     )
     say("-" * 100)
@@ -469,7 +471,7 @@ def main(argv: list[str] | None = None) -> int:
             engine.dispose()
         db.drop()
     say("-" * 100)
-    say(f"total {time.perf_counter() - started:,.0f} s; load average now {_load()}")
+    say(f"total {time.perf_counter() - started:,.0f} s; load average now {load_average()}")
     say("(compare figures within one run, not across runs)")
     say("")
     say("| backend | mentions | figure | value |")

@@ -60,7 +60,15 @@ from sqlalchemy import Engine, event, func, insert, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
-from benchmarks.scratch import create_postgres, drop_postgres, remove_dir, temp_sqlite  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    create_postgres,
+    drop_postgres,
+    load_average,
+    pct,
+    progress,
+    remove_dir,
+    temp_sqlite,
+)
 from listener.app import create_app  # noqa: E402
 from listener.auth import create_key  # noqa: E402
 from listener.settings import Settings  # noqa: E402
@@ -533,24 +541,6 @@ class Report:
 
     def figure(self, name: str, value: str) -> None:
         self.table.append((name, value))
-
-
-def pct(values: list[float]) -> tuple[float, float, float, float]:
-    """p50, p95, p99 and max."""
-    if not values:
-        return (math.nan,) * 4
-    if len(values) == 1:
-        return (values[0],) * 4
-    q = statistics.quantiles(values, n=100, method="inclusive")
-    return q[49], q[94], q[98], max(values)
-
-
-def _load() -> str:
-    return " ".join(f"{x:.1f}" for x in os.getloadavg())
-
-
-def progress(msg: str) -> None:
-    print(f"  .. {msg}", file=sys.stderr, flush=True)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1355,7 +1345,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             rep.say(f"database: {make_url(url).render_as_string(hide_password=True)} ({str(version)[:60]})")
             rep.say(
-                f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {_load()}; "
+                f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {load_average()}; "
                 f"started {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
             )
             rep.say("-" * 100)
@@ -1376,7 +1366,7 @@ def main(argv: list[str] | None = None) -> int:
                 rep.say("-" * 100)
                 measure_plans(rep, engine, brand_ids, gen, before)
         rep.say("-" * 100)
-        rep.say(f"total {time.perf_counter() - started:,.0f} s; load average now {_load()}")
+        rep.say(f"total {time.perf_counter() - started:,.0f} s; load average now {load_average()}")
         rep.say(
             "(other work on the machine skews every figure: compare figures within one run, not across runs)"
         )

@@ -1,9 +1,14 @@
-"""Scratch databases for the benchmarks: a temp SQLite file, or a database of its own created on a
-PostgreSQL server (through that server's maintenance database) and dropped afterwards."""
+"""What the benchmarks share: scratch databases (a temp SQLite file, or a database of its own
+created on a PostgreSQL server through its maintenance database and dropped afterwards),
+percentiles, the load average and progress lines."""
 
 from __future__ import annotations
 
+import math
+import os
 import shutil
+import statistics
+import sys
 import tempfile
 
 from sqlalchemy import create_engine
@@ -39,3 +44,23 @@ def remove_dir(directory: str | None) -> None:
     """Delete a temp directory made by ``temp_sqlite`` (nothing when None)."""
     if directory:
         shutil.rmtree(directory, ignore_errors=True)
+
+
+def pct(values: list[float]) -> tuple[float, float, float, float]:
+    """p50, p95, p99 and max."""
+    if not values:
+        return (math.nan,) * 4
+    if len(values) == 1:
+        return (values[0],) * 4
+    q = statistics.quantiles(values, n=100, method="inclusive")
+    return q[49], q[94], q[98], max(values)
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages, for the header and footer of a run."""
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def progress(msg: str) -> None:
+    """A progress line on stderr (the figures go to stdout)."""
+    print(f"  .. {msg}", file=sys.stderr, flush=True)
