@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from functools import partial
 
 from apscheduler.executors.pool import ThreadPoolExecutor as APThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -121,42 +122,26 @@ def build_scheduler(
     collecting = collecting or Collecting(settings, sessions)
     scheduler = BlockingScheduler(
         executors={"default": APThreadPoolExecutor(max_workers=3)},  # one thread per job
-        job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": int(tick_seconds * 3)},
+        job_defaults={"misfire_grace_time": int(tick_seconds * 3)},
         timezone=UTC,
     )
-    scheduler.add_job(
-        collecting.tick,
-        "interval",
-        seconds=tick_seconds,
-        id="collect:tick",
-        name="claim and run due sources",
-        next_run_time=utcnow(),
-        max_instances=1,
-        coalesce=True,
-    )
-    scheduler.add_job(
-        _alert_round,
-        "interval",
-        args=[sessions],
-        seconds=ALERT_TICK_SECONDS,
-        id="alerts:tick",
-        name="evaluate windowed alert rules, queue due digests",
-        next_run_time=utcnow(),
-        max_instances=1,
-        coalesce=True,
-    )
     outbox = outbox or Outbox(sessions)
-    scheduler.add_job(
-        outbox.tick,
-        "interval",
-        seconds=DELIVER_SECONDS,
-        id="alerts:deliver",
-        name="deliver the notification outbox",
-        next_run_time=utcnow(),
-        max_instances=1,
-        coalesce=True,
-        misfire_grace_time=None,
+    jobs = (  # (body, seconds, id, name)
+        (collecting.tick, tick_seconds, "collect:tick", "claim and run due sources"),
+        (partial(_alert_round, sessions), ALERT_TICK_SECONDS, "alerts:tick", "evaluate rules, queue digests"),
+        (outbox.tick, DELIVER_SECONDS, "alerts:deliver", "deliver the notification outbox"),
     )
+    for body, seconds, job_id, name in jobs:
+        scheduler.add_job(
+            body,
+            "interval",
+            seconds=seconds,
+            id=job_id,
+            name=name,
+            next_run_time=utcnow(),
+            max_instances=1,
+            coalesce=True,
+        )
     return scheduler
 
 
