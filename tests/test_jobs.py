@@ -18,13 +18,13 @@ import pytest
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-import listener.ingest
+import listener.pipeline.ingest
 from collectors.http import make_client
-from listener.jobs import MAX_FAILURES, claim_due, run_source
-from listener.scheduler import run_once
 from listener.settings import Settings
 from listener.storage.db import make_session_factory, session_scope
 from listener.storage.models import Mention, Source
+from listener.worker.collection import MAX_FAILURES, claim_due, run_source
+from listener.worker.scheduler import run_once
 
 FEED_TIME = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
@@ -334,14 +334,14 @@ def test_a_failure_while_storing_stores_nothing_and_the_next_run_stores_everythi
 ) -> None:
     server.feed("/a.xml", "alpha", 4)
     sid = add_source(sessions, server.url("/a.xml"))
-    real_insert = listener.ingest.insert_new
+    real_insert = listener.pipeline.ingest.insert_new
     inserted: list[int] = []
 
     def insert_then_crash(session: Session, rows: Any) -> list[int]:
         inserted.extend(real_insert(session, rows))  # the rows are in the transaction…
         raise RuntimeError("disk on fire")  # …which then fails
 
-    monkeypatch.setattr(listener.ingest, "insert_new", insert_then_crash)
+    monkeypatch.setattr(listener.pipeline.ingest, "insert_new", insert_then_crash)
     now = datetime.now(UTC)
     result = claim_and_run(sessions, settings, client, sid, now)
 
@@ -351,7 +351,7 @@ def test_a_failure_while_storing_stores_nothing_and_the_next_run_stores_everythi
     src = load(sessions, sid)
     assert src.cursor is None and src.mentions_collected == 0 and src.consecutive_failures == 1
 
-    monkeypatch.setattr(listener.ingest, "insert_new", real_insert)
+    monkeypatch.setattr(listener.pipeline.ingest, "insert_new", real_insert)
     again = claim_and_run(sessions, settings, client, sid, src.next_run_at)
     assert (again.created, again.error) == (4, None)
     assert [e for e, _ in stored(sessions)] == [f"alpha-{i}" for i in range(4)]
@@ -527,7 +527,7 @@ def test_collect_once_prints_a_line_per_source_and_sources_shows_health(
 
 
 def test_build_scheduler_has_coalescing_collect_and_alert_ticks(sessions, settings) -> None:
-    from listener.scheduler import Collecting, build_scheduler
+    from listener.worker.scheduler import Collecting, build_scheduler
 
     collecting = Collecting(settings, sessions, worker="w")
     try:
@@ -545,7 +545,7 @@ def test_build_scheduler_has_coalescing_collect_and_alert_ticks(sessions, settin
 def test_a_tick_runs_every_due_source_once_and_leaves_the_rest(
     server: FeedServer, sessions, settings
 ) -> None:
-    from listener.scheduler import Collecting
+    from listener.worker.scheduler import Collecting
 
     for i in range(6):
         server.feed(f"/{i}.xml", f"feed{i}", 2)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from listener.matching import BrandRouter
+from listener.pipeline.matching import BrandRouter
 from listener.storage.db import session_scope
 from listener.storage.models import Brand, Mention, Query
 from tests.factories import rss_of

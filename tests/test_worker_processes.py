@@ -175,7 +175,7 @@ def test_a_worker_sends_a_per_mention_alert_within_seconds_not_at_the_next_minut
 ) -> None:
     """A crisis mention stored by anyone (here: this process, as the API would) is matched by a
     per-mention rule as it is stored; the worker's outbox job posts it to Slack right away."""
-    from listener.ingest import store_batch
+    from listener.pipeline.ingest import store_batch
     from listener.schemas.mentions import MentionIn
     from listener.storage.models import AlertRule, Brand, Channel
     from tests.alerts_engine.sinks import HttpSink

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Query, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from listener import delivery, digest
 from listener.api.filters import aware
 from listener.api.lookup import get_or_404
 from listener.deps import Manager, SessionDep, Viewer
+from listener.engine import delivery, digest
 from listener.errors import Conflict, Unprocessable
 from listener.schemas.alerts import (
     ChannelCreate,

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 
 from listener.deps import Manager, SessionDep, SettingsDep
 from listener.errors import Unprocessable
-from listener.ingest import store_batch
+from listener.pipeline.ingest import store_batch
 from listener.schemas.mentions import IngestRequest, IngestResult
 
 router = APIRouter(tags=["mentions"])

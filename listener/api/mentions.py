@@ -14,7 +14,7 @@ from listener.api.filters import FilterDep, decode_cursor, encode_cursor
 from listener.api.lookup import get_or_404
 from listener.deps import Agent, SessionDep, Viewer
 from listener.errors import NotFound
-from listener.exporting import export_lines
+from listener.pipeline.exporting import export_lines
 from listener.schemas.common import Page
 from listener.schemas.mentions import (
     AuditRead,

@@ -14,10 +14,10 @@ from listener.api.errors import validation_details
 from listener.api.lookup import get_or_404
 from listener.deps import Manager, SessionDep, Viewer
 from listener.errors import Unprocessable
-from listener.jobs import BLOCKED_STATUSES
 from listener.schemas.catalog import SourceCreate, SourceRead, SourceUpdate
 from listener.storage.mentions import record
 from listener.storage.models import Source
+from listener.worker.collection import BLOCKED_STATUSES
 
 router = APIRouter(prefix="/sources", tags=["sources"])
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from listener.analysis import current_taxonomy
 from listener.deps import Manager, SessionDep, Viewer
+from listener.pipeline.analysis import current_taxonomy
 from listener.schemas.catalog import TaxonomyIn, TaxonomyRead
 from listener.storage.mentions import record
 from listener.storage.models import Taxonomy

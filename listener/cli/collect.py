@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from listener.cli.common import fail, load_settings, ready_engine
-from listener.jobs import RunResult
+from listener.worker.collection import RunResult
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +34,9 @@ def _log_run(result: RunResult) -> None:
 
 def worker() -> None:
     """Run the collection scheduler until SIGTERM or Ctrl-C; several workers can share PostgreSQL."""
-    from listener.alert_jobs import Outbox
-    from listener.scheduler import Collecting, build_scheduler
     from listener.storage.db import make_session_factory
+    from listener.worker.alert_jobs import Outbox
+    from listener.worker.scheduler import Collecting, build_scheduler
 
     settings = load_settings()
     sessions = make_session_factory(ready_engine(settings))
@@ -67,8 +67,8 @@ def collect(
     source: Annotated[int | None, typer.Option("--source", help="Only this source id (any status)")] = None,
 ) -> None:
     """Collect now from every enabled source (or one), ignoring schedules; exit 1 if any failed."""
-    from listener.scheduler import run_once
     from listener.storage.db import make_session_factory
+    from listener.worker.scheduler import run_once
 
     if not once:
         raise fail("only `collect --once` is supported; run `listener worker` to collect on a schedule", 2)

@@ -37,7 +37,7 @@ def load_settings(**overrides: object) -> Settings:
         )
         raise fail(f"invalid configuration: {problems}", 2) from exc
     configure_logging(settings)
-    from listener.analysis import configure_nlp
+    from listener.pipeline.analysis import configure_nlp
 
     try:
         configure_nlp(settings)

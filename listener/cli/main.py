@@ -84,7 +84,7 @@ def import_(
     """Import mentions (idempotent: known (platform, external_id) are counted as duplicates)."""
     from rich.progress import Progress
 
-    from listener.importing import format_of, import_stream, read_records
+    from listener.pipeline.importing import format_of, import_stream, read_records
     from listener.storage.db import make_session_factory
 
     settings = load_settings()
@@ -119,7 +119,7 @@ def export(
 ) -> None:
     """Export mentions, newest first, in constant memory."""
     from listener.api.filters import aware, resolve_brand
-    from listener.exporting import export_lines
+    from listener.pipeline.exporting import export_lines
     from listener.storage.db import make_session_factory, session_scope
     from listener.storage.mentions import MentionFilter
 
@@ -201,7 +201,7 @@ class LiveCollection:
     def __init__(self, settings, sessions, *, tick_seconds: float = LIVE_TICK_SECONDS, on_result=None):  # type: ignore[no-untyped-def]
         import threading
 
-        from listener.scheduler import Collecting
+        from listener.worker.scheduler import Collecting
 
         self.collecting = Collecting(settings, sessions, concurrency=1, on_result=on_result)
         self.tick_seconds = tick_seconds
@@ -241,11 +241,11 @@ def _demo_alerts(sessions):  # type: ignore[no-untyped-def]
     """The demo's spike rule, a local webhook sink, the crisis replayed and delivered."""
     from sqlalchemy import select
 
-    from listener import alert_jobs
     from listener.demo.alerts import replay, seed_alerts
     from listener.demo.sink import DemoSink, describe
     from listener.storage.db import session_scope
     from listener.storage.models import Channel, Incident
+    from listener.worker import alert_jobs
 
     sink = DemoSink(on_alert=lambda p: typer.echo(describe(p), err=True))
     channel = {"name": "demo local sink", "type": "webhook", "config": {"url": sink.url}}

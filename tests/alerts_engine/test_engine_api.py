@@ -9,7 +9,7 @@ from engine_helpers import NOW, burst, history
 from sinks import HttpSink
 from sqlalchemy import select
 
-from listener import alerting
+from listener.engine import evaluation
 from listener.storage.db import make_session_factory, session_scope
 from listener.storage.models import Notification
 
@@ -64,7 +64,7 @@ def test_dry_run_over_the_last_days(api, acme, engine):
     at = datetime.fromisoformat(incident["at"])
     assert NOW - timedelta(hours=2) < at <= NOW and incident["key"] == "spike"
     with session_scope(make_session_factory(engine)) as s:  # nothing was stored
-        assert s.scalar(select(alerting.Incident.id)) is None
+        assert s.scalar(select(evaluation.Incident.id)) is None
 
 
 def test_incidents_acknowledge_resolve_and_delivery_log(api, acme, engine):
@@ -95,7 +95,7 @@ def test_incidents_acknowledge_resolve_and_delivery_log(api, acme, engine):
         now = datetime.now(UTC)
         with session_scope(sessions) as s:
             burst(s, acme["id"], now - timedelta(minutes=45), 4)
-            alerting.evaluate(s, now)
+            evaluation.evaluate(s, now)
         v = api.as_("viewer")
         (listed,) = v.get("/api/v1/incidents", params={"status": "open"}).json()
         assert listed["rule_id"] == rule["id"] and listed["status"] == "firing"
@@ -195,9 +195,9 @@ def test_outbox_rows_are_visible_per_channel(api, engine):
         .json()
     )
     with session_scope(sessions) as s:
-        from listener import delivery
+        from listener.engine import delivery
 
-        delivery.queue_test(s, s.get(alerting.Channel, ch["id"]), NOW)
+        delivery.queue_test(s, s.get(evaluation.Channel, ch["id"]), NOW)
     pending = api.as_("viewer").get("/api/v1/notifications", params={"status": "pending"}).json()
     assert len(pending) == 1 and pending[0]["channel_id"] == ch["id"]
     with session_scope(sessions) as s:

@@ -8,9 +8,9 @@ import httpx
 import pytest
 from sinks import HttpSink
 
-from listener import delivery
 from listener.demo.alerts import replay, seed_alerts
 from listener.demo.seed import seed
+from listener.engine import delivery
 from listener.storage.db import make_session_factory, session_scope
 
 

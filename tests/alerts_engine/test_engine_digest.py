@@ -9,9 +9,10 @@ from engine_helpers import NOW, brand, burst, channel, mention, rule
 from sinks import SmtpSink
 from sqlalchemy import func, select
 
-from listener import alert_jobs, digest
+from listener.engine import digest
 from listener.storage.db import session_scope
 from listener.storage.models import Channel, Notification
+from listener.worker import alert_jobs
 
 DAY1 = NOW.replace(hour=8, minute=0) + timedelta(days=1)  # 2026-11-20 08:00 UTC: the first digest
 

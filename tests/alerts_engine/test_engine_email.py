@@ -10,7 +10,7 @@ from engine_helpers import NOW, brand, burst, channel, rule
 from sinks import SmtpSink
 from sqlalchemy import select
 
-from listener import alerting, delivery
+from listener.engine import delivery, evaluation
 from listener.storage.db import session_scope
 from listener.storage.models import Notification
 
@@ -45,14 +45,14 @@ def test_incident_emails_thread_under_the_first(sessions):
                 resolve_after_minutes=30,
             )
             burst(s, acme.id, NOW - timedelta(minutes=50), 4, text="Acme <b>leaked</b> my card #breach")
-            alerting.evaluate(s, NOW)
+            evaluation.evaluate(s, NOW)
         deliver(sessions, NOW)
         with session_scope(sessions) as s:
-            burst(s, s.scalar(select(alerting.Incident.brand_id)), NOW - timedelta(minutes=40), 5)
-            alerting.evaluate(s, NOW + timedelta(minutes=1))  # 9 >= 2 x 4: escalated
+            burst(s, s.scalar(select(evaluation.Incident.brand_id)), NOW - timedelta(minutes=40), 5)
+            evaluation.evaluate(s, NOW + timedelta(minutes=1))  # 9 >= 2 x 4: escalated
         deliver(sessions, NOW + timedelta(minutes=1))
         with session_scope(sessions) as s:
-            alerting.evaluate(s, NOW + timedelta(minutes=120))  # quiet: resolved
+            evaluation.evaluate(s, NOW + timedelta(minutes=120))  # quiet: resolved
         deliver(sessions, NOW + timedelta(minutes=120))
         first, second, third = smtp.messages
         assert [e.rcpt_tos for e in smtp.envelopes] == [["oncall@acme.example", "pr@acme.example"]] * 3

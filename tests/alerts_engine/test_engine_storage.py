@@ -11,10 +11,10 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
-from listener import alert_jobs
 from listener.storage import migrate
 from listener.storage.db import make_engine, session_scope
 from listener.storage.models import Incident, Notification
+from listener.worker import alert_jobs
 from tests.conftest import PG_ADMIN_URL, _pg_unavailable
 
 ALERT_TABLES = {"alert_rule", "incident", "silence", "channel", "notification"}

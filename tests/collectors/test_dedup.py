@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # runnable without an installed package
 
-from collectors.dedup import (  # noqa: E402
+from listener.pipeline.dedup import (  # noqa: E402
     NearDuplicateIndex,
     normalise_for_dedup,
     shingle_jaccard,

@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # runnable without an installed package
 
-from collectors.query import (  # noqa: E402
+from listener.pipeline.query import (  # noqa: E402
     MAX_DEPTH,
     MAX_LENGTH,
     MatchInput,
@@ -475,7 +475,7 @@ def test_near_agrees_with_its_definition_on_long_texts() -> None:
 
 
 def test_matcher_tokenises_each_mention_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    import collectors.query.text as text_module
+    import listener.pipeline.query.text as text_module
 
     calls = []
     real = text_module.tokenize

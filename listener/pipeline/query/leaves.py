@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from collectors.query.errors import QuerySyntaxError
-from collectors.query.nodes import Field, Handle, Node, Phrase, Rating, Site, Term, Wildcard
-from collectors.query.text import TOKEN_RE, fold
+from listener.pipeline.query.errors import QuerySyntaxError
+from listener.pipeline.query.nodes import Field, Handle, Node, Phrase, Rating, Site, Term, Wildcard
+from listener.pipeline.query.text import TOKEN_RE, fold
 
 __all__ = ["FIELDS", "field", "phrase", "word"]
 

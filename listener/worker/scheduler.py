@@ -4,9 +4,9 @@ deliver the alert outbox.
 ``build_scheduler`` returns a ``BlockingScheduler`` with a thread pool and three jobs, each
 ``max_instances=1``, ``coalesce=True``, first run at start: ``collect:tick`` (every
 ``TICK_SECONDS``), ``alerts:tick`` (every minute) and ``alerts:deliver`` (every second). Each tick
-claims due sources under a lease (``listener.jobs.claim_due``) a few at a time, runs them on a small
-thread pool and claims again until nothing is due, so several ``listener worker`` processes on one
-PostgreSQL database share the sources without running any twice. ``run_once`` is ``collect
+claims due sources under a lease (``listener.worker.collection.claim_due``) a few at a time, runs
+them on a small thread pool and claims again until nothing is due, so several ``listener worker``
+processes on one PostgreSQL database share the sources without running any twice. ``run_once`` is ``collect
 --once``: every enabled source (or one) now, whatever its schedule, still respecting leases.
 """
 
@@ -27,10 +27,10 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
 from collectors.http import make_client
-from listener.alert_jobs import Outbox
-from listener.jobs import LEASE_SECONDS, RunResult, claim_due, claim_sources, run_source
 from listener.settings import Settings
 from listener.storage.db import session_scope
+from listener.worker.alert_jobs import Outbox
+from listener.worker.collection import LEASE_SECONDS, RunResult, claim_due, claim_sources, run_source
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +152,7 @@ DELIVER_SECONDS = 1.0
 
 
 def _alert_round(sessions: sessionmaker[Session]) -> None:
-    from listener import alert_jobs
+    from listener.worker import alert_jobs
 
     try:
         alert_jobs.evaluate_round(sessions)

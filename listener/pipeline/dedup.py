@@ -27,7 +27,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from collectors.query.text import fold
+from listener.pipeline.query.text import fold
 
 __all__ = ["MIN_TOKENS", "NearDuplicateIndex", "normalise_for_dedup", "shingle_jaccard", "shingles"]
 

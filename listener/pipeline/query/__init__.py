@@ -9,10 +9,10 @@ True
 False
 """
 
-from collectors.query.errors import QuerySyntaxError
-from collectors.query.matcher import CompiledQuery, QueryMatcher, compile_query
-from collectors.query.parser import MAX_DEPTH, MAX_LENGTH
-from collectors.query.text import MatchInput, fold, tokenize
+from listener.pipeline.query.errors import QuerySyntaxError
+from listener.pipeline.query.matcher import CompiledQuery, QueryMatcher, compile_query
+from listener.pipeline.query.parser import MAX_DEPTH, MAX_LENGTH
+from listener.pipeline.query.text import MatchInput, fold, tokenize
 
 __all__ = [
     "MAX_DEPTH",

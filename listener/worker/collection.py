@@ -38,8 +38,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from collectors.base import AuthError, Batch, CollectorError, RawMention, RetryLater
 from collectors.registry import get_collector, validate_params
-from listener.ingest import store_batch
-from listener.matching import BrandRouter
+from listener.pipeline.ingest import store_batch
+from listener.pipeline.matching import BrandRouter
 from listener.settings import Settings
 from listener.storage.db import session_scope
 from listener.storage.models import Source

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from alerts.base import RuleType
 from alerts.rules import RULES
-from listener.alert_window import INTERVAL, bucket, build_window
-from listener.alerting import parse_params
+from listener.engine.evaluation import parse_params
+from listener.engine.window import INTERVAL, bucket, build_window
 from listener.storage.models import AlertRule
 
 log = logging.getLogger(__name__)

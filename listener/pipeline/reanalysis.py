@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from listener.analysis import analyze, brand_contexts, pipeline_for
+from listener.pipeline.analysis import analyze, brand_contexts, pipeline_for
 from listener.storage.db import session_scope
 from listener.storage.mentions import brand_condition
 from listener.storage.models import Brand, Mention

@@ -9,16 +9,18 @@ from datetime import UTC, datetime
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
-from listener import alerting, delivery, digest
+from listener.engine import delivery, digest, evaluation
 from listener.storage.db import session_scope
 
 log = logging.getLogger(__name__)
 
 
-def evaluate_rules(sessions: sessionmaker[Session], now: datetime | None = None) -> alerting.EvaluationReport:
+def evaluate_rules(
+    sessions: sessionmaker[Session], now: datetime | None = None
+) -> evaluation.EvaluationReport:
     """One evaluation round (every minute): incidents and their outbox rows, committed together."""
     with session_scope(sessions) as session:
-        report = alerting.evaluate(session, now or datetime.now(UTC))
+        report = evaluation.evaluate(session, now or datetime.now(UTC))
     if report.opened or report.escalated or report.resolved:
         log.info(
             "alerts: %d opened, %d escalated, %d resolved, %d notification(s) queued",

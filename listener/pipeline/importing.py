@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from listener.api.errors import validation_details
 from listener.errors import ListenerError
-from listener.ingest import store_batch
+from listener.pipeline.ingest import store_batch
 from listener.schemas.mentions import MentionIn
 from listener.storage.db import session_scope
 

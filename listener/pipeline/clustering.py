@@ -1,7 +1,7 @@
 """Near-duplicate clustering of stored mentions (``duplicate_of``): reposts, quote-copies and
 syndicated news with the same text point at the first mention of their cluster.
 
-The detector is ``collectors.dedup.NearDuplicateIndex`` (MinHash over word 3-shingles, Jaccard
+The detector is ``listener.pipeline.dedup.NearDuplicateIndex`` (MinHash over word 3-shingles, Jaccard
 ≥ 0.8, a bounded window of 50,000 mentions / 3 days; see docs/queries.md). One index per process
 and database, warmed from the newest stored mentions on first use and fed by every batch this
 process stores. Across processes: before each batch, the index reads the rows stored since its
@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from collectors.dedup import NearDuplicateIndex
+from listener.pipeline.dedup import NearDuplicateIndex
 from listener.storage.models import Mention
 
 log = logging.getLogger(__name__)

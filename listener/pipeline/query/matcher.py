@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Iterable
 
-from collectors.query.nodes import Node
-from collectors.query.parser import parse
-from collectors.query.text import Doc, MatchInput, fold
+from listener.pipeline.query.nodes import Node
+from listener.pipeline.query.parser import parse
+from listener.pipeline.query.text import Doc, MatchInput, fold
 
 __all__ = ["CompiledQuery", "QueryMatcher", "compile_query"]
 

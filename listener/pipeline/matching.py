@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collectors.query import MatchInput, QueryMatcher
-from collectors.query.errors import QuerySyntaxError
+from listener.pipeline.query import MatchInput, QueryMatcher
+from listener.pipeline.query.errors import QuerySyntaxError
 from listener.storage.models import Brand, Query
 
 log = logging.getLogger(__name__)

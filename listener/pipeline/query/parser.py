@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from collectors.query.errors import QuerySyntaxError
-from collectors.query.leaves import FIELDS, field, phrase, word
-from collectors.query.nodes import AllOf, AnyOf, Near, Node, Not
+from listener.pipeline.query.errors import QuerySyntaxError
+from listener.pipeline.query.leaves import FIELDS, field, phrase, word
+from listener.pipeline.query.nodes import AllOf, AnyOf, Near, Node, Not
 
 __all__ = ["MAX_DEPTH", "MAX_LENGTH", "QuerySyntaxError", "parse"]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
-from collectors.query.text import Doc
+from listener.pipeline.query.text import Doc
 
 Span = tuple[int, int]
 # ("k", key): the doc must contain this token key; ("p", prefix): a key starting with prefix.

@@ -23,9 +23,9 @@ from sqlalchemy.orm import Session
 
 from alerts.base import Match, RuleParams, RuleType
 from alerts.rules import RULES
-from listener.alert_payload import payload
-from listener.alert_window import WindowCache, build_window
-from listener.digest import is_digest
+from listener.engine.digest import is_digest
+from listener.engine.payload import payload
+from listener.engine.window import WindowCache, build_window
 from listener.storage.models import AlertRule, Channel, Incident, Notification, Silence
 
 log = logging.getLogger(__name__)

@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from listener.analysis import analyze, brand_contexts, pipeline_for
-from listener.clustering import cluster
 from listener.errors import Unprocessable
+from listener.pipeline.analysis import analyze, brand_contexts, pipeline_for
+from listener.pipeline.clustering import cluster
 from listener.storage.base import utcnow
 from listener.storage.mentions import existing_keys, insert_links, insert_new
 from listener.storage.models import Brand, Mention
@@ -121,7 +121,7 @@ def store_batch(
 def _alert_on(session: Session, mention_ids: list[int]) -> None:
     """Per-mention alert rules see new mentions as they are stored. A failing rule never loses the
     batch: it runs in a savepoint and is logged."""
-    from listener.alerting import evaluate_mentions
+    from listener.engine.evaluation import evaluate_mentions
 
     try:
         with session.begin_nested():

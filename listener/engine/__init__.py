@@ -1,0 +1,1 @@
+"""The alert engine: rule evaluation, windows, incident payloads, dry runs, outbox delivery, digests, reply suggestions."""
