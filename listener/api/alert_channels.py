@@ -10,8 +10,6 @@ from fastapi import APIRouter, Query, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from listener.api.filters import aware
-from listener.api.lookup import get_or_404
 from listener.deps import Manager, SessionDep, Viewer
 from listener.engine import delivery, digest
 from listener.errors import Conflict, Unprocessable
@@ -25,8 +23,10 @@ from listener.schemas.alerts import (
     SilenceUpdate,
 )
 from listener.storage.alert_models import SECRET_FIELDS
+from listener.storage.lookup import get_or_404
 from listener.storage.mentions import record
 from listener.storage.models import AlertRule, Brand, Channel, Notification, Silence
+from listener.storage.times import aware
 
 router = APIRouter(tags=["alerts"])
 REQUIRED = {"slack": ("webhook_url",), "email": ("host", "from_addr", "to"), "webhook": ("url",)}

@@ -11,8 +11,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alerts.rules import RULES
-from listener.api.filters import aware
-from listener.api.lookup import get_or_404
 from listener.deps import Manager, SessionDep, Viewer
 from listener.engine import evaluation
 from listener.engine.dryrun import dry_run
@@ -26,8 +24,10 @@ from listener.schemas.alerts import (
     RuleRead,
     RuleUpdate,
 )
+from listener.storage.lookup import get_or_404
 from listener.storage.mentions import record
 from listener.storage.models import AlertRule, Channel, Incident, Notification
+from listener.storage.times import aware
 
 router = APIRouter(tags=["alerts"])
 INCIDENT_STATUSES = ("firing", "acknowledged", "resolved")

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from listener.api.lookup import get_or_404
 from listener.deps import Manager, SessionDep, Viewer
 from listener.errors import Conflict, Unprocessable
 from listener.schemas.catalog import BrandCreate, BrandRead, BrandUpdate
+from listener.storage.lookup import get_or_404
 from listener.storage.mentions import promote_links, record
 from listener.storage.models import Brand
 

@@ -8,11 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from listener.api.brands import get_brand
-from listener.api.lookup import get_or_404
 from listener.deps import Manager, SessionDep, Viewer
 from listener.errors import Unprocessable
 from listener.pipeline.query import QuerySyntaxError, compile_query
 from listener.schemas.catalog import QueryCreate, QueryRead, QueryUpdate
+from listener.storage.lookup import get_or_404
 from listener.storage.mentions import record
 from listener.storage.models import Query
 

@@ -9,9 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.replies import TemplateError, render
-from listener.api.filters import FilterDep
-from listener.api.lookup import get_or_404
-from listener.deps import Agent, Manager, SessionDep, SettingsDep, Viewer
+from listener.deps import Agent, FilterDep, Manager, SessionDep, SettingsDep, Viewer
 from listener.engine.suggestions import context_for, limit_for, suggest
 from listener.errors import Conflict, Unprocessable
 from listener.schemas.replies import (
@@ -25,6 +23,7 @@ from listener.schemas.replies import (
     SuggestionsRead,
 )
 from listener.storage.base import utcnow
+from listener.storage.lookup import get_or_404
 from listener.storage.mentions import record
 from listener.storage.models import Mention
 from listener.storage.replies import acceptance, response_stats

@@ -10,14 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collectors import COLLECTORS, CollectorError, validate_params
-from listener.api.errors import validation_details
-from listener.api.lookup import get_or_404
 from listener.deps import Manager, SessionDep, Viewer
-from listener.errors import Unprocessable
+from listener.errors import Unprocessable, validation_details
 from listener.schemas.catalog import SourceCreate, SourceRead, SourceUpdate
+from listener.storage.lookup import get_or_404
 from listener.storage.mentions import record
-from listener.storage.models import Source
-from listener.worker.collection import BLOCKED_STATUSES
+from listener.storage.models import BLOCKED_STATUSES, Source
 
 router = APIRouter(prefix="/sources", tags=["sources"])
 

@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alerts.replies import SAMPLE, TemplateError, check_template, render
-from listener.api.lookup import get_or_404
 from listener.deps import Manager, SessionDep, SettingsDep, Viewer
 from listener.errors import Conflict, Unprocessable
 from listener.schemas.replies import LANGUAGES, TemplateCreate, TemplateRead, TemplateUpdate
 from listener.settings import Settings
+from listener.storage.lookup import get_or_404
 from listener.storage.mentions import record
 from listener.storage.reply_models import ReplyTemplate
 

@@ -41,8 +41,8 @@ def stored_times(
     """``published_at`` of the brand's stored mentions in ``[since, until)`` (one label if given)."""
     from sqlalchemy import select
 
-    from listener.api.filters import resolve_brand
     from listener.storage.db import make_session_factory, session_scope
+    from listener.storage.lookup import resolve_brand
     from listener.storage.mentions import MentionFilter, apply_filter
     from listener.storage.models import Mention
 

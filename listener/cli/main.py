@@ -118,10 +118,11 @@ def export(
     until: Annotated[datetime | None, typer.Option(help="Until this time (UTC)")] = None,
 ) -> None:
     """Export mentions, newest first, in constant memory."""
-    from listener.api.filters import aware, resolve_brand
     from listener.pipeline.exporting import export_lines
     from listener.storage.db import make_session_factory, session_scope
+    from listener.storage.lookup import resolve_brand
     from listener.storage.mentions import MentionFilter
+    from listener.storage.times import aware
 
     if format not in ("jsonl", "csv"):
         raise fail(f"unknown format {format!r}; use jsonl or csv", 2)

@@ -41,9 +41,10 @@ def reanalyze(
     """Re-score stored mentions after a rule, lexicon or taxonomy change; manual overrides are kept."""
     from rich.progress import Progress
 
-    from listener.api.filters import aware, resolve_brand
     from listener.pipeline import reanalysis
     from listener.storage.db import make_session_factory, session_scope
+    from listener.storage.lookup import resolve_brand
+    from listener.storage.times import aware
 
     sessions = make_session_factory(ready_engine(load_settings()))
     with user_errors():

@@ -1,1 +1,2 @@
-"""The alert engine: rule evaluation, windows, incident payloads, dry runs, outbox delivery, digests, reply suggestions."""
+"""The alert engine: rule evaluation, windows, incident payloads, dry runs, outbox delivery, digests
+and reply suggestions."""

@@ -20,7 +20,8 @@ from alerts.base import MentionView, RuleParams, RuleType, Scope, Series, Window
 from listener.storage.jsonlist import json_list_contains
 from listener.storage.mentions import brand_condition, linked_brand_ids
 from listener.storage.models import Mention
-from listener.storage.stats import as_utc, bucket_expr
+from listener.storage.stats import bucket_expr
+from listener.storage.times import as_utc
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

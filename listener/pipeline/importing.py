@@ -17,8 +17,7 @@ from typing import Any, TextIO
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
-from listener.api.errors import validation_details
-from listener.errors import ListenerError
+from listener.errors import ListenerError, validation_details
 from listener.pipeline.ingest import store_batch
 from listener.schemas.mentions import MentionIn
 from listener.storage.db import session_scope

@@ -42,7 +42,7 @@ from listener.pipeline.ingest import store_batch
 from listener.pipeline.matching import BrandRouter
 from listener.settings import Settings
 from listener.storage.db import session_scope
-from listener.storage.models import Source
+from listener.storage.models import BLOCKED_STATUSES, Source
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,6 @@ BACKOFF_CAP_SECONDS = 3600.0
 JITTER = 0.10
 LEASE_SECONDS = 600
 MIN_DELAY_SECONDS = 10.0  # a "Retry-After: 0" or a tiny interval never makes a tick spin
-BLOCKED_STATUSES = ("paused", "needs_credentials")
 _ERROR_CHARS = 2000
 
 
