@@ -83,6 +83,7 @@ from benchmarks.common import (  # noqa: E402
     temp_sqlite,
 )
 from listener import alert_jobs, alerting, delivery  # noqa: E402
+from listener.engine.new_mentions import alert_on_new  # noqa: E402
 from listener.engine.window import scoped  # noqa: E402
 from listener.pipeline.ingest import store_batch  # noqa: E402
 from listener.schemas.mentions import MentionIn  # noqa: E402
@@ -399,6 +400,7 @@ def pipeline_once(
     t0 = time.perf_counter()
     with session_scope(sessions) as s:
         outcome = store_batch(s, [item])
+        alert_on_new(s, outcome.created_ids)
     t1 = time.perf_counter()
     if INLINE:  # --inline-delivery: deliver right after the commit, no job in between
         alert_jobs.deliver(sessions)

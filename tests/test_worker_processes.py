@@ -175,6 +175,7 @@ def test_a_worker_sends_a_per_mention_alert_within_seconds_not_at_the_next_minut
 ) -> None:
     """A crisis mention stored by anyone (here: this process, as the API would) is matched by a
     per-mention rule as it is stored; the worker's outbox job posts it to Slack right away."""
+    from listener.engine.new_mentions import alert_on_new
     from listener.pipeline.ingest import store_batch
     from listener.schemas.mentions import MentionIn
     from listener.storage.models import AlertRule, Brand, Channel
@@ -213,7 +214,9 @@ def test_a_worker_sends_a_per_mention_alert_within_seconds_not_at_the_next_minut
                 published_at=datetime.now(UTC).isoformat(),  # old mentions (a backfill) never alert
             )
             with session_scope(sessions) as session:
-                assert store_batch(session, [MentionIn.model_validate(item).model_dump()]).created_ids
+                outcome = store_batch(session, [MentionIn.model_validate(item).model_dump()])
+                assert outcome.created_ids
+                alert_on_new(session, outcome.created_ids)
             stored = time.monotonic()
             while time.monotonic() - stored < 30 and not slack.requests and proc.poll() is None:
                 time.sleep(0.05)

@@ -17,6 +17,7 @@ from typing import Any, TextIO
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
+from listener.engine.new_mentions import alert_on_new
 from listener.errors import ListenerError, validation_details
 from listener.pipeline.ingest import store_batch
 from listener.schemas.mentions import MentionIn
@@ -112,6 +113,7 @@ def import_stream(
             return
         with session_scope(sessions) as session:
             outcome = store_batch(session, batch)
+            alert_on_new(session, outcome.created_ids)
         report.created += outcome.created
         report.duplicates += outcome.duplicates
         if progress:

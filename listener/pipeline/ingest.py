@@ -114,22 +114,7 @@ def store_batch(
             ((i, b, by_key[(p, e)]["published_at"]) for i, p, e in stored for b in extras[(p, e)]),
         )
         outcome.clustered = cluster(session, [(i, by_key[(p, e)]) for i, p, e in stored])
-        _alert_on(session, outcome.created_ids)
     return outcome
-
-
-def _alert_on(session: Session, mention_ids: list[int]) -> None:
-    """Per-mention alert rules see new mentions as they are stored. A failing rule never loses the
-    batch: it runs in a savepoint and is logged."""
-    from listener.engine.evaluation import evaluate_mentions
-
-    try:
-        with session.begin_nested():
-            evaluate_mentions(session, mention_ids, utcnow())
-    except Exception:
-        log.exception(
-            "per-mention alert rules failed on %d new mention(s); the mentions are stored", len(mention_ids)
-        )
 
 
 def _row(item: dict[str, Any], analysis: dict[str, Any], now: Any, source_id: int | None) -> dict[str, Any]:

@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from collectors.base import AuthError, Batch, CollectorError, RawMention, RetryLater
 from collectors.registry import get_collector, validate_params
+from listener.engine.new_mentions import alert_on_new
 from listener.pipeline.ingest import store_batch
 from listener.pipeline.matching import BrandRouter
 from listener.settings import Settings
@@ -251,6 +252,7 @@ def _record_success(
             return result
         routed = BrandRouter.load(session).route(to_item(m) for m in batch.mentions)
         outcome = store_batch(session, routed.items, source_id=source.id)
+        alert_on_new(session, outcome.created_ids)
         result.created, result.duplicates, result.unmatched = (
             outcome.created,
             outcome.duplicates,

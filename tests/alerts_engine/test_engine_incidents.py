@@ -217,9 +217,11 @@ def test_one_evaluator_per_brand_on_postgres(sessions, engine):
 
 
 def test_the_ingest_hook_alerts_on_a_fresh_crisis_mention(sessions):
-    """``listener.pipeline.ingest.store_batch`` runs the per-mention rules on what it stored."""
+    """``alert_on_new`` after ``store_batch`` (as every ingest path calls them) runs the per-mention
+    rules on what was stored; ``store_batch`` alone alerts nobody."""
     from datetime import UTC, datetime
 
+    from listener.engine.new_mentions import alert_on_new
     from listener.pipeline.ingest import store_batch
     from tests.factories import mention as item
 
@@ -233,6 +235,8 @@ def test_the_ingest_hook_alerts_on_a_fresh_crisis_mention(sessions):
         calm = item(3, text="Acme delivery was on time", published_at=now)
         outcome = store_batch(s, [old, fresh, calm])
         assert outcome.created == 3
+        assert s.scalar(select(Incident.id)) is None
+        alert_on_new(s, outcome.created_ids)
         (incident,) = s.scalars(select(Incident))  # one: a backfilled old mention pages nobody
         assert incident.evidence["text"].startswith("Acme had a data breach")
         assert [n.kind for n in notifications(s)] == ["opened"]
