@@ -20,7 +20,7 @@ from sqlalchemy import Engine, func, select
 
 from listener.storage.db import make_session_factory, session_scope
 from listener.storage.models import Mention, Source
-from tests.test_jobs import Answer, FeedServer, rss_feed
+from tests.worker.test_collection import Answer, FeedServer, rss_feed
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -179,7 +179,7 @@ def test_a_worker_sends_a_per_mention_alert_within_seconds_not_at_the_next_minut
     from listener.pipeline.ingest import store_batch
     from listener.schemas.mentions import MentionIn
     from listener.storage.models import AlertRule, Brand, Channel
-    from tests.alerts_engine.sinks import HttpSink
+    from tests.engine.sinks import HttpSink
     from tests.factories import mention
 
     sessions = make_session_factory(engine)
