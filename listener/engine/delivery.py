@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -22,7 +23,7 @@ import httpx
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from alerts.notifiers import Outcome
+from alerts.notifiers import Outcome, email, slack, webhook
 from listener.storage.models import Channel, Notification
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,6 @@ class DeliveryReport:
 
 def send_one(client: httpx.Client, channel: Channel, notification: Notification) -> Outcome:
     """Hand one outbox row to its channel's notifier."""
-    from alerts.notifiers import email, slack, webhook
 
     config: dict[str, Any] = dict(channel.config or {})
     key = notification.idempotency_key
@@ -169,7 +169,6 @@ def deliver_pending(
 
 def queue_test(session: Session, channel: Channel, now: datetime) -> Notification:
     """An outbox row with a test message for ``channel`` (no incident)."""
-    import uuid
 
     payload = {
         "incident_id": None,

@@ -26,6 +26,7 @@ from alerts.rules import RULES
 from listener.engine.digest import is_digest
 from listener.engine.payload import payload
 from listener.engine.window import WindowCache, build_window
+from listener.settings import Settings
 from listener.storage.models import AlertRule, Channel, Incident, Notification, Silence
 
 log = logging.getLogger(__name__)
@@ -249,7 +250,6 @@ def silenced(session: Session, rule: AlertRule, incident: Incident, now: datetim
 def enqueue(session: Session, rule: AlertRule, incident: Incident, kind: str, now: datetime) -> int:
     """Write one outbox row per enabled channel of ``rule`` (digest channels wait for their daily
     digest); returns how many."""
-    from listener.settings import Settings
 
     channel_ids = [int(c) for c in rule.channels or []]
     if not channel_ids:

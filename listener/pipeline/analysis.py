@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 from listener.storage.base import utcnow
 from listener.storage.models import Brand, Taxonomy
 from nlp import BrandContext, NlpInput, NlpResult, Pipeline, get_pipeline
-from nlp.resources import default_taxonomy
+from nlp.resources import configure_models, default_taxonomy
 from nlp.topics import taxonomy_version
 
 log = logging.getLogger(__name__)
@@ -54,11 +55,7 @@ def brand_contexts(brands: Iterable[Brand]) -> dict[str, BrandContext]:
 def configure_nlp(settings: Any) -> None:
     """Point the NLP stage at the trained spaCy pipelines named in ``settings.spacy_models``;
     ValueError naming the first one that is neither an installed package nor a pipeline folder."""
-    from pathlib import Path
-
-    import spacy.util
-
-    from nlp.resources import configure_models
+    import spacy.util  # heavy, and needed only when trained pipelines are configured
 
     for lang, name in settings.spacy_models.items():
         if not (spacy.util.is_package(name) or (Path(name) / "config.cfg").is_file()):

@@ -10,6 +10,7 @@ import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
 from listener.engine import delivery, digest, evaluation
+from listener.settings import Settings
 from listener.storage.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,6 @@ def evaluate_rules(
 
 def queue_digests(sessions: sessionmaker[Session], now: datetime | None = None) -> int:
     """Queue the daily digests that are due (each channel and day once); returns how many."""
-    from listener.settings import Settings
 
     with session_scope(sessions) as session:
         rows = digest.queue_due(session, now or datetime.now(UTC), base_url=Settings().base_url)

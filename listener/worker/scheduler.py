@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from collectors.http import make_client
 from listener.settings import Settings
 from listener.storage.db import session_scope
+from listener.worker import alert_jobs
 from listener.worker.alert_jobs import Outbox
 from listener.worker.collection import LEASE_SECONDS, RunResult, claim_due, claim_sources, run_source
 
@@ -152,7 +153,6 @@ DELIVER_SECONDS = 1.0
 
 
 def _alert_round(sessions: sessionmaker[Session]) -> None:
-    from listener.worker import alert_jobs
 
     try:
         alert_jobs.evaluate_round(sessions)
