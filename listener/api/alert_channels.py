@@ -23,8 +23,8 @@ from listener.schemas.alerts import (
     SilenceUpdate,
 )
 from listener.storage.alert_models import SECRET_FIELDS
+from listener.storage.audit import record
 from listener.storage.lookup import get_or_404
-from listener.storage.mentions import record
 from listener.storage.models import AlertRule, Brand, Channel, Notification, Silence
 from listener.storage.times import aware
 

@@ -24,8 +24,8 @@ from listener.schemas.alerts import (
     RuleRead,
     RuleUpdate,
 )
+from listener.storage.audit import record
 from listener.storage.lookup import get_or_404
-from listener.storage.mentions import record
 from listener.storage.models import AlertRule, Channel, Incident, Notification
 from listener.storage.times import aware
 

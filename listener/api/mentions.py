@@ -21,8 +21,9 @@ from listener.schemas.mentions import (
     MentionPatch,
     MentionRead,
 )
+from listener.storage.audit import apply_patch, history
 from listener.storage.lookup import get_or_404
-from listener.storage.mentions import apply_patch, feed_page, history
+from listener.storage.mentions import feed_page
 from listener.storage.models import Mention
 
 router = APIRouter(tags=["mentions"])

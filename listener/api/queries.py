@@ -12,8 +12,8 @@ from listener.deps import Manager, SessionDep, Viewer
 from listener.errors import Unprocessable
 from listener.pipeline.query import QuerySyntaxError, compile_query
 from listener.schemas.catalog import QueryCreate, QueryRead, QueryUpdate
+from listener.storage.audit import record
 from listener.storage.lookup import get_or_404
-from listener.storage.mentions import record
 from listener.storage.models import Query
 
 router = APIRouter(prefix="/queries", tags=["queries"])

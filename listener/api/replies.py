@@ -22,9 +22,9 @@ from listener.schemas.replies import (
     SuggestionRead,
     SuggestionsRead,
 )
+from listener.storage.audit import record
 from listener.storage.base import utcnow
 from listener.storage.lookup import get_or_404
-from listener.storage.mentions import record
 from listener.storage.models import Mention
 from listener.storage.replies import acceptance, response_stats
 from listener.storage.reply_models import Reply, ReplyTemplate

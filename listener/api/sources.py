@@ -13,8 +13,8 @@ from collectors import COLLECTORS, CollectorError, validate_params
 from listener.deps import Manager, SessionDep, Viewer
 from listener.errors import Unprocessable, validation_details
 from listener.schemas.catalog import SourceCreate, SourceRead, SourceUpdate
+from listener.storage.audit import record
 from listener.storage.lookup import get_or_404
-from listener.storage.mentions import record
 from listener.storage.models import BLOCKED_STATUSES, Source
 
 router = APIRouter(prefix="/sources", tags=["sources"])

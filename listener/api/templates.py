@@ -13,8 +13,8 @@ from listener.deps import Manager, SessionDep, SettingsDep, Viewer
 from listener.errors import Conflict, Unprocessable
 from listener.schemas.replies import LANGUAGES, TemplateCreate, TemplateRead, TemplateUpdate
 from listener.settings import Settings
+from listener.storage.audit import record
 from listener.storage.lookup import get_or_404
-from listener.storage.mentions import record
 from listener.storage.reply_models import ReplyTemplate
 
 router = APIRouter(prefix="/templates", tags=["replies"])

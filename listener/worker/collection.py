@@ -1,4 +1,5 @@
-"""Job bodies: claim due sources under a lease, run one source's collector, persist the outcome.
+"""The collection job: run one source's collector under its lease (``listener.worker.leases``), persist the
+outcome.
 
 Leases. ``claim_due`` picks sources that are due (enabled, not ``paused`` / ``needs_credentials``,
 ``next_run_at`` null or past) and whose lease is free or expired, and writes ``lease_owner`` and
@@ -26,14 +27,12 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 from pydantic import ValidationError
-from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from collectors.base import AuthError, Batch, CollectorError, RawMention, RetryLater
@@ -43,7 +42,8 @@ from listener.pipeline.ingest import store_batch
 from listener.pipeline.matching import BrandRouter
 from listener.settings import Settings
 from listener.storage.db import session_scope
-from listener.storage.models import BLOCKED_STATUSES, Source
+from listener.storage.models import Source
+from listener.worker.leases import hold
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,6 @@ MAX_FAILURES = 5
 BACKOFF_BASE_SECONDS = 60.0
 BACKOFF_CAP_SECONDS = 3600.0
 JITTER = 0.10
-LEASE_SECONDS = 600
 MIN_DELAY_SECONDS = 10.0  # a "Retry-After: 0" or a tiny interval never makes a tick spin
 _ERROR_CHARS = 2000
 
@@ -75,87 +74,6 @@ class RunResult:
 
 
 # --- leases ----------------------------------------------------------------------------------------
-
-
-def _lease_free(now: datetime) -> Any:
-    return or_(
-        Source.lease_owner.is_(None), Source.lease_expires_at.is_(None), Source.lease_expires_at <= now
-    )
-
-
-def claim_due(
-    session: Session, *, worker: str, now: datetime, lease_seconds: float = LEASE_SECONDS, limit: int = 10
-) -> list[int]:
-    """Lease up to ``limit`` due sources to ``worker``; returns their ids (the caller commits)."""
-    due = and_(
-        Source.enabled.is_(True),
-        Source.status.not_in(BLOCKED_STATUSES),
-        or_(Source.next_run_at.is_(None), Source.next_run_at <= now),
-    )
-    return _claim(session, due, worker=worker, now=now, lease_seconds=lease_seconds, limit=limit)
-
-
-def claim_sources(
-    session: Session,
-    *,
-    worker: str,
-    now: datetime,
-    lease_seconds: float = LEASE_SECONDS,
-    source_ids: Iterable[int] | None = None,
-    exclude: Iterable[int] = (),
-    limit: int = 1,
-) -> list[int]:
-    """Lease sources whatever their schedule (``collect --once``): every enabled source that is not
-    paused or waiting for credentials, or exactly ``source_ids`` (enabled, any status); never the
-    ids in ``exclude``."""
-    if source_ids is None:
-        cond = and_(Source.enabled.is_(True), Source.status.not_in(BLOCKED_STATUSES))
-    else:
-        cond = and_(Source.enabled.is_(True), Source.id.in_(list(source_ids)))
-    skip = list(exclude)
-    if skip:
-        cond = and_(cond, Source.id.not_in(skip))
-    return _claim(session, cond, worker=worker, now=now, lease_seconds=lease_seconds, limit=limit)
-
-
-def _claim(
-    session: Session, cond: Any, *, worker: str, now: datetime, lease_seconds: float, limit: int
-) -> list[int]:
-    stmt = (
-        select(Source.id)
-        .where(cond, _lease_free(now))
-        .order_by(Source.next_run_at.asc().nulls_first(), Source.id)
-        .limit(limit)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
-    candidates = list(session.scalars(stmt))
-    expires = now + timedelta(seconds=lease_seconds)
-    claimed = []
-    for source_id in candidates:
-        # compare-and-set: the UPDATE (on SQLite it takes the write lock) re-checks it all
-        res = session.execute(
-            update(Source)
-            .where(Source.id == source_id, cond, _lease_free(now))
-            .values(lease_owner=worker, lease_expires_at=expires)
-            .execution_options(synchronize_session=False)
-        )
-        if res.rowcount == 1:
-            claimed.append(source_id)
-    return claimed
-
-
-def _hold(session: Session, *, source_id: int, worker: str, now: datetime) -> Source | None:
-    """Open the write transaction with a guard UPDATE; the source if ``worker`` still holds it."""
-    res = session.execute(
-        update(Source)
-        .where(Source.id == source_id, Source.lease_owner == worker)
-        .values(last_run_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if res.rowcount != 1:
-        return None
-    return session.get(Source, source_id, populate_existing=True)
 
 
 # --- scheduling arithmetic ---------------------------------------------------------------------------
@@ -246,7 +164,7 @@ def _record_success(
     sessions: sessionmaker[Session], result: RunResult, batch: Batch, *, worker: str, now: datetime
 ) -> RunResult:
     with session_scope(sessions) as session:
-        source = _hold(session, source_id=result.source_id, worker=worker, now=now)
+        source = hold(session, source_id=result.source_id, worker=worker, now=now)
         if source is None:
             result.error, result.skipped = "lease lost before storing; nothing stored", True
             return result
@@ -290,7 +208,7 @@ def _record_failure(
 ) -> RunResult:
     message = _clip(exc.reason if isinstance(exc, RetryLater) else str(exc))
     with session_scope(sessions) as session:
-        source = _hold(session, source_id=result.source_id, worker=worker, now=now)
+        source = hold(session, source_id=result.source_id, worker=worker, now=now)
         if source is None:
             result.error, result.skipped = f"{message} (lease lost; not recorded)", True
             return result

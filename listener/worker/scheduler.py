@@ -4,7 +4,7 @@ deliver the alert outbox.
 ``build_scheduler`` returns a ``BlockingScheduler`` with a thread pool and three jobs, each
 ``max_instances=1``, ``coalesce=True``, first run at start: ``collect:tick`` (every
 ``TICK_SECONDS``), ``alerts:tick`` (every minute) and ``alerts:deliver`` (every second). Each tick
-claims due sources under a lease (``listener.worker.collection.claim_due``) a few at a time, runs
+claims due sources under a lease (``listener.worker.leases.claim_due``) a few at a time, runs
 them on a small thread pool and claims again until nothing is due, so several ``listener worker``
 processes on one PostgreSQL database share the sources without running any twice. ``run_once`` is ``collect
 --once``: every enabled source (or one) now, whatever its schedule, still respecting leases.
@@ -31,7 +31,8 @@ from listener.settings import Settings
 from listener.storage.db import session_scope
 from listener.worker import alert_jobs
 from listener.worker.alert_jobs import Outbox
-from listener.worker.collection import LEASE_SECONDS, RunResult, claim_due, claim_sources, run_source
+from listener.worker.collection import RunResult, run_source
+from listener.worker.leases import LEASE_SECONDS, claim_due, claim_sources
 
 log = logging.getLogger(__name__)
 

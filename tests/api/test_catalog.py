@@ -271,7 +271,7 @@ def _due(engine) -> list[int]:  # type: ignore[no-untyped-def]
     from datetime import UTC, datetime
 
     from listener.storage.db import make_session_factory, session_scope
-    from listener.worker.collection import claim_due
+    from listener.worker.leases import claim_due
 
     with session_scope(make_session_factory(engine)) as session:
         return claim_due(session, worker="t", now=datetime.now(UTC))

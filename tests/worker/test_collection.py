@@ -23,7 +23,8 @@ from collectors.http import make_client
 from listener.settings import Settings
 from listener.storage.db import make_session_factory, session_scope
 from listener.storage.models import Mention, Source
-from listener.worker.collection import MAX_FAILURES, claim_due, run_source
+from listener.worker.collection import MAX_FAILURES, run_source
+from listener.worker.leases import claim_due
 from listener.worker.scheduler import run_once
 
 FEED_TIME = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
