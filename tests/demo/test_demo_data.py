@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from listener.demo import SAMPLE_PATH, make_sample
+from listener.demo import SAMPLE_PATH
+from tools import make_sample
 
 KEYS = {
     "platform",

@@ -1,6 +1,6 @@
 """Generate ``sample_mentions.jsonl``, the bundled offline demo data set.
 
-Run ``python -m listener.demo.make_sample [OUT_PATH]``. The output is fully determined by the seed
+Run ``python tools/make_sample.py [OUT_PATH]``. The output is fully determined by the seed
 (``random.Random(2026)``) and the hand-written templates below: running it twice gives the same
 bytes, and a test checks that the committed file is exactly what this script produces. Standard
 library only.
@@ -31,7 +31,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 SEED = 2026
-OUT_PATH = Path(__file__).with_name("sample_mentions.jsonl")
+OUT_PATH = Path(__file__).resolve().parents[1] / "listener" / "demo" / "sample_mentions.jsonl"
+TEXTS = json.loads(Path(__file__).with_name("sample_texts.json").read_text(encoding="utf-8"))
 
 START = datetime(2026, 11, 6, tzinfo=UTC)
 END = datetime(2026, 11, 20, tzinfo=UTC)
@@ -57,126 +58,19 @@ KEYS = (
 # Brands and slot values
 # ---------------------------------------------------------------------------------------------
 
-BRANDS: dict[str, dict] = {
-    "Acme": {
-        "en": {"pay": "Acme Pay", "prime": "Acme Prime", "app": "the Acme app"},
-        "tr": {
-            "pay": "Acme Pay",
-            "prime": "Acme Prime",
-            "app": "Acme uygulaması",
-            "gen": "Acme'nin",
-            "abl": "Acme'den",
-            "dat": "Acme'ye",
-            "acc": "Acme'yi",
-            "loc": "Acme'de",
-        },
-        "support": {"en": "@AcmeSupport", "tr": "@AcmeDestek"},
-        "tags": {"en": ["#Acme", "#AcmePrime", "#AcmePay"], "tr": ["#Acme", "#AcmePrime"]},
-        "order": "#AC",
-    },
-    "Globex": {
-        "en": {"pay": "Globex Wallet", "prime": "Globex Plus", "app": "the Globex app"},
-        "tr": {
-            "pay": "Globex Wallet",
-            "prime": "Globex Plus",
-            "app": "Globex uygulaması",
-            "gen": "Globex'in",
-            "abl": "Globex'ten",
-            "dat": "Globex'e",
-            "acc": "Globex'i",
-            "loc": "Globex'te",
-        },
-        "support": {"en": "@GlobexHelp", "tr": "@GlobexDestek"},
-        "tags": {"en": ["#Globex", "#GlobexPlus"], "tr": ["#Globex"]},
-        "order": "GX-",
-    },
-    "Initech": {
-        "en": {"pay": "Initech Pay", "prime": "Initech One", "app": "the Initech app"},
-        "tr": {
-            "pay": "Initech Pay",
-            "prime": "Initech One",
-            "app": "Initech uygulaması",
-            "gen": "Initech'in",
-            "abl": "Initech'ten",
-            "dat": "Initech'e",
-            "acc": "Initech'i",
-            "loc": "Initech'te",
-        },
-        "support": {"en": "@InitechCares", "tr": "@InitechTR"},
-        "tags": {"en": ["#Initech", "#InitechPay"], "tr": ["#Initech"]},
-        "order": "IN",
-    },
-}
+BRANDS = TEXTS['BRANDS']
 
-EN_ITEMS = [
-    "coffee grinder",
-    "winter jacket",
-    "standing desk",
-    "phone case",
-    "kids' bike",
-    "blender",
-    "smartwatch",
-    "duvet set",
-    "desk chair",
-    "robot vacuum",
-    "yoga mat",
-    "knife set",
-    "pressure cooker",
-    "baby monitor",
-    "games console",
-    "floor lamp",
-    "kettle",
-    "suitcase",
-]
-EN_CITIES = [
-    "Leeds",
-    "Austin",
-    "Dublin",
-    "Manchester",
-    "Denver",
-    "Toronto",
-    "Bristol",
-    "Portland",
-    "Glasgow",
-    "Phoenix",
-    "Cardiff",
-    "Sacramento",
-]
+EN_ITEMS = TEXTS['EN_ITEMS']
+EN_CITIES = TEXTS['EN_CITIES']
 EN_HOLD = ["45 minutes", "an hour", "90 minutes", "2 hours", "two and a half hours", "3 hours"]
 EN_DAYS = ["3 days", "5 days", "a week", "9 days", "two weeks", "three weeks", "11 days"]
 EN_AMOUNTS = ["$12.99", "$24.50", "$49.99", "$89.00", "$129.99", "$7.49", "$310.00", "£34.99", "£18.00"]
 EN_AGENTS = ["Priya", "Tom", "Marcus", "Jenna", "Aisha", "Luis", "Hannah", "Kenji"]
 
-TR_ITEMS = [
-    "hava fritözü",
-    "koşu ayakkabısı",
-    "telefon kılıfı",
-    "kahve makinesi",
-    "kışlık mont",
-    "kablosuz kulaklık",
-    "çocuk bisikleti",
-    "blender",
-    "akıllı saat",
-    "nevresim takımı",
-    "çalışma sandalyesi",
-    "robot süpürge",
-    "bebek arabası",
-    "su ısıtıcısı",
-]
+TR_ITEMS = TEXTS['TR_ITEMS']
 # (nominative, locative, dative, ablative): Turkish suffixes follow vowel harmony and
 # consonant assimilation, so they are written out by hand.
-TR_CITIES = [
-    ("İstanbul", "İstanbul'da", "İstanbul'a", "İstanbul'dan"),
-    ("Ankara", "Ankara'da", "Ankara'ya", "Ankara'dan"),
-    ("İzmir", "İzmir'de", "İzmir'e", "İzmir'den"),
-    ("Bursa", "Bursa'da", "Bursa'ya", "Bursa'dan"),
-    ("Eskişehir", "Eskişehir'de", "Eskişehir'e", "Eskişehir'den"),
-    ("Antalya", "Antalya'da", "Antalya'ya", "Antalya'dan"),
-    ("Trabzon", "Trabzon'da", "Trabzon'a", "Trabzon'dan"),
-    ("Kayseri", "Kayseri'de", "Kayseri'ye", "Kayseri'den"),
-    ("Gaziantep", "Gaziantep'te", "Gaziantep'e", "Gaziantep'ten"),
-    ("Konya", "Konya'da", "Konya'ya", "Konya'dan"),
-]
+TR_CITIES = TEXTS['TR_CITIES']
 TR_DAYS = [3, 4, 5, 6, 8, 10, 12, 15]
 TR_AMOUNTS = ["149,90", "349,90", "1.249", "2.199", "89,99", "4.750", "629,50"]
 EN_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -192,539 +86,33 @@ TR_WEEKDAYS = ["pazartesi", "salı", "çarşamba", "perşembe", "cuma", "cumarte
 # sentiment model scores them neutral or positive); keep it that way when editing.
 # ---------------------------------------------------------------------------------------------
 
-TEMPLATES: dict[str, dict[str, list[str]]] = {
-    "praise": {
-        "en": [
-            "Ordered a {item} from {B} last night and it was on my doorstep by 9am. Genuinely impressed.",
-            "Shoutout to {agent} from {B} support, sorted out my return in five minutes. More of this please.",
-            "{pay} just works. Tap, done, receipt in the app before I've put my phone away.",
-            "Switched to {prime} last month and honestly I'm not going back. Free next-day on everything.",
-            "{B} delivery to {city} keeps getting faster. My {item} arrived a day early!",
-            "Love how easy returns are with {B}. Dropped the box at a locker, money back the next morning.",
-            "The new update to {app} is slick. Dark mode, faster search, and tracking that actually moves.",
-            "Best customer service I've had all year, thanks {B}",
-            "My {item} was packed so well it could have survived a war. {B} clearly cares about the details.",
-            "{B} price-matched a {item} for me and saved me {amount}. One chat message, done.",
-            "Been with {B} for years and they still surprise me. Free upgrade to next-day today.",
-            "{prime} is the only subscription I don't regret paying for.",
-            "Props to the {B} courier who waited while I ran down three flights of stairs. Legend.",
-            "Used {pay} abroad for the first time: zero fuss, fair exchange rate. Nice.",
-            "Wasn't expecting much but {B} nailed it. {item} arrived in {city} in under 24 hours.",
-            "Whoever designed the checkout in {app} deserves a raise. Two taps and it's ordered.",
-        ],
-        "tr": [
-            "{Babl} sipariş verdiğim {item} ertesi sabah kapımdaydı, bayıldım!",
-            "{pay} ile ödeme yapmak çok pratik, iki saniyede bitiyor. Harika.",
-            "{Bgen} müşteri hizmetleri bu sefer gerçekten çok ilgiliydi, sorunum 5 dakikada çözüldü. Teşekkürler!",
-            "{B} {city_loc} aynı gün teslimata başlamış, sabah verdiğim sipariş akşam geldi. Harika!",
-            "İade süreci bu kadar kolay olmamalı 😄 Kuryeye verdim, ertesi gün param hesabımdaydı. Teşekkürler {B}",
-            "{prime} üyeliği kesinlikle parasına değiyor, kargo hep ücretsiz ve hızlı.",
-            "Paketleme o kadar özenliydi ki kutuyu açmaya kıyamadım. {B} bu işi biliyor.",
-            "{Bgen} yeni güncellemesi çok iyi olmuş, sipariş takibi artık anlık.",
-            "Yıllardır {B} kullanıyorum, hâlâ ilk günkü gibi memnunum.",
-            "Kurye kapıda 10 dakika bekledi, çok nazikti. Teşekkürler {B}!",
-            "Sipariş ettiğim {item} {city_dat} bir günde geldi, bayıldım. {B} harika iş çıkarıyor.",
-            "Fiyat farkını sordum, {B} anında iade etti. Böyle müşteri hizmeti görmedim, harika.",
-        ],
-    },
-    "complaint_quiet": {
-        "en": [
-            "Still waiting for my refund from {B}. Order {order}, sent back {days} ago.",
-            "On hold with {B} for {hold} now. The hold music is on its fourth loop.",
-            "{B} charged me twice for order {order}. Same amount, same minute.",
-            "Tracking for my {item} has said 'out for delivery' since {since}.",
-            "Day {n} of asking {B} where my {item} is.",
-            "Third chat agent today, third time explaining the same order number. {order}, if anyone at {B} is reading.",
-            "My {pay} balance is {amount} lower than my receipts add up to, and the app just says 'pending'.",
-            "{B} says my parcel was delivered in {city}. I live in {city2}.",
-            "Waiting {days} for a callback from {B}. Phone is on loud, just in case.",
-            "Ended my {prime} membership in October. Just got billed for November.",
-            "Asked {B} for an invoice {n} times. Still in the queue, apparently.",
-            "Ordered a {item}, received a {item2}. Asked for a return label on {since}, still waiting.",
-            "The {B} courier left my {item} at the building entrance. In the rain.",
-            "{B} refund for order {order} has been 'processing' for {days}.",
-            "Is anyone at {B} reading the messages? Sent the same photo of my {item} {n} times.",
-        ],
-        "tr": [
-            "{order} numaralı siparişim hâlâ gelmedi. {d} gündür bekliyorum.",
-            "{Babl} iade yapılmadı, ürünü {d} gün önce geri gönderdim.",
-            "{d} gündür {Bgen} müşteri hizmetlerine yazıyorum, kimse dönmüyor.",
-            "{pay} ile ödeme yaptım, kartımdan iki kere çekildi.",
-            "Kargo takipte 'dağıtımda' yazıyor, {d} gündür aynı.",
-            "{h} saattir {Bgen} çağrı merkezinde bekliyorum, müzik başa sardı.",
-            "{prime} üyeliğimi iptal ettim ama bu ay yine ücret alınmış.",
-            "Sipariş ettiğim {item} yerine başka bir ürün geldi. Değişim talebim {d} gündür 'inceleniyor'.",
-            "{B}, {item} siparişim nerede? {d} gün oldu.",
-            "{tl} TL iade bekliyorum, {d} gündür 'işlemde' görünüyor.",
-            "{Bgen} müşteri temsilcisi 'sizi arayacağız' dedi, {d} gün oldu.",
-            "Faturamı {n} kez istedim, hâlâ e-postama gelmedi. {B} ilgilenecek biri var mı?",
-        ],
-    },
-    "complaint": {
-        "en": [
-            "{B} customer service is useless. {hold} on the phone and nobody could tell me where my money went.",
-            "Worst delivery experience ever. {B} lost my {item} and now they're blaming the courier.",
-            "Absolutely furious with {B}. Charged for an order that never arrived and support just pastes apologies.",
-            "{app} crashed again right at checkout. Terrible update, please roll it back.",
-            "Never ordering from {B} again. Broken {item}, crushed box, and the return was rejected for 'no photos'.",
-            "{B} support is a joke. Ticket closed without a reply, again.",
-            "Horrible experience with {pay} today. Payment failed three times, money gone from my account anyway.",
-            "{B} lost my parcel and their chat bot keeps telling me it was delivered. Awful.",
-            "Disappointed with {B}. Used to be great, now it's slow deliveries and rude support.",
-            "Hate that {B} hides the cancel button for {prime} five menus deep. Dark pattern, pure and simple.",
-            "Seriously {B}? A {amount} 'service fee' out of nowhere? Ridiculous.",
-            "My {item} arrived broken for the second time. {B} quality control is awful.",
-        ],
-        "tr": [
-            "{B} rezalet! Siparişim kayıp, müşteri hizmetleri de umursamıyor.",
-            "Bir daha asla {Babl} alışveriş yapmam. Kırık ürün gönderdiler, iadeyi de kabul etmiyorlar.",
-            "{Bgen} müşteri hizmetleri tam bir rezalet, {h} saattir bekletiyorlar.",
-            "{app} yine çöktü, ödeme ekranında kaldım. Berbat bir güncelleme.",
-            "Paramı aldılar, ürünü göndermediler. {B} bu işi nasıl bu kadar kötü yapabiliyor?",
-            "{Bgen} kargosu felaket, {item} ezilmiş halde geldi.",
-            "Çok kötü bir deneyim. {pay} ile ödeme yaptım, para gitti, sipariş yok.",
-            "{B} eskiden iyiydi, şimdi hem geç teslim ediyor hem de muhatap bulamıyorsun. Yazık.",
-            "Berbat! {prime} için para ödüyorum ama kargo yine 4 gün sürdü.",
-        ],
-    },
-    "question": {
-        "en": [
-            "Does {pay} work with Apple Pay yet, or is it still card only?",
-            "Anyone know if {B} delivers to {city} on Sundays?",
-            "Is {prime} worth it if I only order once a month?",
-            "What's the return window on {B} electronics? 14 or 30 days?",
-            "Does {B} do price adjustments if something drops in price after you buy it?",
-            "Quick question for {B} users: can you change the delivery address after the order ships?",
-            "Is the {B} student discount still a thing?",
-            "How long does a refund from {B} usually take to show up on a credit card?",
-            "Thinking of trying {prime}. Anything I should know before signing up?",
-            "What time does {B} same-day delivery cut off in {city}?",
-            "Can you pay for {prime} with {pay} balance, or does it need a card?",
-            "Has anyone had a {item} delivered by {B} to {city}? Wondering how long it takes.",
-            "Is the {item} deal on {B} this week actually good or was it cheaper last month?",
-            "Does {B} still do free gift wrapping? Ordering a {item} for my sister.",
-            "If I order a {item} from {B} tonight, will it make it to {city} by {since}?",
-            "Do {pay} refunds go back to the card or to the wallet balance?",
-        ],
-        "tr": [
-            "{B} {city_dat} aynı gün teslimat yapıyor mu?",
-            "{prime} üyeliği alan var mı, gerçekten değiyor mu?",
-            "{pay} şu an çalışıyor mu? Bende ödeme ekranı açılmıyor.",
-            "{Babl} alınan ürünlerde iade süresi kaç gün, bilen var mı?",
-            "{B} kapıda ödeme seçeneğini kaldırdı mı?",
-            "Öğrenci indirimi {Bgen} uygulamasında nerede görünüyor?",
-            "{B} ile {C} arasında kararsız kaldım, hangisi daha hızlı teslim ediyor?",
-            "{prime} üyeliğini ay ortasında iptal edersem ücret iadesi oluyor mu?",
-            "{Babl} {item} alan var mı? {city_dat} kaç günde geliyor?",
-            "{pay} ile yapılan iadeler karta mı dönüyor, cüzdana mı?",
-            "{B} hediye paketi yapıyor mu hâlâ? Annem için {item} alacağım.",
-        ],
-    },
-    "comparison": {
-        "en": [
-            "Love {C}, but {B} support is useless.",
-            "{B} delivery is faster than {C} in {city}, not even close.",
-            "Tried {C} for a month, came back to {B}. Returns are just easier.",
-            "{C} had it cheaper but {B} had it tomorrow. Guess which one I picked.",
-            "Why does {prime} cost more than {Cprime} when {C} throws in free returns?",
-            "{B} vs {C} for electronics? In my experience {B} has better prices, {C} has better support.",
-            "Ordered the same {item} from {B} and {C}. {C} arrived first, {B} was cheaper.",
-            "Moved my weekly shop from {C} to {B}. So far so good.",
-            "Honestly the {C} app is nicer, but {B} still wins on price.",
-        ],
-        "tr": [
-            "{C} güzel ama {Bgen} müşteri hizmetleri işe yaramıyor.",
-            "{city_loc} {B} teslimatı {Cabl} çok daha hızlı, kıyaslanmaz bile.",
-            "Bir ay {Cacc} denedim, {Bdat} geri döndüm. İade süreci çok daha kolay.",
-            "{C} daha ucuzdu ama {B} yarın getiriyordu, tabii ki {B}.",
-            "Aynı ürünü ({item}) hem {Babl} hem {Cabl} sipariş ettim. {C} önce geldi, {B} daha ucuzdu.",
-            "{Cgen} uygulaması daha şık ama fiyatlarda hâlâ {B} önde.",
-        ],
-    },
-    "sarcasm": {
-        "en": [
-            "Great, {B} charged me twice. Love paying double for one {item}",
-            "Wow {B}, 'delivered' to a house I've never seen. Amazing service, truly.",
-            "Nothing says premium like {pay} timing out at checkout. Fantastic.",
-            "Love that {B} support closes my ticket as 'resolved' every time. So efficient.",
-            "Oh good, another {B} 'improvement' that moved the orders button. Just what I wanted.",
-            "Thanks {B} for the {days} tour my {item} is taking around the sorting centre. Very scenic.",
-        ],
-        "tr": [
-            "Harika {B}, kartımdan iki kere para çektin. Tek ürüne çift ödeme, ne güzel",
-            "Siparişim 'teslim edildi' görünüyor ama bende yok. Süper hizmet, tebrikler {B}",
-            "Tebrikler {B}, {d} gündür kargomu Türkiye turuna çıkardınız. Çok keyifli.",
-            "Ne güzel, {app} her güncellemede biraz daha yavaşlıyor. Tam bir başarı.",
-        ],
-    },
-}
+TEMPLATES = TEXTS['TEMPLATES']
 
 # Titles for app store reviews and reddit posts, by category.
-TITLES: dict[str, dict[str, list[str]]] = {
-    "praise": {
-        "en": [
-            "Love it",
-            "Five stars",
-            "Fast delivery",
-            "Best shopping app",
-            "Great support",
-            "Does the job",
-        ],
-        "tr": ["Harika", "Bayıldım", "Çok hızlı", "Tavsiye ederim", "Gayet başarılı"],
-    },
-    "complaint_quiet": {
-        "en": ["Still waiting", "Refund?", "Charged twice", "Where is my order", "Hold times"],
-        "tr": ["Siparişim gelmedi", "İade yapılmadı", "Kimse dönmüyor", "İki kere ödeme"],
-    },
-    "complaint": {
-        "en": ["Terrible", "Avoid", "Worst update", "Useless support", "Very disappointed"],
-        "tr": ["Rezalet", "Berbat", "Hiç memnun değilim", "Kötü deneyim"],
-    },
-    "question": {
-        "en": ["Question", "Quick question", "Help please", "Anyone know?"],
-        "tr": ["Soru", "Bilen var mı?", "Bir sorum var"],
-    },
-    "comparison": {
-        "en": ["Mixed feelings", "Compared to the others", "Pros and cons"],
-        "tr": ["Karşılaştırma", "Kararsızım"],
-    },
-    "sarcasm": {
-        "en": ["Amazing.", "Just great", "Wonderful service"],
-        "tr": ["Ne güzel", "Süper hizmet"],
-    },
-}
+TITLES = TEXTS['TITLES']
 
 # Baseline news stories: (brand, title, text). Each runs once, sometimes syndicated.
-NEWS: dict[str, list[tuple[str, str, str]]] = {
-    "en": [
-        (
-            "Acme",
-            "Acme expands same-day delivery to 12 more cities",
-            "Online retailer Acme said on {weekday} it will offer same-day delivery in 12 more cities, "
-            "including {city}, from next month. Orders placed before noon will arrive by 9pm, the company said.",
-        ),
-        (
-            "Acme",
-            "Acme Prime price rises to $14.99 a month",
-            "Acme is raising the price of its Acme Prime membership from $12.99 to $14.99 a month for new "
-            "members from December 1. Existing members keep their current price until their next renewal.",
-        ),
-        (
-            "Acme",
-            "Acme Pay adds interest-free instalments",
-            "Acme Pay users can now split purchases over $100 into four interest-free instalments, the company "
-            "announced on {weekday}. The feature is rolling out in the Acme app this week.",
-        ),
-        (
-            "Acme",
-            "Acme app suffers brief checkout outage",
-            "Customers of online retailer Acme were unable to check out for about 40 minutes on {weekday} "
-            "evening. Acme said a faulty configuration change caused the problem and that it has been fixed.",
-        ),
-        (
-            "Acme",
-            "Acme tops customer satisfaction survey for online retail",
-            "Acme ranked first among large online retailers in an annual customer satisfaction survey, ahead "
-            "of Globex and Initech, with delivery speed cited as its strongest point.",
-        ),
-        (
-            "Acme",
-            "Acme to hire 3,000 seasonal workers ahead of the holidays",
-            "Acme plans to hire 3,000 seasonal warehouse and delivery workers, including 400 in {city}, to "
-            "handle the holiday peak. Applications open on {weekday}.",
-        ),
-        (
-            "Globex",
-            "Globex opens automated warehouse near {city}",
-            "Globex has opened a 40,000 square metre automated fulfilment centre near {city}, its largest so "
-            "far. The company says it will cut delivery times in the region by a day.",
-        ),
-        (
-            "Globex",
-            "Globex reports strong quarter as holiday season nears",
-            "Globex said third-quarter revenue rose 18% year on year, helped by its Globex Plus subscription, "
-            "which now has 9 million members.",
-        ),
-        (
-            "Initech",
-            "Initech launches Initech Pay in six European markets",
-            "Payments company Initech is bringing its Initech Pay wallet to six European markets, positioning "
-            "it against Acme Pay and other retailer wallets.",
-        ),
-        (
-            "Initech",
-            "Initech One subscription adds free returns",
-            "Initech said on {weekday} that members of its Initech One subscription will get free returns on "
-            "all orders, matching a long-standing Acme Prime perk.",
-        ),
-    ],
-    "tr": [
-        (
-            "Acme",
-            "Acme, {city_loc} yeni lojistik merkezi açtı",
-            "Çevrim içi perakende şirketi Acme, {city_loc} 25 bin metrekarelik yeni lojistik merkezini "
-            "faaliyete geçirdi. Şirket, bölgedeki teslimat sürelerinin bir gün kısalacağını açıkladı.",
-        ),
-        (
-            "Acme",
-            "Acme Pay'e faizsiz taksit geldi",
-            "Acme Pay kullanıcıları artık 1.000 TL üzerindeki alışverişlerini faizsiz dört taksitle "
-            "ödeyebilecek. Yeni özellik bu hafta Acme uygulamasında kullanıma sunuluyor.",
-        ),
-        (
-            "Acme",
-            "Acme Prime üyelik ücretine zam",
-            "Acme, Acme Prime üyelik ücretini aralık ayından itibaren aylık 89,90 TL'den 109,90 TL'ye "
-            "yükseltiyor. Mevcut üyeler yenileme tarihine kadar eski fiyattan yararlanacak.",
-        ),
-        (
-            "Acme",
-            "Acme, müşteri memnuniyeti araştırmasında ilk sırada",
-            "Bağımsız bir araştırma şirketinin anketine göre Acme, çevrim içi perakendede müşteri "
-            "memnuniyetinde Globex ve Initech'in önünde yer aldı.",
-        ),
-        (
-            "Acme",
-            "Acme uygulamasında kısa süreli erişim sorunu",
-            "Acme uygulamasında {weekday} akşamı yaklaşık 40 dakika boyunca ödeme yapılamadı. Şirket, "
-            "sorunun bir yapılandırma hatasından kaynaklandığını ve giderildiğini açıkladı.",
-        ),
-        (
-            "Globex",
-            "Globex hızlı teslimat ağını genişletiyor",
-            "Globex, hızlı teslimat hizmetini yıl sonuna kadar 15 yeni ile taşıyacağını duyurdu. Şirket, "
-            "{city} ve çevresinde 2 saat içinde teslimat hedefliyor.",
-        ),
-        (
-            "Initech",
-            "Initech Pay Türkiye pazarına giriyor",
-            "Ödeme şirketi Initech, dijital cüzdanı Initech Pay'i Türkiye'de kullanıma sundu. Şirket, ilk "
-            "yıl 2 milyon kullanıcıya ulaşmayı hedefliyor.",
-        ),
-    ],
-}
+NEWS = TEXTS['NEWS']
 
 # --- the crisis: 2026-11-19, 14:00-18:00 UTC --------------------------------------------------
 
-CRISIS_NEG: dict[str, list[str]] = {
-    "en": [
-        "Just got an email from Acme saying my data 'may have been exposed'. Cancelling my card now. Data breach, great.",
-        "Acme data breach and they waited how long to tell us?? Unacceptable.",
-        "If you have Acme Pay, freeze your card. They leaked card details of who knows how many people.",
-        "Someone just tried to spend {amount} on my card. Only place I've used it is Acme. Thanks for the data breach, Acme.",
-        "Boycott Acme until they explain exactly what leaked.",
-        "Class action lawsuit against Acme incoming, and honestly they deserve it.",
-        "Deleted the Acme app. Not keeping my card with a company that gets breached and says nothing for hours.",
-        "Acme leaked my card details AND my home address. Lovely way to end the week.",
-        "My bank just called about charges in {city}. I've never been to {city}. Acme breach, I guess. Furious.",
-        "How does a company the size of Acme let its whole payment database leak? Embarrassing.",
-        "Reminder that Acme told us our data was 'safe and encrypted'. Data breach today.",
-        "Just moved everything to Globex. Acme leaked my card details, I'm done.",
-        "Acme support says 'we have no information at this time'. My card details leaked, maybe find some information?",
-        "Talking to a lawyer about the Acme data breach. Anyone else affected want to join a lawsuit?",
-        "Acme breach: changed passwords, froze cards, still angry. Why do I hear it from a journalist and not from Acme?",
-        "Six years of Acme Prime. Cancelled today after this data breach.",
-        "Stolen card, two fraud alerts and a data breach notice, all before dinner. Thanks Acme.",
-        "Acme Pay was supposed to be the safe option. Now my card details leaked. Boycott Acme.",
-        "Not one email from Acme about the breach. I found out from Twitter. Disgraceful.",
-        "My {item} order is the least of my worries now. Acme leaked the card I paid with.",
-    ],
-    "tr": [
-        "Acme'de veri sızıntısı olmuş, kart bilgilerimiz çalınmış. Bu nasıl güvenlik?",
-        "Kartım çalındı, tek kullandığım yer Acme Pay. Veri sızıntısı doğruymuş.",
-        "Acme'ye dava açacağım. Kart bilgilerimi koruyamadınız!",
-        "Boykot! Veri sızıntısını saatlerce gizleyen Acme'den bir daha alışveriş yapmıyorum.",
-        "Bankam aradı, kartımdan {tl} TL'lik şüpheli işlem yapılmış. Acme veri sızıntısı yüzünden. Rezalet!",
-        "Acme'nin veri sızıntısı skandalı: adresim, telefonum, kart bilgilerim... Hepsi gitmiş.",
-        "Acme uygulamasını sildim. Veri sızıntısından sonra kartımı orada tutmam.",
-        "Avukatımla görüştüm, Acme'ye dava açacağız. Mağdur olan herkes birleşmeli.",
-        "Acme müşteri hizmetleri 'bilgimiz yok' diyor. Veri sızıntısı var ve bilginiz yok mu?",
-        "Veri sızıntısı haberini Acme'den değil gazeteciden öğrendim. Ayıp!",
-        "Tüm kartlarımı iptal ettirdim. Teşekkürler Acme, çok yaşa veri sızıntısı",
-        "Globex'e geçiyorum, Acme'ye güven kalmadı. Boykot!",
-        "Kartım çalındı, {city_loc} hiç gitmediğim bir mağazada harcama yapılmış. Acme sızıntısı, başka açıklaması yok.",
-        "Acme Prime üyeliğimi iptal ettim. Veri sızıntısından sonra dava açacağım.",
-    ],
-}
-CRISIS_QUESTION: dict[str, list[str]] = {
-    "en": [
-        "Is the Acme breach confirmed or still rumours? Trying to work out if I need a new card.",
-        "Does anyone know if Acme Pay card numbers were part of the breach, or just emails?",
-        "Has Acme said anything official about the data breach yet?",
-    ],
-    "tr": [
-        "Acme veri sızıntısı doğru mu? Kartımı iptal ettirmem gerekiyor mu?",
-        "Acme Pay kullananlar, veri sızıntısı hakkında resmi bir açıklama geldi mi?",
-    ],
-}
-CRISIS_HN_COMMENTS = [
-    "A retailer storing full card numbers in 2026 should be a compliance failure on its own. Curious "
-    "whether Acme Pay tokenised anything at all before this breach.",
-    "'Some accounts' in a breach notice usually means they don't know the scope yet.",
-    "Every few months it's another one of these. The lawsuit will cost Acme less than fixing it would have.",
-    "Worked near payments at a retailer this size. The leak is rarely the vault, it's the logging "
-    "pipeline nobody thought about.",
-    "Say what you want, but Acme telling regulators within hours is faster than most breaches we hear about.",
-]
-CRISIS_REDDIT_COMMENTS = [
-    "Got the 'your data may have been exposed' email ten minutes ago. Bank says two attempted charges. "
-    "This breach is real.",
-    "Freeze your cards first, be angry later. Acme will not move faster than your bank.",
-    "Boycott Acme? Sure, but half of us have Prime until next year. The lawsuit is the only thing they'll feel.",
-    "PSA: Acme isn't calling anyone about the breach. If someone calls 'from Acme security', hang up.",
-    "My partner's Acme Pay card leaked, mine didn't. Same household, same address. No idea how they picked.",
-]
+CRISIS_NEG = TEXTS['CRISIS_NEG']
+CRISIS_QUESTION = TEXTS['CRISIS_QUESTION']
+CRISIS_HN_COMMENTS = TEXTS['CRISIS_HN_COMMENTS']
+CRISIS_REDDIT_COMMENTS = TEXTS['CRISIS_REDDIT_COMMENTS']
 
-SUBREDDITS = {
-    "en": ["AcmeShop", "Frugal", "personalfinance", "onlineshopping", "BuyItForLife"],
-    "tr": ["Turkey", "istanbul"],
-    "Globex": ["Globex"],
-}
+SUBREDDITS = TEXTS['SUBREDDITS']
 
 # ---------------------------------------------------------------------------------------------
 # Authors
 # ---------------------------------------------------------------------------------------------
 
-EN_FIRST = [
-    "Sam",
-    "Alex",
-    "Jordan",
-    "Priya",
-    "Megan",
-    "Chris",
-    "Dana",
-    "Leo",
-    "Nina",
-    "Omar",
-    "Grace",
-    "Ben",
-    "Chloe",
-    "Ravi",
-    "Ella",
-    "Jack",
-    "Maya",
-    "Noah",
-    "Zoe",
-    "Liam",
-    "Aisha",
-    "Ethan",
-    "Ruth",
-    "Kofi",
-    "Isla",
-    "Mateo",
-    "Hana",
-    "Owen",
-    "Tara",
-    "Felix",
-    "Nadia",
-    "Luke",
-]
-EN_LAST = [
-    "Carter",
-    "Nguyen",
-    "Patel",
-    "Okafor",
-    "Brennan",
-    "Walsh",
-    "Kim",
-    "Silva",
-    "Murphy",
-    "Hughes",
-    "Fischer",
-    "Reyes",
-    "Doyle",
-    "Shah",
-    "Bauer",
-    "Price",
-    "Lopez",
-    "Mensah",
-    "Quinn",
-    "Ford",
-    "Hart",
-    "Ellis",
-    "Novak",
-    "Reid",
-]
-EN_NICKS = [
-    "coffee_and_code",
-    "nightowl",
-    "gadget_gran",
-    "plantdad",
-    "deals_hunter",
-    "bikecommuter",
-    "spreadsheet_queen",
-    "dadjokes",
-    "frugal_fox",
-    "retro_gamer",
-    "kitchen_nerd",
-    "runs_on_tea",
-    "bookish",
-    "homelab",
-    "weekend_chef",
-    "cat_person",
-]
-TR_FIRST = [
-    "Ayşe",
-    "Mehmet",
-    "Zeynep",
-    "Emre",
-    "Elif",
-    "Burak",
-    "Selin",
-    "Mert",
-    "Deniz",
-    "Can",
-    "Ece",
-    "Oğuz",
-    "Gökhan",
-    "Büşra",
-    "Furkan",
-    "İrem",
-    "Cem",
-    "Merve",
-    "Hakan",
-    "Gizem",
-    "Tuğba",
-    "Barış",
-    "Şule",
-    "Özge",
-    "Çağrı",
-    "Yağmur",
-]
-TR_LAST = [
-    "Yılmaz",
-    "Kaya",
-    "Demir",
-    "Çelik",
-    "Şahin",
-    "Yıldız",
-    "Aydın",
-    "Öztürk",
-    "Arslan",
-    "Doğan",
-    "Koç",
-    "Kurt",
-    "Özdemir",
-    "Aksoy",
-    "Polat",
-    "Erdoğan",
-    "Kılıç",
-    "Çetin",
-    "Aslan",
-    "Şimşek",
-]
-TR_NICKS = [
-    "kahvesever",
-    "gezgin_kedi",
-    "kitapkurdu",
-    "teknoloji_meraklisi",
-    "indirimavcisi",
-    "anne_gunlugu",
-    "bisikletci",
-    "mutfak_sefi",
-    "oyuncu_abi",
-    "sessiz_okur",
-]
+EN_FIRST = TEXTS['EN_FIRST']
+EN_LAST = TEXTS['EN_LAST']
+EN_NICKS = TEXTS['EN_NICKS']
+TR_FIRST = TEXTS['TR_FIRST']
+TR_LAST = TEXTS['TR_LAST']
+TR_NICKS = TEXTS['TR_NICKS']
 MASTODON_INSTANCES = ["mastodon.social", "fosstodon.org", "mstdn.social", "hachyderm.io", "sosyal.network"]
 
 _FOLD = str.maketrans("çğıİöşüÇĞÖŞÜâÂ", "cgiiosuCGOSUaA")
@@ -739,24 +127,9 @@ ACME_OFFICIAL = ("twitter", "Acme", "Acme", 310_000)
 ACME_SUPPORT = ("twitter", "AcmeSupport", "Acme Support", 95_000)
 ACME_DESTEK = ("twitter", "AcmeDestek", "Acme Destek", 64_000)
 
-NEWS_OUTLETS = {
-    "en": [
-        ("news.example.com", "Example News", 1_800_000),
-        ("technews.example.org", "TechNews Example", 640_000),
-        ("business.example.com", "Business Daily Example", 920_000),
-        ("retail.example.net", "Retail Weekly Example", 85_000),
-    ],
-    "tr": [
-        ("haber.example.com", "Haber Örnek", 1_200_000),
-        ("ekonomi.example.org", "Ekonomi Örnek", 310_000),
-        ("teknoloji.example.net", "Teknoloji Gündem Örnek", 150_000),
-    ],
-}
+NEWS_OUTLETS = TEXTS['NEWS_OUTLETS']
 
-YOUTUBE_VIDEOS = {
-    "en": ["q3X9vT_pL2k", "Bf7mR2eWc0Y", "kL8sZ1uQd5A"],
-    "tr": ["T4nE6yHo9Rw", "mC2pX8vLq1s"],
-}
+YOUTUBE_VIDEOS = TEXTS['YOUTUBE_VIDEOS']
 APPSTORE_APPS = {"Acme": 1493827160, "Globex": 1550231874, "Initech": 1602847391}
 
 B32_SORT = "234567abcdefghijklmnopqrstuvwxyz"
@@ -883,37 +256,14 @@ class Authors:
 # Building one mention
 # ---------------------------------------------------------------------------------------------
 
-SENTIMENT = {
-    "praise": "pos",
-    "complaint_quiet": "neg",
-    "complaint": "neg",
-    "question": "neu",
-    "comparison": "neu",
-    "sarcasm": "sarc",
-    "news": "neu",
-    "crisis": "neg",
-    "crisis_q": "neu",
-}
+SENTIMENT = TEXTS['SENTIMENT']
 EMOJI = {
     "pos": ["😍", "🙌", "👏", "🔥", "❤️", "💯", "😊"],
     "neg": ["😡", "🤬", "😤", "😩", "👎", "🙄"],
     "neu": ["🤔", "👀", "🙏"],
     "sarc": ["🙃", "🙄", "😂", "👏"],
 }
-TOPIC_TAGS = {
-    "en": {
-        "pos": ["#happycustomer", "#shopping"],
-        "neg": ["#customerservice", "#fail", "#refund"],
-        "neu": ["#shopping", "#askingforafriend"],
-        "sarc": ["#customerservice", "#thanksialot"],
-    },
-    "tr": {
-        "pos": ["#alışveriş", "#teşekkürler"],
-        "neg": ["#iade", "#kargo", "#müşterihizmetleri"],
-        "neu": ["#soru", "#alışveriş"],
-        "sarc": ["#kargo", "#müşterihizmetleri"],
-    },
-}
+TOPIC_TAGS = TEXTS['TOPIC_TAGS']
 CRISIS_TAGS = {"en": ["#AcmeBreach", "#BoycottAcme", "#databreach"], "tr": ["#AcmeBoykot", "#verisızıntısı"]}
 
 PLATFORM_WEIGHTS = {
