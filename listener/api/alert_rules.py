@@ -24,7 +24,7 @@ from listener.schemas.alerts import (
     RuleRead,
     RuleUpdate,
 )
-from listener.storage.audit import record
+from listener.storage.audit import add_recorded, record
 from listener.storage.lookup import get_or_404
 from listener.storage.models import AlertRule, Channel, Incident, Notification
 from listener.storage.times import aware
@@ -91,16 +91,7 @@ def create_rule(body: RuleCreate, session: SessionDep, who: Manager) -> RuleRead
         audience=RULES[body.type].audience.value,
         created_by=who.name,
     )
-    session.add(rule)
-    session.flush()
-    record(
-        session,
-        actor=who.name,
-        entity="alert_rule",
-        entity_id=rule.id,
-        action="create",
-        changes=body.model_dump(mode="json"),
-    )
+    add_recorded(session, rule, actor=who.name, entity="alert_rule", changes=body.model_dump(mode="json"))
     return RuleRead.model_validate(rule)
 
 

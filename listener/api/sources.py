@@ -13,7 +13,7 @@ from collectors import COLLECTORS, CollectorError, validate_params
 from listener.deps import Manager, SessionDep, Viewer
 from listener.errors import Unprocessable, validation_details
 from listener.schemas.catalog import SourceCreate, SourceRead, SourceUpdate
-from listener.storage.audit import record
+from listener.storage.audit import add_recorded, record
 from listener.storage.lookup import get_or_404
 from listener.storage.models import BLOCKED_STATUSES, Source
 
@@ -59,14 +59,11 @@ def create_source(body: SourceCreate, session: SessionDep, who: Manager) -> Sour
         interval_seconds=body.interval_seconds,
         enabled=body.enabled,
     )
-    session.add(source)
-    session.flush()
-    record(
+    add_recorded(
         session,
+        source,
         actor=who.name,
         entity="source",
-        entity_id=source.id,
-        action="create",
         changes={"name": body.name, "platform": body.platform},
     )
     return SourceRead.model_validate(source)

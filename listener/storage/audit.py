@@ -1,5 +1,5 @@
-"""The audit log: ``record`` one event, a mention's ``history``, and ``apply_patch`` (a mention's
-update that records what changed)."""
+"""The audit log: ``record`` one event, ``add_recorded`` (a new row and its "create" event), a
+mention's ``history``, and ``apply_patch`` (a mention's update that records what changed)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,13 @@ def record(
             actor=actor, entity=entity, entity_id=entity_id, action=action, changes=changes, at=utcnow()
         )
     )
+
+
+def add_recorded(session: Session, row: Any, *, actor: str, entity: str, changes: dict[str, Any]) -> None:
+    """Add ``row`` (flushed, so it has its id) and record its creation by ``actor``."""
+    session.add(row)
+    session.flush()
+    record(session, actor=actor, entity=entity, entity_id=row.id, action="create", changes=changes)
 
 
 def apply_patch(session: Session, mention: Mention, changes: dict[str, Any], *, actor: str) -> dict[str, Any]:
