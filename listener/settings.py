@@ -40,6 +40,13 @@ class Settings(BaseSettings):
         False, description="Serve the pages without a key, as a viewer (the demo on localhost does)"
     )
     ingest_max_items: int = Field(1000, ge=1, le=10000, description="Most mentions per POST /ingest")
+    lease_seconds: float = Field(
+        60.0,
+        ge=2,
+        le=3600,
+        description="How long a worker's claim on a source lasts without renewal; a heartbeat renews it"
+        " every third of this while the worker runs, so a dead worker's sources return after about this long",
+    )
 
     # --- NLP -----------------------------------------------------------------------------------
     spacy_models: dict[str, str] = Field(

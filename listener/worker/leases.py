@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from listener.storage.models import BLOCKED_STATUSES, Source
 
-LEASE_SECONDS = 600
+LEASE_SECONDS = 60  # the default of Settings.lease_seconds; renewed by worker.heartbeat
 
 
 def _lease_free(now: datetime) -> Any:

@@ -32,7 +32,8 @@ from listener.storage.db import session_scope
 from listener.worker import alert_jobs
 from listener.worker.alert_jobs import Outbox
 from listener.worker.collection import RunResult, run_source
-from listener.worker.leases import LEASE_SECONDS, claim_due, claim_sources
+from listener.worker.heartbeat import Heartbeat
+from listener.worker.leases import claim_due, claim_sources
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ class Collecting:
         self.pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="collect")
 
     def tick(self) -> list[RunResult]:
-        with self.busy:
+        with self.busy, Heartbeat(self.sessions, self.worker, self.settings.lease_seconds):
             return self._tick()
 
     def _tick(self) -> list[RunResult]:
@@ -83,7 +84,7 @@ class Collecting:
                     session,
                     worker=self.worker,
                     now=utcnow(),
-                    lease_seconds=LEASE_SECONDS,
+                    lease_seconds=self.settings.lease_seconds,
                     limit=self.concurrency,
                 )
             if not ids:
@@ -175,10 +176,17 @@ def run_once(
     results: list[RunResult] = []
     done: list[int] = []
     wanted = None if source_id is None else [source_id]
-    with make_client(settings) as client:
+    with make_client(settings) as client, Heartbeat(sessions, worker, settings.lease_seconds):
         while True:
             with session_scope(sessions) as session:
-                ids = claim_sources(session, worker=worker, now=utcnow(), source_ids=wanted, exclude=done)
+                ids = claim_sources(
+                    session,
+                    worker=worker,
+                    now=utcnow(),
+                    lease_seconds=settings.lease_seconds,
+                    source_ids=wanted,
+                    exclude=done,
+                )
             if not ids:
                 break
             done.append(ids[0])
