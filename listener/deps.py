@@ -8,7 +8,6 @@ are checked here, so ``status=done`` is a 422 that lists the allowed values.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from listener.auth import Principal, authenticate
 from listener.errors import Forbidden, Unauthorized, Unprocessable
+from listener.schemas.common import IsoTime
 from listener.settings import Settings
 from listener.storage.base import utcnow
 from listener.storage.db import session_scope
@@ -110,8 +110,8 @@ def mention_filter(
     assignee: Annotated[str | None, Query(max_length=200)] = None,
     tag: Annotated[str | None, Query(max_length=64)] = None,
     min_reach: Annotated[int | None, Query(ge=0)] = None,
-    since: Annotated[datetime | None, Query(description="ISO time, inclusive (UTC if no zone)")] = None,
-    until: Annotated[datetime | None, Query(description="ISO time, exclusive")] = None,
+    since: Annotated[IsoTime | None, Query(description="ISO time, inclusive (UTC if no zone)")] = None,
+    until: Annotated[IsoTime | None, Query(description="ISO time, exclusive")] = None,
     q: Annotated[str | None, Query(max_length=200, description="Text contains (case-insensitive)")] = None,
     hide_duplicates: bool = False,
 ) -> MentionFilter:

@@ -16,8 +16,9 @@ from listener.api import (
     taxonomy,
     templates,
 )
+from listener.api.errors import ERROR_RESPONSES
 
-api_router = APIRouter(prefix="/api/v1")
+api_router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 for module in (
     brands,
     queries,

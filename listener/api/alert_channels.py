@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from listener.deps import Manager, SessionDep, Viewer
 from listener.engine import delivery, digest
-from listener.errors import Conflict, Unprocessable
+from listener.errors import Unprocessable
 from listener.schemas.alerts import (
     ChannelCreate,
     ChannelRead,
@@ -22,9 +22,9 @@ from listener.schemas.alerts import (
     SilenceRead,
     SilenceUpdate,
 )
-from listener.storage.alert_models import SECRET_FIELDS
+from listener.storage.alert_models import NOTIFICATION_STATUSES, SECRET_FIELDS
 from listener.storage.audit import add_recorded, record
-from listener.storage.lookup import get_or_404
+from listener.storage.lookup import ensure_name_free, get_or_404
 from listener.storage.models import AlertRule, Brand, Channel, Notification, Silence
 from listener.storage.times import aware
 
@@ -195,8 +195,7 @@ def list_channels(session: SessionDep, _: Viewer) -> list[ChannelRead]:
 
 @router.post("/channels", status_code=201, summary="Create a Slack, email or webhook channel")
 def create_channel(body: ChannelCreate, session: SessionDep, who: Manager) -> ChannelRead:
-    if session.scalar(select(Channel.id).where(Channel.name == body.name)) is not None:
-        raise Conflict(f"a channel named {body.name!r} already exists")
+    ensure_name_free(session, Channel, body.name, "a channel")
     _check_config(body.type, body.config)
     channel = Channel(name=body.name, type=body.type, config=body.config, enabled=body.enabled)
     add_recorded(
@@ -218,8 +217,7 @@ def read_channel(channel_id: int, session: SessionDep, _: Viewer) -> ChannelRead
 def update_channel(channel_id: int, body: ChannelUpdate, session: SessionDep, who: Manager) -> ChannelRead:
     channel = get_channel(session, channel_id)
     if body.name is not None and body.name != channel.name:
-        if session.scalar(select(Channel.id).where(Channel.name == body.name)) is not None:
-            raise Conflict(f"a channel named {body.name!r} already exists")
+        ensure_name_free(session, Channel, body.name, "a channel", exclude=channel.id)
         channel.name = body.name
     if body.config is not None:
         merged = {**(channel.config or {}), **body.config}
@@ -264,11 +262,16 @@ def test_channel(channel_id: int, session: SessionDep, _: Manager) -> Notificati
 def list_notifications(
     session: SessionDep,
     _: Viewer,
-    status: Annotated[str | None, Query(description="pending, sent, failed or dead")] = None,
+    status: Annotated[str | None, Query(description="one of: " + ", ".join(NOTIFICATION_STATUSES))] = None,
     channel_id: int | None = None,
     incident_id: int | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[NotificationRead]:
+    if status is not None and status not in NOTIFICATION_STATUSES:
+        raise Unprocessable(
+            f"unknown status {status!r}; use one of {', '.join(NOTIFICATION_STATUSES)}",
+            details=[{"field": "status", "message": "unknown status"}],
+        )
     stmt = select(Notification).order_by(Notification.id.desc()).limit(limit)
     if status:
         stmt = stmt.where(Notification.status == status)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.rules import RULES
@@ -24,8 +24,9 @@ from listener.schemas.alerts import (
     RuleRead,
     RuleUpdate,
 )
+from listener.schemas.common import IsoTime
 from listener.storage.audit import add_recorded, record
-from listener.storage.lookup import get_or_404
+from listener.storage.lookup import ensure_name_free, get_or_404
 from listener.storage.models import AlertRule, Channel, Incident, Notification
 from listener.storage.times import aware
 
@@ -67,14 +68,6 @@ def _channels_exist(session: Session, ids: list[int]) -> None:
         )
 
 
-def _name_free(session: Session, name: str, exclude: int | None = None) -> None:
-    stmt = select(AlertRule.id).where(func.lower(AlertRule.name) == name.lower())
-    if exclude is not None:
-        stmt = stmt.where(AlertRule.id != exclude)
-    if session.scalar(stmt) is not None:
-        raise Conflict(f"an alert rule named {name!r} already exists")
-
-
 @router.get("/rules", summary="List alert rules")
 def list_rules(session: SessionDep, _: Viewer) -> list[RuleRead]:
     return [RuleRead.model_validate(r) for r in session.scalars(select(AlertRule).order_by(AlertRule.id))]
@@ -82,7 +75,7 @@ def list_rules(session: SessionDep, _: Viewer) -> list[RuleRead]:
 
 @router.post("/rules", status_code=201, summary="Create an alert rule (params validated by its type)")
 def create_rule(body: RuleCreate, session: SessionDep, who: Manager) -> RuleRead:
-    _name_free(session, body.name)
+    ensure_name_free(session, AlertRule, body.name, "an alert rule")
     _validated(body.type.value, body.params, body.scope)
     _channels_exist(session, body.channels)
     rule = AlertRule(
@@ -105,7 +98,7 @@ def update_rule(rule_id: int, body: RuleUpdate, session: SessionDep, who: Manage
     rule = get_rule(session, rule_id)
     changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
     if "name" in changes:
-        _name_free(session, changes["name"], exclude=rule.id)
+        ensure_name_free(session, AlertRule, changes["name"], "an alert rule", exclude=rule.id)
     _validated(rule.type, changes.get("params", rule.params), changes.get("scope", rule.scope))
     if "channels" in changes:
         _channels_exist(session, changes["channels"])
@@ -139,7 +132,7 @@ def test_rule(
     session: SessionDep,
     _: Viewer,
     days: Annotated[int, Query(ge=1, le=30, description="How many days back")] = 7,
-    until: Annotated[datetime | None, Query(description="End of the replay (default now)")] = None,
+    until: Annotated[IsoTime | None, Query(description="End of the replay (default now)")] = None,
 ) -> DryRunRead:
     rule = get_rule(session, rule_id)
     end = aware(until, "until") or datetime.now(UTC)

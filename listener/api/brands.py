@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Response
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from listener.deps import Manager, SessionDep, Viewer
-from listener.errors import Conflict, Unprocessable
+from listener.errors import Unprocessable
 from listener.schemas.catalog import BrandCreate, BrandRead, BrandUpdate
 from listener.storage.audit import record
-from listener.storage.lookup import get_or_404
+from listener.storage.lookup import ensure_name_free, get_or_404
 from listener.storage.mentions import promote_links
 from listener.storage.models import Brand
+from listener.storage.names import name_key
 
 router = APIRouter(prefix="/brands", tags=["brands"])
 
@@ -24,24 +25,16 @@ def get_brand(session: Session, brand_id: int) -> Brand:
 
 
 def _competitors(session: Session, names: list[str], own: str) -> list[Brand]:
-    if any(n.casefold() == own.casefold() for n in names):
+    if any(name_key(n) == name_key(own) for n in names):
         raise Unprocessable("a brand cannot be its own competitor", details=[{"field": "competitors"}])
     out = []
     for name in names:
-        found = session.scalar(select(Brand).where(func.lower(Brand.name) == name.lower()))
+        found = session.scalar(select(Brand).where(Brand.name_key == name_key(name)))
         if found is None:
             found = Brand(name=name, aliases=[], products=[], lexicon={})
             session.add(found)
         out.append(found)
     return out
-
-
-def _name_free(session: Session, name: str, exclude: int | None = None) -> None:
-    stmt = select(Brand.id).where(func.lower(Brand.name) == name.lower())
-    if exclude is not None:
-        stmt = stmt.where(Brand.id != exclude)
-    if session.scalar(stmt) is not None:
-        raise Conflict(f"a brand named {name!r} already exists")
 
 
 @router.get("", summary="List brands")
@@ -51,7 +44,7 @@ def list_brands(session: SessionDep, _: Viewer) -> list[BrandRead]:
 
 @router.post("", status_code=201, summary="Create a brand (competitors are created as brands if missing)")
 def create_brand(body: BrandCreate, session: SessionDep, who: Manager) -> BrandRead:
-    _name_free(session, body.name)
+    ensure_name_free(session, Brand, body.name, "a brand")
     data = body.model_dump(exclude={"competitors"})
     brand = Brand(**data)
     brand.competitors = _competitors(session, body.competitors, body.name)
@@ -73,7 +66,7 @@ def update_brand(brand_id: int, body: BrandUpdate, session: SessionDep, who: Man
     brand = get_brand(session, brand_id)
     changes = body.model_dump(exclude_unset=True)
     if changes.get("name"):
-        _name_free(session, changes["name"], exclude=brand.id)
+        ensure_name_free(session, Brand, changes["name"], "a brand", exclude=brand.id)
     if "competitors" in changes and changes["competitors"] is not None:
         brand.competitors = _competitors(
             session, changes.pop("competitors"), changes.get("name") or brand.name

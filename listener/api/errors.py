@@ -8,6 +8,7 @@ and answered with a bare 500 that reveals nothing.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -17,8 +18,25 @@ from sqlalchemy.exc import DataError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from listener.errors import ListenerError, validation_details
+from listener.schemas.common import ErrorBody
 
 log = logging.getLogger(__name__)
+
+FASTAPI_BODY_ERROR = "There was an error parsing the body"
+
+_DOCUMENTED = {
+    400: "Bad request, e.g. `invalid_cursor` (a cursor this service did not hand out)",
+    401: "No key, or an unknown or revoked one (`unauthorized`)",
+    403: "The key's role may not do this (`forbidden`)",
+    404: "No such object (`not_found`)",
+    409: "Conflicts with what is stored, e.g. a name already taken (`conflict`)",
+    413: "The body is larger than `LISTENER_MAX_BODY_BYTES` (`payload_too_large`)",
+    422: "The request is invalid; `details` lists each problem as `{field, message, type}`",
+}
+# every /api/v1 operation documents these answers with the one error shape (listener.schemas.common.ErrorBody)
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody, "description": text} for code, text in _DOCUMENTED.items()
+}
 
 _HTTP_CODES = {
     400: "bad_request",
@@ -34,11 +52,30 @@ _HTTP_CODES = {
 }
 
 
-def error_response(status: int, code: str, message: str, details: Any = None) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+def error_response(
+    status: int, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    if status == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
     return JSONResponse(
         {"error": {"code": code, "message": message, "details": details}}, status_code=status, headers=headers
     )
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the OpenAPI schema lists for this path (Starlette's 405 names only the first
+    matching route's, and one path is often several routes: GET, PATCH and DELETE)."""
+    path = request.url.path
+    methods: set[str] = set()
+    for template, item in request.app.openapi().get("paths", {}).items():
+        if re.fullmatch(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)), path):
+            methods |= {m.upper() for m in item if m in _HTTP_METHODS}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
+_HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
 
 
 def install(app: FastAPI) -> None:
@@ -64,7 +101,15 @@ def install(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
         if exc.status_code == 404 and message == "Not Found":
             message = f"no such endpoint: {request.method} {request.url.path}"
-        return error_response(exc.status_code, code, message)
+        if exc.status_code == 400 and message == FASTAPI_BODY_ERROR:
+            # FastAPI's answer when the body cannot even be decoded (not UTF-8): a body problem, 422
+            return error_response(422, "validation_error", "the body is not valid UTF-8 JSON")
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            allowed = allowed_methods(request) or headers.get("Allow", "").split(", ")
+            headers["Allow"] = ", ".join(allowed)
+            message = f"{request.method} is not allowed on {request.url.path}; use {' or '.join(allowed)}"
+        return error_response(exc.status_code, code, message, headers=headers or None)
 
     @app.exception_handler(OverflowError)
     @app.exception_handler(StatementError)

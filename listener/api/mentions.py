@@ -42,9 +42,7 @@ def list_mentions(
     session: SessionDep,
     _: Viewer,
     filters: FilterDep,
-    cursor: Annotated[
-        str | None, Query(max_length=500, description="next_cursor of the previous page")
-    ] = None,
+    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Response:
     rows, after = feed_page(session, filters, after=decode_cursor(cursor), limit=limit)

@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.replies import SAMPLE, TemplateError, check_template, render
 from listener.deps import Manager, SessionDep, SettingsDep, Viewer
-from listener.errors import Conflict, Unprocessable
+from listener.errors import Unprocessable
 from listener.schemas.replies import LANGUAGES, TemplateCreate, TemplateRead, TemplateUpdate
 from listener.settings import Settings
 from listener.storage.audit import add_recorded, record
-from listener.storage.lookup import get_or_404
+from listener.storage.lookup import ensure_name_free, get_or_404
 from listener.storage.reply_models import ReplyTemplate
 
 router = APIRouter(prefix="/templates", tags=["replies"])
@@ -46,14 +46,6 @@ def _get(session: Session, template_id: int) -> ReplyTemplate:
     return get_or_404(session, ReplyTemplate, template_id, "template")
 
 
-def _name_free(session: Session, name: str, exclude: int | None = None) -> None:
-    stmt = select(ReplyTemplate.id).where(func.lower(ReplyTemplate.name) == name.lower())
-    if exclude is not None:
-        stmt = stmt.where(ReplyTemplate.id != exclude)
-    if session.scalar(stmt) is not None:
-        raise Conflict(f"a template named {name!r} already exists")
-
-
 @router.get("", summary="List templates")
 def list_templates(
     session: SessionDep,
@@ -75,7 +67,7 @@ def create_template(
 ) -> TemplateRead:
     conditions = body.conditions.model_dump(exclude_none=True)
     _validate(settings, body=body.body, language=body.language, channel=body.channel, conditions=conditions)
-    _name_free(session, body.name)
+    ensure_name_free(session, ReplyTemplate, body.name, "a template")
     t = ReplyTemplate(**body.model_dump(exclude={"conditions"}), conditions=conditions, created_by=who.name)
     add_recorded(session, t, actor=who.name, entity="reply_template", changes={"name": t.name})
     return TemplateRead.model_validate(t)
@@ -95,7 +87,7 @@ def update_template(
     if "conditions" in changes:
         changes["conditions"] = body.conditions.model_dump(exclude_none=True)  # type: ignore[union-attr]
     if "name" in changes:
-        _name_free(session, changes["name"], exclude=t.id)
+        ensure_name_free(session, ReplyTemplate, changes["name"], "a template", exclude=t.id)
     merged = {
         "body": t.body,
         "language": t.language,

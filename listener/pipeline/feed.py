@@ -26,11 +26,16 @@ def encode_cursor(position: tuple[datetime, int] | None) -> str | None:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+MAX_CURSOR = 500
+
+
 def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
     """The keyset position in a cursor; 400 for anything this service did not hand out."""
     if not cursor:
         return None
     try:
+        if len(cursor) > MAX_CURSOR:  # ours are under 100 characters
+            raise ValueError
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         when, ident = json.loads(raw)
         at = datetime.fromisoformat(when)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, StrictBool, model_validator
 
 from alerts.base import RuleType
-from listener.schemas.common import ReadModel, StrictIn
+from listener.schemas.common import IsoTime, ReadModel, StrictIn
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Severity = Literal["info", "warning", "critical"]
@@ -22,7 +22,7 @@ class RuleCreate(StrictIn):
     scope: dict[str, Any] = Field(default_factory=dict, description="brand_ids, platforms, topics, …")
     severity: Severity = "warning"
     channels: list[int] = Field(default_factory=list, description="channel ids")
-    enabled: bool = True
+    enabled: StrictBool = True
     resolve_after_minutes: int = Field(120, ge=1, le=7 * 24 * 60)
 
 
@@ -32,7 +32,7 @@ class RuleUpdate(StrictIn):
     scope: dict[str, Any] | None = None
     severity: Severity | None = None
     channels: list[int] | None = None
-    enabled: bool | None = None
+    enabled: StrictBool | None = None
     resolve_after_minutes: int | None = Field(None, ge=1, le=7 * 24 * 60)
 
 
@@ -115,8 +115,8 @@ class SilenceCreate(StrictIn):
     rule_id: int | None = None
     brand_id: int | None = None
     topic: str | None = Field(None, min_length=1, max_length=200)
-    starts_at: datetime | None = None
-    ends_at: datetime
+    starts_at: IsoTime | None = None
+    ends_at: IsoTime
     comment: str = Field(min_length=1, max_length=2000)
 
     @model_validator(mode="after")
@@ -127,7 +127,7 @@ class SilenceCreate(StrictIn):
 
 
 class SilenceUpdate(StrictIn):
-    ends_at: datetime | None = None
+    ends_at: IsoTime | None = None
     comment: str | None = Field(None, min_length=1, max_length=2000)
 
 
@@ -148,13 +148,13 @@ class ChannelCreate(StrictIn):
     name: Name
     type: ChannelType
     config: dict[str, Any] = Field(default_factory=dict)
-    enabled: bool = True
+    enabled: StrictBool = True
 
 
 class ChannelUpdate(StrictIn):
     name: Name | None = None
     config: dict[str, Any] | None = Field(None, description="merged; secret fields left out are kept")
-    enabled: bool | None = None
+    enabled: StrictBool | None = None
 
 
 class ChannelRead(StrictIn):

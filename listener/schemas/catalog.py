@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, StrictBool, field_validator
 
 from listener.schemas.common import ReadModel, StrictIn
 
@@ -96,14 +96,14 @@ class QueryCreate(StrictIn):
     name: Name
     expression: Annotated[str, Field(min_length=1, max_length=4000)]
     role: Literal["own", "competitor"] = "own"
-    enabled: bool = True
+    enabled: StrictBool = True
 
 
 class QueryUpdate(StrictIn):
     name: Name | None = None
     expression: Annotated[str, Field(min_length=1, max_length=4000)] | None = None
     role: Literal["own", "competitor"] | None = None
-    enabled: bool | None = None
+    enabled: StrictBool | None = None
 
 
 class QueryRead(ReadModel):
@@ -124,14 +124,14 @@ class SourceCreate(StrictIn):
     interval_seconds: Annotated[int, Field(ge=30, le=7 * 86400)] | None = Field(
         None, description="Seconds between runs; the platform's default when null"
     )
-    enabled: bool = True
+    enabled: StrictBool = True
 
 
 class SourceUpdate(StrictIn):
     name: Name | None = None
     params: dict[str, Any] | None = None
     interval_seconds: Annotated[int, Field(ge=30, le=7 * 86400)] | None = None
-    enabled: bool | None = None
+    enabled: StrictBool | None = None
 
 
 class SourceRead(ReadModel):

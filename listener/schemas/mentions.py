@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from listener.schemas.common import ReadModel, StrictIn
+from listener.schemas.common import MAX_INT, AwareIsoTime, BigInt, ReadModel, StrictIn
 
 Status = Literal["new", "in_progress", "replied", "resolved", "ignored"]
 Kind = Literal["post", "comment", "review", "news"]
@@ -32,11 +32,11 @@ class MentionIn(StrictIn):
     title: Annotated[str, Field(max_length=2000)] | None = None
     kind: Kind = "post"
     author: AuthorIn = Field(default_factory=AuthorIn)
-    engagement: dict[Annotated[str, Field(max_length=32)], Annotated[int, Field(ge=0)]] = Field(
+    engagement: dict[Annotated[str, Field(max_length=32)], Annotated[int, Field(ge=0, le=MAX_INT)]] = Field(
         default_factory=dict, max_length=20
     )
     rating: Annotated[float, Field(ge=0, le=5)] | None = None
-    published_at: AwareDatetime
+    published_at: AwareIsoTime
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] | None = None
     brand: Annotated[str, Field(max_length=200)] | None = Field(
         None, description="The primary brand (name or alias); the first of `brands` when absent"
@@ -136,6 +136,14 @@ class MentionPatch(StrictIn):
     note: Annotated[str, Field(min_length=1, max_length=5000)] | None = None
     sentiment: SentimentOverride | None = None
 
+    @field_validator("status", "tags", "add_tags", "remove_tags", "note", "sentiment")
+    @classmethod
+    def _not_null(cls, v: Any) -> Any:
+        # only ``assignee`` can be cleared with null; for the rest null is a mistake, not "keep"
+        if v is None:
+            raise ValueError("may not be null; leave the field out to keep its value")
+        return v
+
     @field_validator("tags", "add_tags", "remove_tags")
     @classmethod
     def _dedupe(cls, v: list[str] | None) -> list[str] | None:
@@ -151,7 +159,7 @@ class MentionPatch(StrictIn):
 
 
 class BulkPatch(StrictIn):
-    ids: list[int] = Field(min_length=1, max_length=1000)
+    ids: list[BigInt] = Field(min_length=1, max_length=1000)
     changes: MentionPatch
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, StrictBool, model_validator
 
 from listener.schemas.common import ReadModel, StrictIn
 
@@ -23,7 +23,7 @@ class Conditions(StrictIn):
     platforms: list[Annotated[str, Field(max_length=32)]] | None = Field(None, max_length=20)
     kinds: list[Literal["post", "comment", "review", "news"]] | None = None
     rating: Range | None = Field(None, description="[min, max] stars within [0, 5]")
-    crisis: bool | None = None
+    crisis: StrictBool | None = None
 
     @model_validator(mode="after")
     def _ranges(self) -> Conditions:
@@ -41,7 +41,7 @@ class TemplateCreate(StrictIn):
     tone: Tone = "neutral"
     conditions: Conditions = Field(default_factory=Conditions)
     body: Annotated[str, Field(min_length=1, max_length=5000)]
-    enabled: bool = True
+    enabled: StrictBool = True
 
 
 class TemplateUpdate(StrictIn):
@@ -51,7 +51,7 @@ class TemplateUpdate(StrictIn):
     tone: Tone | None = None
     conditions: Conditions | None = None
     body: Annotated[str, Field(min_length=1, max_length=5000)] | None = None
-    enabled: bool | None = None
+    enabled: StrictBool | None = None
 
 
 class TemplateRead(ReadModel):

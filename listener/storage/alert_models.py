@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Index, Integ
 from sqlalchemy.orm import Mapped, mapped_column
 
 from listener.storage.base import Base, BigId, Json, UTCDateTime, utcnow
+from listener.storage.names import UniquelyNamed
 
 SEVERITIES = ("info", "warning", "critical")
 INCIDENT_STATUSES = ("firing", "acknowledged", "resolved")
@@ -21,7 +22,7 @@ SECRET_FIELDS = {"slack": ("webhook_url",), "email": ("password",), "webhook": (
 _OPEN = "status != 'resolved'"
 
 
-class AlertRule(Base):
+class AlertRule(UniquelyNamed, Base):
     """One configured rule: ``type`` is an ``alerts.base.RuleType``; ``params`` (without the scope)
     and ``scope`` validate against that rule's ``Params``; ``channels`` are Channel ids."""
 
@@ -108,7 +109,7 @@ class Silence(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Channel(Base):
+class Channel(UniquelyNamed, Base):
     """Where notifications go: a Slack incoming webhook, an SMTP recipient list or a webhook URL."""
 
     __tablename__ = "channel"

@@ -1,15 +1,17 @@
 """One row by id (``get_or_404``) or a brand by id or name (``resolve_brand``), or the error naming
-what was missing."""
+what was missing; ``ensure_name_free`` answers 409 for a name already taken (as folded by
+``storage.names.name_key``)."""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from listener.errors import NotFound, Unprocessable
+from listener.errors import Conflict, NotFound, Unprocessable
 from listener.storage.models import Brand
+from listener.storage.names import name_key
 
 T = TypeVar("T")
 
@@ -31,9 +33,25 @@ def resolve_brand(session: Session, brand: str) -> Brand:
     is_id = brand.isascii() and brand.isdigit() and len(brand) < 19  # not "²"; fits a BIGINT
     found = session.get(Brand, int(brand)) if is_id else None
     if found is None:
-        found = session.scalar(select(Brand).where(func.lower(Brand.name) == brand.lower()))
+        found = session.scalar(select(Brand).where(Brand.name_key == name_key(brand)))
     if found is None:
         raise Unprocessable(
             f"unknown brand {brand!r}", details=[{"field": "brand", "message": "no such brand"}]
         )
     return found
+
+
+def ensure_name_free(
+    session: Session, model: Any, name: str, what: str, *, exclude: int | None = None
+) -> None:
+    """Conflict (409, "a <what> named … already exists") when another ``model`` row's name folds
+    like ``name`` ("Öztürk Ltd" and "ÖZTÜRK LTD" are one name); ``exclude`` is the row being renamed."""
+    stmt = select(model.id, model.name).where(model.name_key == name_key(name))
+    if exclude is not None:
+        stmt = stmt.where(model.id != exclude)
+    taken = session.execute(stmt).first()
+    if taken is not None:
+        raise Conflict(
+            f"{what} named {taken.name!r} already exists; names that differ only in case are the same",
+            details=[{"field": "name", "existing_id": taken.id}],
+        )

@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from listener.storage.base import Base, BigId, Json, UTCDateTime, utcnow
+from listener.storage.names import UniquelyNamed
 
 MENTION_STATUSES = ("new", "in_progress", "replied", "resolved", "ignored")
 MENTION_KINDS = ("post", "comment", "review", "news")
@@ -40,7 +41,7 @@ brand_competitor = Table(
 )
 
 
-class Brand(Base):
+class Brand(UniquelyNamed, Base):
     """A brand we listen for (or a competitor of one: competitors are brands too)."""
 
     __tablename__ = "brand"

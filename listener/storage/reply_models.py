@@ -9,12 +9,13 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from listener.storage.base import Base, BigId, Json, UTCDateTime, utcnow
+from listener.storage.names import UniquelyNamed
 
 REPLY_STATUSES = ("draft", "approved", "rejected", "sent")
 CHANNELS = ("dm", "public")
 
 
-class ReplyTemplate(Base):
+class ReplyTemplate(UniquelyNamed, Base):
     """A ready reply: Jinja2 ``body`` (sandboxed), the situations it fits (``conditions``)."""
 
     __tablename__ = "reply_template"
