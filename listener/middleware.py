@@ -29,7 +29,8 @@ def _error_body(status: int, code: str, message: str) -> bytes:
 
 
 class BodyLimitMiddleware:
-    """Refuse request bodies above ``max_bytes`` with 413."""
+    """Refuse request bodies above ``max_bytes`` with 413, and query strings holding a NUL character
+    with 422 (no column stores one; PostgreSQL would fail mid-way, e.g. in a streamed export)."""
 
     def __init__(self, app: Any, max_bytes: int) -> None:
         self.app = app
@@ -38,6 +39,9 @@ class BodyLimitMiddleware:
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if b"%00" in scope.get("query_string", b"") or b"\x00" in scope.get("query_string", b""):
+            await _answer(send, 422, "validation_error", "a query parameter holds a NUL character (%00)")
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
@@ -68,18 +72,22 @@ class BodyLimitMiddleware:
                 await self._refuse(send)
 
     async def _refuse(self, send: Any) -> None:
-        body = _error_body(413, "payload_too_large", f"request body is larger than {self.max_bytes} bytes")
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await _answer(send, 413, "payload_too_large", f"request body is larger than {self.max_bytes} bytes")
+
+
+async def _answer(send: Any, status: int, code: str, message: str) -> None:
+    body = _error_body(status, code, message)
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 class Metrics:

@@ -115,3 +115,9 @@ def test_the_openapi_schema_documents_the_error_answers_of_every_operation(clien
         for code in ("400", "401", "403", "404", "409", "413", "422"):
             ref = op["responses"].get(code, {}).get("content", {}).get("application/json", {}).get("schema")
             assert ref == {"$ref": "#/components/schemas/ErrorBody"}, (method, path, code)
+
+
+@pytest.mark.parametrize("path", [FEED, "/api/v1/export", "/api/v1/notifications"])
+def test_a_nul_character_in_a_query_parameter_is_a_422(api, acme, path):
+    api.as_("manager").post("/api/v1/ingest", json={"mentions": [mention(7)]})
+    _error(api.as_("viewer").get(path, params={"q": "a\x00b", "status": "x\x00"}), 422)
