@@ -1,16 +1,25 @@
 """X (Twitter) posts through the API v2 recent search (the last 7 days).
 
 Endpoint: ``GET {twitter_base_url}/2/tweets/search/recent`` with ``query``, ``max_results``,
-``since_id`` (the cursor), ``expansions=author_id``, ``user.fields=public_metrics,username,name``,
-``tweet.fields=created_at,lang,public_metrics,conversation_id,entities,referenced_tweets``;
-older pages with ``next_token``.
+``since_id`` (the cursor), ``expansions=author_id,referenced_tweets.id,referenced_tweets.id.author_id``,
+``user.fields=public_metrics,username,name``,
+``tweet.fields=created_at,lang,public_metrics,conversation_id,entities,referenced_tweets,note_tweet``;
+older pages with ``next_token``, up to ``max_pages`` per run (first runs included).
+
+Text: a long post's full text is ``note_tweet.text`` (``text`` holds a 280-character preview); the
+API escapes ``&``, ``<`` and ``>`` as entities, which are unescaped; ``t.co`` links are expanded.
+Reposts: a ``retweeted`` post is stored AS THE ORIGINAL (its id, author, full text, time and
+metrics, from ``includes.tweets`` / ``includes.users``), the way Mastodon reblogs are, so several
+reposts of one post are one mention; a repost whose original is missing from ``includes``
+(deleted, protected) is stored as itself.
 
 Auth: ``Authorization: Bearer <LISTENER_TWITTER_BEARER_TOKEN>`` (app-only). Without a token the
 collector is off: AuthError "needs credentials". Rate limits: ``x-rate-limit-remaining`` /
 ``x-rate-limit-reset`` (epoch seconds), reported on the Batch; 429 → RetryLater until the reset.
 
-Cursor: the newest tweet id seen (decimal string), sent back as ``since_id``. The first run reads
-one page; later runs page down to ``since_id`` (or ``max_pages``, then a warning). A cursor older
+Cursor: the newest search-result id seen (decimal string; a repost's own id, not its original's),
+sent back as ``since_id``. Runs page down to ``since_id`` (or ``max_pages``, then a warning when a
+cursor was set). A cursor older
 than the 7-day window (the API refuses such a ``since_id``) is dropped with a warning.
 Reach is the author's ``followers_count`` from ``includes.users``; ``t.co`` links are expanded.
 """
@@ -32,7 +41,8 @@ from listener.settings import Settings
 log = logging.getLogger(__name__)
 
 SEARCH_PATH = "/2/tweets/search/recent"
-TWEET_FIELDS = "created_at,lang,public_metrics,conversation_id,entities,referenced_tweets"
+TWEET_FIELDS = "created_at,lang,public_metrics,conversation_id,entities,referenced_tweets,note_tweet"
+EXPANSIONS = "author_id,referenced_tweets.id,referenced_tweets.id.author_id"
 USER_FIELDS = "public_metrics,username,name"
 TWITTER_EPOCH_MS = 1288834974657  # snowflake ids carry their creation time
 SEARCH_WINDOW = timedelta(days=7) - timedelta(minutes=5)
@@ -69,7 +79,7 @@ class TwitterCollector:
         query: dict[str, Any] = {
             "query": params.query,
             "max_results": params.max_results,
-            "expansions": "author_id",
+            "expansions": EXPANSIONS,
             "tweet.fields": TWEET_FIELDS,
             "user.fields": USER_FIELDS,
         }
@@ -84,23 +94,29 @@ class TwitterCollector:
             query["since_id"] = cursor_for_query
         headers = {"Authorization": f"Bearer {token}"}
         found: dict[str, RawMention] = {}
+        result_ids: list[str] = []
         resp_headers = httpx.Headers()
         for page_no in range(params.max_pages):
             resp = fetch(self.client, "GET", url, params=query, headers=headers)
             resp_headers = resp.headers
             payload = expect(parse_json(resp), dict, resp, "a search response")
-            users = {u.get("id"): u for u in (payload.get("includes") or {}).get("users") or []}
+            includes = payload.get("includes") or {}
+            users = {u.get("id"): u for u in includes.get("users") or [] if isinstance(u, dict)}
+            originals = {t.get("id"): t for t in includes.get("tweets") or [] if isinstance(t, dict)}
             for tweet in payload.get("data") or []:
-                mention = _to_mention(tweet, users)
+                mention = _to_mention(_original_of(tweet, originals), users)
                 if mention is not None:
+                    result_ids.append(str(tweet["id"]))
                     found.setdefault(mention.external_id, mention)
             next_token = (payload.get("meta") or {}).get("next_token")
-            if not cursor_for_query or not next_token:
+            if not next_token:
                 break
             if page_no + 1 == params.max_pages:
-                warnings.append(f"stopped after {params.max_pages} pages; older posts skipped")
+                if cursor_for_query:
+                    warnings.append(f"stopped after {params.max_pages} pages; older posts skipped")
+                break
             query["next_token"] = next_token
-        newest = max(found, key=int, default=None)
+        newest = max(result_ids, key=int, default=None)
         return Batch(
             mentions=list(found.values()),
             next_cursor=newest if newest and (not cursor or int(newest) > int(cursor)) else cursor,
@@ -108,6 +124,16 @@ class TwitterCollector:
             rate_limit_reset_at=rate_limit_reset_at(resp_headers),
             warnings=warnings,
         )
+
+
+def _original_of(tweet: Any, originals: dict[str, Any]) -> Any:
+    """The reposted post for a repost whose original came in ``includes.tweets``, else the post."""
+    if not isinstance(tweet, dict):
+        return tweet
+    for ref in tweet.get("referenced_tweets") or []:
+        if isinstance(ref, dict) and ref.get("type") == "retweeted" and ref.get("id") in originals:
+            return originals[ref["id"]]
+    return tweet
 
 
 def _to_mention(tweet: Any, users: dict[str, Any]) -> RawMention | None:
@@ -151,9 +177,13 @@ def _snowflake_time(tweet_id: str) -> datetime:
 
 
 def _expand_links(tweet: dict[str, Any]) -> str:
-    text = str(tweet.get("text") or "")
-    for link in (tweet.get("entities") or {}).get("urls") or []:
+    """The post's full text (``note_tweet`` for long posts), unescaped, with ``t.co`` links expanded."""
+    note = tweet.get("note_tweet")
+    source = note if isinstance(note, dict) and note.get("text") else tweet
+    text = str(source.get("text") or "")
+    for link in (source.get("entities") or {}).get("urls") or []:
         short, expanded = link.get("url"), link.get("expanded_url")
         if short and expanded:
             text = text.replace(short, expanded)
-    return text.strip()
+    # X escapes exactly these three; a literal "&amp;" typed by a user arrives as "&amp;amp;"
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
