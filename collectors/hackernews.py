@@ -8,6 +8,10 @@ Cursor: the newest ``created_at_i`` seen, as a decimal string. A query returns a
 (``nbPages`` stops there), so when more match, the window is split: the next requests add
 ``created_at_i<oldest-seen`` and page again, until the window is exhausted or ``max_requests`` is
 spent (then a warning says the backfill was cut short; the cursor still moves to the newest hit).
+
+Fields: a story's ``title`` is its title and its ``text`` the ``story_text`` (empty for a link
+story); a comment's ``text`` is ``comment_text`` and its title is empty (``story_title`` names the
+story it sits under, not the comment).
 """
 
 from __future__ import annotations
@@ -119,9 +123,11 @@ def _to_mention(hit: dict[str, Any]) -> RawMention | None:
         return None
     tags = hit.get("_tags") or []
     is_comment = "comment" in tags
+    # A comment has no title of its own (``story_title`` is the story's: never its title), and a
+    # link story has no text (its title is not repeated as text).
     body = hit.get("comment_text") if is_comment else hit.get("story_text")
-    title = hit.get("story_title") if is_comment else hit.get("title")
-    text = html_to_text(body) or html_to_text(title)
+    title = None if is_comment else hit.get("title")
+    text = html_to_text(body)
     engagement = {}
     if isinstance(hit.get("points"), int):
         engagement["score"] = hit["points"]

@@ -16,6 +16,9 @@ when the budget hits 0 while more pages are needed, RetryLater(reset) is raised 
 advanced, so nothing is skipped).
 
 Cursor: JSON ``{"created_utc": float, "seen": [fullnames created at that second]}``.
+
+Fields: a post (t3) keeps its ``title`` and its ``selftext`` as text (empty for a link post); a
+comment (t1) has its ``body`` as text and no title (``link_title`` is the post's).
 """
 
 from __future__ import annotations
@@ -223,9 +226,9 @@ def _to_mention(child: dict[str, Any]) -> RawMention | None:
     engagement = {"score": int(data.get("score") or 0)}
     if kind == "t3":
         engagement["comments"] = int(data.get("num_comments") or 0)
-        text, title = data.get("selftext") or data.get("title") or "", data.get("title")
+        text, title = data.get("selftext") or "", data.get("title")  # a link post has no text
     else:
-        text, title = data.get("body") or "", data.get("link_title")
+        text, title = data.get("body") or "", None  # ``link_title`` is the post's title, not the comment's
     permalink = data.get("permalink")
     return RawMention(
         platform=Platform.reddit.value,
