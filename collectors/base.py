@@ -39,6 +39,7 @@ class Platform(StrEnum):
     youtube = "youtube"
     appstore = "appstore"
     twitter = "twitter"
+    googleplay = "googleplay"
     replay = "replay"
 
 
@@ -52,11 +53,21 @@ class Author:
 
 
 @dataclass(slots=True)
+class PlatformReply:
+    """The brand's public answer already on the platform (a developer's reply to a review)."""
+
+    text: str
+    replied_at: datetime | None = None
+
+
+@dataclass(slots=True)
 class RawMention:
     """One post, comment, review or news item as a platform returned it, normalised.
 
     ``external_id`` is unique per platform (the DB dedup key); ``published_at`` is tz-aware UTC;
     ``text`` is plain text (no HTML); ``language`` is the platform's ISO 639-1 hint, if any.
+    ``details`` are further short facts the platform gives (``app_version``, ``device``,
+    ``os_version``); ``reply`` is the brand's existing public reply, stored as a sent reply.
     """
 
     platform: str
@@ -70,6 +81,8 @@ class RawMention:
     rating: float | None
     published_at: datetime
     language: str | None
+    details: dict[str, str] = field(default_factory=dict)
+    reply: PlatformReply | None = None
 
 
 @dataclass(slots=True)

@@ -198,6 +198,8 @@ def to_item(m: RawMention) -> dict[str, Any]:
         "rating": m.rating,
         "published_at": m.published_at,
         "language": m.language,
+        "details": dict(m.details),
+        "reply": None if m.reply is None else {"text": m.reply.text, "replied_at": m.reply.replied_at},
         "brand": None,
     }
 

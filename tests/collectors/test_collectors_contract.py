@@ -80,6 +80,12 @@ CASES: dict[Platform, Case] = {
         "1764012380671529341",
         ("max_results", 5),
     ),
+    Platform.googleplay: Case(  # a proxy host: no service-account token is sent there
+        {"package_names": ["com.acme.app"], "base_url": "https://play-proxy.example.test"},
+        json_response({"pageInfo": {"totalResults": 0}}),
+        json.dumps({"com.acme.app": "2024-03-03T02:41:07Z"}),
+        ("package_names", ["not a package"]),
+    ),
     Platform.replay: Case(
         {"path": "<tmp>"}, None, json.dumps({"index": 0, "anchor": "2024-01-01T00:00:00Z"}), ("speed", 0)
     ),  # fmt: skip
