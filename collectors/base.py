@@ -40,6 +40,7 @@ class Platform(StrEnum):
     appstore = "appstore"
     twitter = "twitter"
     googleplay = "googleplay"
+    appstoreconnect = "appstoreconnect"
     replay = "replay"
 
 

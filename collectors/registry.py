@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from collectors.appstore import AppStoreCollector
+from collectors.appstoreconnect import AppStoreConnectCollector
 from collectors.base import Collector, CollectorError, Platform
 from collectors.bluesky import BlueskyCollector
 from collectors.googleplay import GooglePlayCollector
@@ -31,6 +32,7 @@ COLLECTORS: dict[Platform, type[Collector]] = {
     Platform.appstore: AppStoreCollector,
     Platform.twitter: TwitterCollector,
     Platform.googleplay: GooglePlayCollector,
+    Platform.appstoreconnect: AppStoreConnectCollector,
     Platform.replay: ReplayCollector,
 }
 
