@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import ClassVar, Literal, Protocol
 
 import httpx
-from pydantic import BaseModel, ConfigDict, HttpUrl
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
 from listener.settings import Settings
 
@@ -103,6 +103,16 @@ class Batch:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class BackfillPage:
+    """What one ``backfill`` step returns: older mentions, where the next step starts (opaque,
+    stored by the job with the batch) and whether the walk reached ``oldest`` or the platform's end."""
+
+    mentions: list[RawMention]
+    position: str | None
+    done: bool
+
+
 class CollectorError(Exception):
     """Bad params, credentials or payload: record on the source and surface to the operator.
 
@@ -155,6 +165,13 @@ class CollectorParams(BaseModel):
         return str(self.base_url or default).rstrip("/")
 
 
+class BackfillParams(CollectorParams):
+    """``Params`` of a platform that can walk its history: ``backfill_days`` asks the worker to read
+    that many days back, a bounded step per run, besides the new mentions."""
+
+    backfill_days: int | None = Field(None, ge=1, le=365)
+
+
 class Collector(Protocol):
     """One platform's fetcher.
 
@@ -172,3 +189,13 @@ class Collector(Protocol):
     def __init__(self, client: httpx.Client, settings: Settings) -> None: ...
 
     def collect(self, params: BaseModel, cursor: str | None) -> Batch: ...
+
+
+class Backfills(Protocol):
+    """A collector that can also walk older pages (HN, Reddit, Mastodon, Bluesky, YouTube, X).
+
+    ``backfill(params, position, oldest)`` reads one bounded step (the params' page budget) older
+    than ``position`` (None: from the newest) and not older than ``oldest``; it raises like
+    ``collect``. The job stores the mentions and the returned position in one transaction."""
+
+    def backfill(self, params: BaseModel, position: str | None, oldest: datetime) -> BackfillPage: ...
