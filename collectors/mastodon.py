@@ -14,6 +14,8 @@ is the same request with ``max_id``. A next link on another host is not followed
 Runs without a cursor read the same way, up to ``max_pages``. Rate limits: ``X-RateLimit-Remaining``
 / ``X-RateLimit-Reset`` (ISO time), reported on the Batch (300 requests / 5 min by default).
 A ``/api/v2/search`` answer without a ``statuses`` list is a CollectorError, not an empty page.
+Backfill: per stream, ``max_id`` pages (the ``rel="next"`` links) down to the requested day; the
+position is JSON ``{"<stream>": "<max_id>" | "done"}``.
 
 Cursor: JSON ``{"tag:<name>": "<status id>", "search": "<status id>"}`` (newest id per stream).
 ``external_id`` is the status ``uri`` (the same across instances), the URL its web page.
@@ -31,7 +33,16 @@ from urllib.parse import quote, urlsplit
 import httpx
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from collectors.base import Author, Batch, CollectorError, CollectorParams, Platform, RawMention, excerpt_of
+from collectors.base import (
+    Author,
+    BackfillPage,
+    BackfillParams,
+    Batch,
+    CollectorError,
+    Platform,
+    RawMention,
+    excerpt_of,
+)
 from collectors.http import expect, fetch, parse_json, rate_limit_remaining, rate_limit_reset_at
 from collectors.normalise import html_to_text, language_hint, parse_datetime
 from listener.settings import Settings
@@ -41,7 +52,7 @@ log = logging.getLogger(__name__)
 _TAG = re.compile(r"^\w{1,100}$")
 
 
-class MastodonParams(CollectorParams):
+class MastodonParams(BackfillParams):
     """Hashtags (without ``#``) and/or a full-text query on one instance."""
 
     tags: list[str] = Field(default_factory=list, max_length=20)
@@ -81,11 +92,7 @@ class MastodonCollector:
         assert isinstance(params, MastodonParams)
         state = _load_cursor(cursor)
         base = params.base(self.settings.mastodon_base_url)
-        streams: list[tuple[str, str, dict[str, Any]]] = [
-            (f"tag:{tag}", f"/api/v1/timelines/tag/{quote(tag)}", {}) for tag in params.tags
-        ]
-        if params.query:
-            streams.append(("search", "/api/v2/search", {"q": params.query, "type": "statuses"}))
+        streams = _streams(params)
         found: dict[str, RawMention] = {}
         self._remaining: int | None = None
         self._reset_at: datetime | None = None
@@ -102,6 +109,35 @@ class MastodonCollector:
             rate_limit_reset_at=self._reset_at,
             warnings=warnings,
         )
+
+    def backfill(self, params: BaseModel, position: str | None, oldest: datetime) -> BackfillPage:
+        """One step of history per stream: pages below the stream's ``max_id`` (None = the newest),
+        following ``rel="next"``, until a status older than ``oldest`` or ``max_pages``."""
+        assert isinstance(params, MastodonParams)
+        state = _load_cursor(position)
+        base = params.base(self.settings.mastodon_base_url)
+        found: dict[str, RawMention] = {}
+        for key, path, query in _streams(params):
+            if state.get(key) == "done":
+                continue
+            url, page_query = base + path, query | {"limit": params.limit}
+            if state.get(key):
+                page_query["max_id"] = state[key]
+            for _ in range(params.max_pages):
+                statuses, next_url = self._get(url, page_query)
+                ids = [str(st["id"]) for st in statuses if isinstance(st, dict) and st.get("id")]
+                mentions = [m for m in (_to_mention(st, base) for st in statuses) if m]
+                found.update((m.external_id, m) for m in mentions if m.published_at >= oldest)
+                if not ids or any(m.published_at < oldest for m in mentions):
+                    state[key] = "done"
+                    break
+                state[key] = min(ids, key=_id_key)
+                if next_url is None or _origin(next_url) != _origin(base):
+                    url, page_query = base + path, query | {"limit": params.limit, "max_id": state[key]}
+                else:
+                    url, page_query = next_url, None
+        done = all(state.get(key) == "done" for key, _, _ in _streams(params))
+        return BackfillPage(list(found.values()), json.dumps(state, sort_keys=True), done)
 
     def _read_stream(
         self,
@@ -171,6 +207,16 @@ class MastodonCollector:
         statuses = expect(payload, list, resp, "a list of statuses")
         next_link = resp.links.get("next", {}).get("url") if "link" in resp.headers else None
         return statuses, next_link
+
+
+def _streams(params: MastodonParams) -> list[tuple[str, str, dict[str, Any]]]:
+    """``(cursor key, path, query)`` of each tag timeline and of the statuses search."""
+    streams: list[tuple[str, str, dict[str, Any]]] = [
+        (f"tag:{tag}", f"/api/v1/timelines/tag/{quote(tag)}", {}) for tag in params.tags
+    ]
+    if params.query:
+        streams.append(("search", "/api/v2/search", {"q": params.query, "type": "statuses"}))
+    return streams
 
 
 def _origin(url: str) -> tuple[str, str | None, int | None]:

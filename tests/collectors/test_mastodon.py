@@ -168,3 +168,27 @@ def test_search_answer_without_statuses_is_an_error(local_server) -> None:
     rec = Recorder([json_response(empty)])
     batch = MastodonCollector(rec.client(settings), settings).collect(MastodonParams(query="acme"), None)
     assert batch.mentions == [] and batch.next_cursor is None  # an empty list is a real empty answer
+
+
+def test_backfill_steps_down_link_next_to_the_oldest_day_over_http(local_server) -> None:
+    statuses = shared_json("mastodon/timelines_public__localhost_test_instance_8_statuses.json")
+    pages = [
+        (statuses[i : i + 3], f"/api/v1/timelines/tag/acme?limit=3&max_id={statuses[i + 2]['id']}")
+        for i in (0, 3)
+    ]
+    _pages_over_http(local_server, pages[:1])  # step 1 has max_pages=1: one page
+    settings = make_settings(mastodon_base_url=local_server.url)
+    params = MastodonParams(tags=["acme"], limit=3, max_pages=1)
+    oldest = datetime(2026, 8, 1, 13, 54, 0, tzinfo=UTC)  # the 7th and 8th statuses are older
+    with make_client(settings) as client:
+        step1 = MastodonCollector(client, settings).backfill(params, None, oldest)
+        assert len(step1.mentions) == 3 and not step1.done
+        assert json.loads(step1.position) == {"tag:acme": statuses[2]["id"]}
+        _pages_over_http(local_server, [(statuses[3:6], pages[1][1]), (statuses[6:], None)])
+        step2 = MastodonCollector(client, settings).backfill(
+            params.model_copy(update={"max_pages": 5}), step1.position, oldest
+        )
+    assert local_server.requests[1]["query"]["max_id"] == [statuses[2]["id"]]  # resumed below the position
+    assert [m.external_id for m in step2.mentions] == [s["uri"] for s in statuses[3:6]]
+    assert step2.done and json.loads(step2.position) == {"tag:acme": "done"}
+    assert len(local_server.requests) == 3  # stopped at the page that reached the oldest day

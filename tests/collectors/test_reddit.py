@@ -166,3 +166,30 @@ def test_link_posts_have_no_text_over_http(local_server) -> None:
     assert steak.title == 'A medium rare "steak."' and steak.text == ""
     assert by_id["t3_1skjxta"].text.startswith("https://x.com/arielhelwani/status/")
     assert all(m.text != m.title for m in batch.mentions)
+
+
+def test_backfill_walks_after_pages_to_the_oldest_day_over_http(local_server) -> None:
+    """Step 1 reads the recorded comment page (its ``after`` is the position); step 2 resumes with
+    that ``after`` and stops at the first comment older than the requested day."""
+    page = shared_fixture("reddit/listing_t1__r_subreddit_comments_trimmed8.json")
+    settings = make_settings(reddit_base_url=local_server.url)
+    params = RedditParams(subreddits=["test"], comments=True, max_pages=1)
+    oldest = datetime(2023, 10, 7, tzinfo=UTC)  # the recorded page is all newer
+    local_server.serve([Scripted(body=json.dumps(_older(page, 0)).encode())])
+    with make_client(settings) as client:
+        step1 = RedditCollector(client, settings).backfill(params, None, oldest)
+        assert len(step1.mentions) == 8 and not step1.done
+        assert json.loads(step1.position) == {"/r/test/comments": "t1_k3uzsxu"}
+        local_server.serve([Scripted(body=json.dumps(_older(page, 100_000)).encode())])
+        step2 = RedditCollector(client, settings).backfill(params, step1.position, oldest)
+    assert local_server.requests[1]["query"]["after"] == ["t1_k3uzsxu"]
+    assert step2.done and json.loads(step2.position) == {"/r/test/comments": "done"}
+    assert len(step2.mentions) == 5  # 100,000 s older: the last three fall before the day
+
+
+def _older(raw: bytes, seconds: int) -> dict:
+    listing = json.loads(raw)
+    for child in listing["data"]["children"]:
+        child["data"]["created_utc"] -= seconds
+        child["data"]["name"] += f"_{seconds}" if seconds else ""
+    return listing
