@@ -22,6 +22,8 @@ sent back as ``since_id``. Runs page down to ``since_id`` (or ``max_pages``, the
 cursor was set). A cursor older
 than the 7-day window (the API refuses such a ``since_id``) is dropped with a warning.
 Reach is the author's ``followers_count`` from ``includes.users``; ``t.co`` links are expanded.
+Backfill (within the 7-day window only): ``until_id`` = the oldest id seen and ``start_time`` =
+the requested day or the window's start, whichever is later.
 """
 
 from __future__ import annotations
@@ -33,7 +35,16 @@ from typing import Any, ClassVar
 import httpx
 from pydantic import BaseModel, Field
 
-from collectors.base import AuthError, Author, Batch, CollectorError, CollectorParams, Platform, RawMention
+from collectors.base import (
+    AuthError,
+    Author,
+    BackfillPage,
+    BackfillParams,
+    Batch,
+    CollectorError,
+    Platform,
+    RawMention,
+)
 from collectors.http import expect, fetch, parse_json, rate_limit_remaining, rate_limit_reset_at
 from collectors.normalise import from_epoch, language_hint, parse_datetime
 from listener.settings import Settings
@@ -48,7 +59,7 @@ TWITTER_EPOCH_MS = 1288834974657  # snowflake ids carry their creation time
 SEARCH_WINDOW = timedelta(days=7) - timedelta(minutes=5)
 
 
-class TwitterParams(CollectorParams):
+class TwitterParams(BackfillParams):
     """A recent-search query in X's search syntax (e.g. ``"acme" -is:retweet lang:en``)."""
 
     query: str = Field(min_length=1, max_length=512)
@@ -97,18 +108,7 @@ class TwitterCollector:
         result_ids: list[str] = []
         resp_headers = httpx.Headers()
         for page_no in range(params.max_pages):
-            resp = fetch(self.client, "GET", url, params=query, headers=headers)
-            resp_headers = resp.headers
-            payload = expect(parse_json(resp), dict, resp, "a search response")
-            includes = payload.get("includes") or {}
-            users = {u.get("id"): u for u in includes.get("users") or [] if isinstance(u, dict)}
-            originals = {t.get("id"): t for t in includes.get("tweets") or [] if isinstance(t, dict)}
-            for tweet in payload.get("data") or []:
-                mention = _to_mention(_original_of(tweet, originals), users)
-                if mention is not None:
-                    result_ids.append(str(tweet["id"]))
-                    found.setdefault(mention.external_id, mention)
-            next_token = (payload.get("meta") or {}).get("next_token")
+            resp_headers, next_token = self._page(url, query, headers, result_ids, found)
             if not next_token:
                 break
             if page_no + 1 == params.max_pages:
@@ -124,6 +124,56 @@ class TwitterCollector:
             rate_limit_reset_at=rate_limit_reset_at(resp_headers),
             warnings=warnings,
         )
+
+    def backfill(self, params: BaseModel, position: str | None, oldest: datetime) -> BackfillPage:
+        """One step of history inside the 7-day window: ``until_id=<position>`` (the oldest result
+        id seen; None = now) and ``start_time`` = the later of ``oldest`` and the window's start."""
+        assert isinstance(params, TwitterParams)
+        token = self.settings.twitter_bearer_token.get_secret_value()
+        if not token:
+            raise AuthError("source needs credentials: set LISTENER_TWITTER_BEARER_TOKEN")
+        start = max(oldest, datetime.now(UTC) - SEARCH_WINDOW)
+        query: dict[str, Any] = {
+            "query": params.query,
+            "max_results": params.max_results,
+            "expansions": EXPANSIONS,
+            "tweet.fields": TWEET_FIELDS,
+            "user.fields": USER_FIELDS,
+            "start_time": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+        if position:
+            query["until_id"] = position
+        url = params.base(self.settings.twitter_base_url) + SEARCH_PATH
+        found: dict[str, RawMention] = {}
+        ids: list[str] = []
+        for _ in range(params.max_pages):
+            _, next_token = self._page(url, query, {"Authorization": f"Bearer {token}"}, ids, found)
+            if not next_token:
+                return BackfillPage(list(found.values()), None, True)
+            query["next_token"] = next_token
+        return BackfillPage(list(found.values()), min(ids, key=int) if ids else position, False)
+
+    def _page(
+        self,
+        url: str,
+        query: dict[str, Any],
+        headers: dict[str, str],
+        ids: list[str],
+        found: dict[str, RawMention],
+    ) -> tuple[httpx.Headers, str | None]:
+        """One search page into ``found`` (reposts as their originals) and ``ids`` (the results' own
+        ids); returns the response headers and ``meta.next_token``."""
+        resp = fetch(self.client, "GET", url, params=query, headers=headers)
+        payload = expect(parse_json(resp), dict, resp, "a search response")
+        includes = payload.get("includes") or {}
+        users = {u.get("id"): u for u in includes.get("users") or [] if isinstance(u, dict)}
+        originals = {t.get("id"): t for t in includes.get("tweets") or [] if isinstance(t, dict)}
+        for tweet in payload.get("data") or []:
+            mention = _to_mention(_original_of(tweet, originals), users)
+            if mention is not None:
+                ids.append(str(tweet["id"]))
+                found.setdefault(mention.external_id, mention)
+        return resp.headers, (payload.get("meta") or {}).get("next_token")
 
 
 def _original_of(tweet: Any, originals: dict[str, Any]) -> Any:

@@ -173,3 +173,28 @@ def test_paging_is_bounded_by_max_pages(local_server) -> None:
         batch = TwitterCollector(client, settings).collect(TwitterParams(query="acme", max_pages=2), since)
     assert len(local_server.requests) == 2
     assert batch.warnings == ["stopped after 2 pages; older posts skipped"]
+
+
+def test_backfill_inside_the_window_with_until_id_over_http(local_server) -> None:
+    """A backfill step asks ``start_time`` no earlier than the 7-day window, pages with next_token,
+    and the next step resumes ``until_id`` the oldest result; the last page ends it."""
+    local_server.serve([Scripted(body=team_fixture(PAGE1))])
+    settings = make_settings(twitter_bearer_token="tw-test-token", twitter_base_url=local_server.url)
+    params = TwitterParams(query="acme", max_pages=1)
+    with make_client(settings) as client:
+        step1 = TwitterCollector(client, settings).backfill(
+            params, None, datetime.now(UTC) - timedelta(days=30)
+        )
+        local_server.serve([Scripted(body=team_fixture(PAGE2))])
+        step2 = TwitterCollector(client, settings).backfill(
+            params, step1.position, datetime.now(UTC) - timedelta(days=2)
+        )
+    first, second = local_server.requests
+    start = datetime.strptime(first["query"]["start_time"][0], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert (
+        timedelta(days=6, hours=23) < datetime.now(UTC) - start < timedelta(days=7)
+    )  # clamped to the window
+    assert "until_id" not in first["query"] and not step1.done
+    assert step1.position == "1765090000000000001"  # the oldest search result of the page
+    assert second["query"]["until_id"] == ["1765090000000000001"]
+    assert step2.done and [m.external_id for m in step2.mentions] == ["1765080000000000004"]
