@@ -194,3 +194,20 @@ def test_collect_backfill_command(algolia: Algolia, engine: Engine, settings: Se
     assert _stored(sessions) == sorted(str(9000 + i) for i in range(12))  # 3 days: hits 0..11
     again = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0 and _stored(sessions) == sorted(str(9000 + i) for i in range(12))
+
+
+def test_backfill_days_is_a_param_only_where_history_can_be_walked() -> None:
+    from pydantic import ValidationError
+
+    from collectors import validate_params
+
+    assert validate_params("hackernews", {"query": "acme", "backfill_days": 30}).backfill_days == 30  # type: ignore[attr-defined]
+    for platform, raw in (
+        ("rss", {"urls": ["https://example.com/feed.xml"]}),
+        ("appstore", {"app_ids": ["1"]}),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            validate_params(platform, raw | {"backfill_days": 30})
+        assert refused.value.errors()[0]["loc"] == ("backfill_days",)
+    with pytest.raises(ValidationError):
+        validate_params("reddit", {"query": "acme", "backfill_days": 0})
