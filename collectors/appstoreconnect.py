@@ -27,7 +27,6 @@ has no page per review). Reviews carry no language: the NLP stage detects it.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from datetime import datetime, timedelta
@@ -48,6 +47,7 @@ from collectors.base import (
     RawMention,
 )
 from collectors.http import expect, fetch, parse_json, rate_limit_remaining
+from collectors.keyed import dump_keyed, load_keyed, take_newer
 from collectors.keys import key_material, now_epoch, sign
 from collectors.normalise import iso, parse_datetime
 from listener.settings import Settings
@@ -97,7 +97,7 @@ class AppStoreConnectCollector:
     def collect(self, params: BaseModel, cursor: str | None) -> Batch:
         """Fetch reviews created after each app's cursor."""
         assert isinstance(params, AppStoreConnectParams)
-        state = _load_cursor(cursor)
+        state = load_keyed(cursor, "appstoreconnect")
         self._remaining = None
         base = params.base(self.settings.appstoreconnect_base_url)
         configured = urlsplit(self.settings.appstoreconnect_base_url).netloc
@@ -112,7 +112,7 @@ class AppStoreConnectCollector:
                 new_state[app_id] = iso(newest)
         return Batch(
             mentions=list(found.values()),
-            next_cursor=cursor if new_state == state else json.dumps(new_state, sort_keys=True),
+            next_cursor=dump_keyed(cursor, state, new_state),
             rate_limit_remaining=self._remaining,
             warnings=warnings,
         )
@@ -140,16 +140,8 @@ class AppStoreConnectCollector:
             if not isinstance(data, list):
                 raise CollectorError(f"{app_id}: customerReviews answer has no data list")
             replies = _published_replies(payload.get("included"))
-            reached = False
-            for resource in data:
-                mention = _to_mention(resource, app_id, replies)
-                if mention is None:
-                    continue
-                if since is not None and mention.published_at <= since:
-                    reached = True
-                    continue
-                found.setdefault(mention.external_id, mention)
-                newest = mention.published_at if newest is None else max(newest, mention.published_at)
+            mentions = [m for m in (_to_mention(r, app_id, replies) for r in data) if m]
+            newest, reached = take_newer(mentions, since, found, newest)
             next_url = (payload.get("links") or {}).get("next")
             if reached or not isinstance(next_url, str) or not next_url:
                 break
@@ -179,18 +171,6 @@ class AppStoreConnectCollector:
 def _remaining(headers: httpx.Headers) -> int | None:
     match = _REMAINING.search(headers.get("x-rate-limit", ""))
     return int(match.group(1)) if match else rate_limit_remaining(headers)
-
-
-def _load_cursor(cursor: str | None) -> dict[str, str]:
-    if not cursor:
-        return {}
-    try:
-        data = json.loads(cursor)
-    except ValueError:
-        raise CollectorError(f"unreadable appstoreconnect cursor {cursor[:40]!r}") from None
-    if not isinstance(data, dict):
-        raise CollectorError("appstoreconnect cursor must be a JSON object")
-    return {str(k): str(v) for k, v in data.items()}
 
 
 def _published_replies(included: Any) -> dict[str, PlatformReply]:

@@ -50,6 +50,7 @@ from collectors.base import (
     excerpt_of,
 )
 from collectors.http import check_response, expect, fetch, parse_json
+from collectors.keyed import dump_keyed, load_keyed, take_newer
 from collectors.keys import key_material, now_epoch, sign
 from collectors.normalise import from_epoch, iso, language_hint, parse_datetime
 from listener.settings import Settings
@@ -97,7 +98,7 @@ class GooglePlayCollector:
     def collect(self, params: BaseModel, cursor: str | None) -> Batch:
         """Fetch reviews changed after each app's cursor."""
         assert isinstance(params, GooglePlayParams)
-        state = _load_cursor(cursor)
+        state = load_keyed(cursor, "googleplay")
         base = params.base(self.settings.googleplay_base_url)
         # the bearer token goes to the configured host only, never to a per-source base_url elsewhere
         self._signed = urlsplit(base).netloc == urlsplit(self.settings.googleplay_base_url).netloc
@@ -111,7 +112,7 @@ class GooglePlayCollector:
                 new_state[package] = iso(newest)
         return Batch(
             mentions=list(found.values()),
-            next_cursor=cursor if new_state == state else json.dumps(new_state, sort_keys=True),
+            next_cursor=dump_keyed(cursor, state, new_state),
             warnings=warnings,
         )
 
@@ -134,16 +135,8 @@ class GooglePlayCollector:
             reviews = payload.get("reviews", [])
             if not isinstance(reviews, list):
                 raise CollectorError(f"{package}: reviews is not a list", excerpt=excerpt_of(resp.content))
-            reached = False
-            for review in reviews:
-                mention = _to_mention(review, package)
-                if mention is None:
-                    continue
-                if since is not None and mention.published_at <= since:
-                    reached = True
-                    continue
-                found.setdefault(mention.external_id, mention)
-                newest = mention.published_at if newest is None else max(newest, mention.published_at)
+            mentions = [m for m in (_to_mention(r, package) for r in reviews) if m]
+            newest, reached = take_newer(mentions, since, found, newest)
             token = (payload.get("tokenPagination") or {}).get("nextPageToken")
             if reached or not token:
                 break
@@ -185,18 +178,6 @@ class GooglePlayCollector:
         if not isinstance(token, str) or not token:
             raise CollectorError("google token answer has no access_token", excerpt=excerpt_of(resp.content))
         return token
-
-
-def _load_cursor(cursor: str | None) -> dict[str, str]:
-    if not cursor:
-        return {}
-    try:
-        data = json.loads(cursor)
-    except ValueError:
-        raise CollectorError(f"unreadable googleplay cursor {cursor[:40]!r}") from None
-    if not isinstance(data, dict):
-        raise CollectorError("googleplay cursor must be a JSON object")
-    return {str(k): str(v) for k, v in data.items()}
 
 
 def _timestamp(node: Any) -> datetime | None:
