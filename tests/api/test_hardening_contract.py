@@ -43,7 +43,9 @@ def test_engagement_and_ids_beyond_a_bigint_are_a_422_and_nothing_is_stored(api,
     _error(m.post("/api/v1/ingest", json={"mentions": [mention(1, engagement={"likes": 2**70})]}), 422)
     _error(m.patch(FEED, json={"ids": [2**70], "changes": {"status": "resolved"}}), 422)
     assert api.as_("viewer").get(FEED).json()["items"] == []
-    ok = api.as_("manager").post("/api/v1/ingest", json={"mentions": [mention(2, engagement={"likes": 2**63 - 1})]})
+    ok = api.as_("manager").post(
+        "/api/v1/ingest", json={"mentions": [mention(2, engagement={"likes": 2**63 - 1})]}
+    )
     assert ok.status_code == 200, ok.text
     assert api.as_("viewer").get(f"{FEED}/{ok.json()['ids'][0]}").json()["engagement"] == {"likes": 2**63 - 1}
 
