@@ -11,6 +11,7 @@ map 1:1 to the ingest API.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -20,7 +21,7 @@ from typing import ClassVar, Literal, Protocol
 import httpx
 from pydantic import BaseModel, ConfigDict, HttpUrl
 
-from listener.settings import Settings
+from collectors.settings import CollectorSettings
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +142,34 @@ class CollectorParams(BaseModel):
         return str(self.base_url or default).rstrip("/")
 
 
+class HttpCollector:
+    """The opening collectors share: they keep the HTTP client and the settings they are given."""
+
+    def __init__(self, client: httpx.Client, settings: CollectorSettings) -> None:
+        self.client = client
+        self.settings = settings
+
+
+def load_json_cursor(cursor: str | None, platform: str) -> dict[str, str]:
+    """A cursor kept as a JSON object of strings (``{"<stream>": "<position>"}``); ``{}`` for none.
+
+    Raises CollectorError naming the platform when the cursor is not such an object."""
+    if not cursor:
+        return {}
+    try:
+        data = json.loads(cursor)
+    except ValueError:
+        raise CollectorError(f"unreadable {platform} cursor {cursor[:40]!r}") from None
+    if not isinstance(data, dict):
+        raise CollectorError(f"{platform} cursor must be a JSON object")
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def dump_json_cursor(cursor: str | None, before: dict[str, str], after: dict[str, str]) -> str | None:
+    """The cursor to return for a JSON-object cursor: unchanged when nothing moved, else ``after``."""
+    return cursor if after == before else json.dumps(after, sort_keys=True)
+
+
 class Collector(Protocol):
     """One platform's fetcher.
 
@@ -155,6 +184,6 @@ class Collector(Protocol):
     Params: ClassVar[type[BaseModel]]
     default_interval: ClassVar[timedelta]
 
-    def __init__(self, client: httpx.Client, settings: Settings) -> None: ...
+    def __init__(self, client: httpx.Client, settings: CollectorSettings) -> None: ...
 
     def collect(self, params: BaseModel, cursor: str | None) -> Batch: ...

@@ -19,7 +19,7 @@ import httpx
 
 from collectors.base import AuthError, CollectorError, RetryLater, excerpt_of
 from collectors.normalise import parse_datetime
-from listener.settings import Settings
+from collectors.settings import CollectorSettings
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 _EPOCH_THRESHOLD = 1_000_000_000
 
 
-def make_client(settings: Settings, *, transport: httpx.BaseTransport | None = None) -> httpx.Client:
+def make_client(settings: CollectorSettings, *, transport: httpx.BaseTransport | None = None) -> httpx.Client:
     """An ``httpx.Client`` with the settings' timeout and User-Agent; follows redirects, uses proxies."""
     return httpx.Client(
         timeout=httpx.Timeout(settings.http_timeout),

@@ -22,9 +22,9 @@ from typing import Any, ClassVar
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from collectors.base import Author, Batch, CollectorError, Platform, RawMention
+from collectors.base import Author, Batch, CollectorError, HttpCollector, Platform, RawMention
 from collectors.normalise import iso, parse_datetime
-from listener.settings import Settings
+from collectors.settings import CollectorSettings
 
 log = logging.getLogger(__name__)
 
@@ -48,16 +48,15 @@ class ReplayParams(BaseModel):
         return path
 
 
-class ReplayCollector:
+class ReplayCollector(HttpCollector):
     """Plays recorded mentions as if they were arriving now."""
 
     platform: ClassVar[Platform] = Platform.replay
     Params: ClassVar[type[BaseModel]] = ReplayParams
     default_interval: ClassVar[timedelta] = timedelta(seconds=30)
 
-    def __init__(self, client: httpx.Client, settings: Settings) -> None:
-        self.client = client
-        self.settings = settings
+    def __init__(self, client: httpx.Client, settings: CollectorSettings) -> None:
+        super().__init__(client, settings)
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     def collect(self, params: BaseModel, cursor: str | None) -> Batch:

@@ -29,6 +29,7 @@ from collectors.base import (
     Batch,
     CollectorError,
     CollectorParams,
+    HttpCollector,
     Platform,
     RawMention,
     RetryLater,
@@ -45,7 +46,6 @@ from collectors.normalise import (
     language_hint,
     parse_datetime,
 )
-from listener.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -60,16 +60,12 @@ class RssParams(CollectorParams):
     kind: Literal["news", "post", "review"] = "news"
 
 
-class RssCollector:
+class RssCollector(HttpCollector):
     """Fetches feeds conditionally and turns entries into mentions."""
 
     platform: ClassVar[Platform] = Platform.rss
     Params: ClassVar[type[BaseModel]] = RssParams
     default_interval: ClassVar[timedelta] = timedelta(minutes=15)
-
-    def __init__(self, client: httpx.Client, settings: Settings) -> None:
-        self.client = client
-        self.settings = settings
 
     def collect(self, params: BaseModel, cursor: str | None) -> Batch:
         """Fetch every feed newer than the cursor; see the module docstring for the rules."""

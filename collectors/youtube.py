@@ -20,7 +20,6 @@ than the cursor only the replies inlined on pages already fetched are seen (no e
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from datetime import UTC, datetime, timedelta
@@ -34,15 +33,16 @@ from collectors.base import (
     AuthError,
     Author,
     Batch,
-    CollectorError,
     CollectorParams,
+    HttpCollector,
     Platform,
     RawMention,
     RetryLater,
+    dump_json_cursor,
+    load_json_cursor,
 )
 from collectors.http import check_response, expect, fetch, parse_json
 from collectors.normalise import html_to_text, iso, parse_datetime
-from listener.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -74,23 +74,19 @@ class YouTubeParams(CollectorParams):
         return self
 
 
-class YouTubeCollector:
+class YouTubeCollector(HttpCollector):
     """Reads comment threads newest-first down to each target's cursor."""
 
     platform: ClassVar[Platform] = Platform.youtube
     Params: ClassVar[type[BaseModel]] = YouTubeParams
     default_interval: ClassVar[timedelta] = timedelta(minutes=30)
 
-    def __init__(self, client: httpx.Client, settings: Settings) -> None:
-        self.client = client
-        self.settings = settings
-
     def collect(self, params: BaseModel, cursor: str | None) -> Batch:
         """Fetch comments and replies newer than each target's cursor."""
         assert isinstance(params, YouTubeParams)
         if not self.settings.youtube_api_key.get_secret_value():
             raise AuthError("source needs credentials: set LISTENER_YOUTUBE_API_KEY")
-        state = _load_cursor(cursor)
+        state = load_json_cursor(cursor, "youtube")
         base = params.base(self.settings.youtube_base_url)
         targets = [(f"video:{v}", {"videoId": v}) for v in params.video_ids]
         if params.channel_id:
@@ -106,7 +102,7 @@ class YouTubeCollector:
                 new_state[key] = iso(newest)
         return Batch(
             mentions=list(found.values()),
-            next_cursor=cursor if new_state == state else json.dumps(new_state, sort_keys=True),
+            next_cursor=dump_json_cursor(cursor, state, new_state),
             warnings=warnings,
         )
 
@@ -195,18 +191,6 @@ def _seconds_to_pacific_midnight() -> float | None:
         return None
     midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
     return (midnight.astimezone(UTC) - now.astimezone(UTC)).total_seconds()
-
-
-def _load_cursor(cursor: str | None) -> dict[str, str]:
-    if not cursor:
-        return {}
-    try:
-        data = json.loads(cursor)
-    except ValueError:
-        raise CollectorError(f"unreadable youtube cursor {cursor[:40]!r}") from None
-    if not isinstance(data, dict):
-        raise CollectorError("youtube cursor must be a JSON object")
-    return {str(k): str(v) for k, v in data.items()}
 
 
 def _to_mention(comment: dict[str, Any], video_id: str | None) -> RawMention | None:
