@@ -21,6 +21,7 @@ from typing import ClassVar, Literal, Protocol
 import httpx
 from pydantic import BaseModel, ConfigDict, HttpUrl
 
+from collectors.normalise import http_url
 from collectors.settings import CollectorSettings
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,10 @@ class RawMention:
     published_at: datetime
     language: str | None
 
+    def __post_init__(self) -> None:
+        # a link from outside is kept only as http(s) with a host: never javascript:, data:, …
+        self.url = http_url(self.url)
+
 
 @dataclass(slots=True)
 class Batch:
@@ -88,6 +93,13 @@ class Batch:
     rate_limit_reset_at: datetime | None = None
     not_modified: bool = False
     warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # the ingest API's rule on every path: a mention without text and title is never stored
+        kept = [m for m in self.mentions if (m.text or "").strip() or (m.title or "").strip()]
+        if len(kept) < len(self.mentions):
+            self.warnings.append(f"dropped {len(self.mentions) - len(kept)} item(s) without text or title")
+            self.mentions = kept
 
 
 class CollectorError(Exception):

@@ -151,14 +151,18 @@ def rate_limit_remaining(headers: httpx.Headers) -> int | None:
 
 
 def parse_json(resp: httpx.Response) -> Any:
-    """The JSON body, or CollectorError with an excerpt when it is malformed or truncated."""
+    """The JSON body, or CollectorError when it is malformed or truncated: the message says where
+    the JSON broke and how long the body was, never what it held (it may be hostile or private)."""
     body = _body(resp)
     try:
         return json.loads(body)
     except ValueError as exc:
+        where_broken = (
+            f" at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+        )
         raise CollectorError(
-            f"{where(resp.request)} returned malformed JSON ({exc.__class__.__name__})",
-            excerpt=excerpt_of(body),
+            f"{where(resp.request)} returned malformed JSON ({exc.__class__.__name__}{where_broken}; "
+            f"{len(body)} bytes): nothing from it was kept"
         ) from exc
 
 

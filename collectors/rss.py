@@ -8,9 +8,12 @@ Conditional GET: the ETag / Last-Modified of each URL are kept in the cursor and
 
 Cursor: JSON ``{"feeds": {url: {"etag": str|None, "modified": str|None, "newest": iso|None}}}``.
 Entries published before ``newest`` are skipped (entries at the same time are kept: the DB key
-``(platform, external_id)`` drops repeats). Broken feeds (feedparser ``bozo``) still yield what
-could be parsed and add a warning. With several URLs, one failing feed becomes a warning and keeps
-its old cursor; only when every URL fails is the first error raised.
+``(platform, external_id)`` drops repeats). A broken body (cut short, or malformed beyond the
+slips feedparser recovers from: see ``feeds.broken``) fails that feed: none of its entries is
+stored and its ETag and cursor stay, so the next pass fetches it whole. A recoverable slip (an HTML
+entity, an undeclared prefix, a guessed charset) only adds a warning. With several URLs, one
+failing feed becomes a warning and keeps its old cursor; only when every URL fails is the first
+error raised. Errors name the problem, never the body's text.
 """
 
 from __future__ import annotations
@@ -33,9 +36,8 @@ from collectors.base import (
     Platform,
     RawMention,
     RetryLater,
-    excerpt_of,
 )
-from collectors.feeds import parse_feed
+from collectors.feeds import broken, parse_feed, recoverable_problem
 from collectors.http import fetch
 from collectors.normalise import (
     canonical_url,
@@ -48,9 +50,6 @@ from collectors.normalise import (
 )
 
 log = logging.getLogger(__name__)
-
-# feedparser flags a missing/odd Content-Type as bozo; that alone is not worth a warning.
-_HARMLESS_BOZO = frozenset({"NonXMLContentType"})
 
 
 class RssParams(CollectorParams):
@@ -109,11 +108,14 @@ class RssCollector(HttpCollector):
         if resp.status_code == 304:
             return [], True
         parsed = parse_feed(resp.content, dict(resp.headers))
-        exc = parsed.get("bozo_exception")
         if parsed["bozo"] and not parsed["entries"] and not parsed.get("version"):
-            raise CollectorError(f"{url} is not a feed", excerpt=excerpt_of(resp.content))
-        if parsed["bozo"] and type(exc).__name__ not in _HARMLESS_BOZO:
-            warnings.append(f"{url}: feed is malformed ({type(exc).__name__}: {str(exc)[:120]})")
+            raise CollectorError(f"{url} is not a feed ({type(parsed.get('bozo_exception')).__name__})")
+        problem = broken(resp.content, parsed)
+        if problem:  # nothing from a broken body: no entry stored, no ETag or cursor moved
+            raise CollectorError(f"{url}: {problem}")
+        note = recoverable_problem(parsed)
+        if note:
+            warnings.append(f"{url}: {note}")
         state["etag"] = resp.headers.get("etag")
         state["modified"] = resp.headers.get("last-modified")
         newest = parse_datetime(state.get("newest"))
@@ -178,6 +180,7 @@ def _to_mention(
         digest = hashlib.sha1(f"{feed_url}\n{title}\n{text[:200]}".encode()).hexdigest()
         external_id = f"sha1:{digest}"
     author_name = fix_mojibake(html_to_text(entry.get("author"))) or None
+    email = str((entry.get("author_detail") or {}).get("email") or "").strip()
     mention = RawMention(
         platform=Platform.rss.value,
         external_id=external_id,
@@ -185,7 +188,7 @@ def _to_mention(
         text=text,
         title=title,
         kind=kind,  # type: ignore[arg-type]
-        author=Author(handle=None, name=author_name, reach=None),
+        author=Author(handle=email or author_name, name=author_name, reach=None),
         engagement={},
         rating=None,
         published_at=published or fallback,

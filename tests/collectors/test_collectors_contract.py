@@ -167,7 +167,7 @@ def test_401_is_auth_error(platform: Platform, settings: Settings, tmp_path: Pat
 
 
 @pytest.mark.parametrize("platform", HTTP_PLATFORMS)
-def test_malformed_body_is_collector_error_with_excerpt(
+def test_malformed_body_is_collector_error_without_the_body(
     platform: Platform, settings: Settings, tmp_path: Path
 ) -> None:
     body = b'{"data": [{"id": "1", "te'
@@ -175,7 +175,7 @@ def test_malformed_body_is_collector_error_with_excerpt(
     with pytest.raises(CollectorError) as info:
         _collect(platform, settings, truncated, tmp_path)
     assert not isinstance(info.value, AuthError)
-    assert info.value.excerpt == '{"data": [{"id": "1", "te'
+    assert info.value.excerpt is None and '"te' not in str(info.value)
 
 
 @pytest.mark.parametrize("platform", HTTP_PLATFORMS)
@@ -220,7 +220,7 @@ def test_over_real_http_429_timeout_and_cut_body(
         collector.collect(params, None)
     with pytest.raises(CollectorError) as truncated:
         collector.collect(params, None)
-    assert truncated.value.excerpt == '{"partial": ['
+    assert "JSON" in str(truncated.value) and "partial" not in str(truncated.value)
     assert local_server.requests[0]["headers"]["User-Agent"] == settings.user_agent
 
 
