@@ -222,7 +222,7 @@ def run_source(
             return result
         platform, raw_params, cursor = source.platform, dict(source.params or {}), source.cursor
     try:  # no transaction is open while the collector talks to the platform
-        params = validate_params(platform, raw_params)
+        params = validate_params(platform, raw_params, settings=settings)
         batch = get_collector(platform)(client, settings).collect(params, cursor)
     except (RetryLater, CollectorError) as exc:
         return _record_failure(sessions, result, exc, worker=worker, now=now)

@@ -12,20 +12,22 @@ from sqlalchemy.orm import Session
 from collectors import COLLECTORS, CollectorError, validate_params
 from listener.api.errors import validation_details
 from listener.api.lookup import get_or_404
-from listener.deps import Manager, SessionDep, Viewer
+from listener.deps import Manager, SessionDep, SettingsDep, Viewer
 from listener.errors import Unprocessable
 from listener.jobs import BLOCKED_STATUSES
 from listener.schemas.catalog import SourceCreate, SourceRead, SourceUpdate
+from listener.settings import Settings
 from listener.storage.mentions import record
 from listener.storage.models import Source
 
 router = APIRouter(prefix="/sources", tags=["sources"])
 
 
-def checked_params(platform: str, params: dict[str, Any]) -> dict[str, Any]:
-    """``params`` validated by the platform's ``Params`` model, as JSON; 422 naming the field."""
+def checked_params(platform: str, params: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """``params`` validated by the platform's ``Params`` model (with this installation's
+    outbound-address policy and replay directory), as JSON; 422 naming the field."""
     try:
-        model = validate_params(platform, params)
+        model = validate_params(platform, params, settings=settings)
     except CollectorError as exc:
         known = [p.value for p in COLLECTORS]
         raise Unprocessable(
@@ -52,8 +54,8 @@ def list_sources(session: SessionDep, _: Viewer) -> list[SourceRead]:
 
 
 @router.post("", status_code=201, summary="Create a source")
-def create_source(body: SourceCreate, session: SessionDep, who: Manager) -> SourceRead:
-    params = checked_params(body.platform, body.params)
+def create_source(body: SourceCreate, session: SessionDep, settings: SettingsDep, who: Manager) -> SourceRead:
+    params = checked_params(body.platform, body.params, settings)
     source = Source(
         name=body.name,
         platform=body.platform,
@@ -80,11 +82,13 @@ def read_source(source_id: int, session: SessionDep, _: Viewer) -> SourceRead:
 
 
 @router.patch("/{source_id}", summary="Update a source")
-def update_source(source_id: int, body: SourceUpdate, session: SessionDep, who: Manager) -> SourceRead:
+def update_source(
+    source_id: int, body: SourceUpdate, session: SessionDep, settings: SettingsDep, who: Manager
+) -> SourceRead:
     source = _get(session, source_id)
     changes = body.model_dump(exclude_unset=True)
     if changes.get("params") is not None:
-        changes["params"] = checked_params(source.platform, changes["params"])
+        changes["params"] = checked_params(source.platform, changes["params"], settings)
     params_changed = changes.get("params") is not None and changes["params"] != source.params
     for name, value in changes.items():
         if value is not None or name == "interval_seconds":

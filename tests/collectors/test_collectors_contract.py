@@ -99,6 +99,7 @@ def _params(platform: Platform, tmp_path: Path) -> BaseModel:
 
 def _collect(platform: Platform, settings: Settings, response: httpx.Response, tmp_path: Path) -> Batch:
     rec = Recorder([response])
+    settings = settings.model_copy(update={"replay_dir": str(tmp_path)})
     collector = get_collector(platform)(rec.client(settings), settings)
     return collector.collect(_params(platform, tmp_path), CASES[platform].cursor)
 
