@@ -19,10 +19,11 @@ from enum import StrEnum
 from typing import ClassVar, Literal, Protocol
 
 import httpx
-from pydantic import BaseModel, ConfigDict, HttpUrl
+from pydantic import BaseModel, ConfigDict, HttpUrl, ValidationInfo, field_validator
 
 from collectors.normalise import http_url
 from collectors.settings import CollectorSettings
+from outbound.policy import AddressRefused, check_url
 
 log = logging.getLogger(__name__)
 
@@ -149,9 +150,29 @@ class CollectorParams(BaseModel):
 
     base_url: HttpUrl | None = None
 
+    @field_validator("base_url")
+    @classmethod
+    def _base_url_allowed(cls, url: HttpUrl | None, info: ValidationInfo) -> HttpUrl | None:
+        if url is not None:
+            allowed_url(str(url), info)
+        return url
+
     def base(self, default: str) -> str:
         """The API base URL to use, without a trailing slash."""
         return str(self.base_url or default).rstrip("/")
+
+
+def allowed_url(url: str, info: ValidationInfo) -> str:
+    """Save-time outbound-address check for a params URL, under the policy of the settings passed
+    as validation context (``validate_params(..., settings=...)``); without settings the check
+    waits for connect time. Raises ValueError with the reason."""
+    settings = (info.context or {}).get("settings")
+    if settings is not None:
+        try:
+            check_url(url, settings.outbound_policy())
+        except AddressRefused as exc:
+            raise ValueError(str(exc)) from None
+    return url
 
 
 class HttpCollector:

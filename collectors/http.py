@@ -1,9 +1,11 @@
 """The one HTTP client collectors use, and the mapping of HTTP outcomes to collector errors.
 
 ``make_client`` builds an ``httpx.Client`` with the service timeout and User-Agent, following
-redirects and honouring ``HTTP(S)_PROXY``. ``fetch`` sends a request and turns transport errors and
-bad statuses into :class:`RetryLater` / :class:`AuthError` / :class:`CollectorError`. Error messages
-name the host and path only: never the query string, which may carry an API key.
+redirects, honouring ``HTTP(S)_PROXY`` and connecting only where the outbound-address policy allows
+(``outbound.http``; a refusal is a CollectorError, not a retry). ``fetch`` sends a request and
+turns transport errors and bad statuses into :class:`RetryLater` / :class:`AuthError` /
+:class:`CollectorError`. Error messages name the host and path only: never the query string,
+which may carry an API key.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import httpx
 from collectors.base import AuthError, CollectorError, RetryLater, excerpt_of
 from collectors.normalise import parse_datetime
 from collectors.settings import CollectorSettings
+from outbound.http import GuardedClient, refusal_of
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +31,11 @@ _EPOCH_THRESHOLD = 1_000_000_000
 
 
 def make_client(settings: CollectorSettings, *, transport: httpx.BaseTransport | None = None) -> httpx.Client:
-    """An ``httpx.Client`` with the settings' timeout and User-Agent; follows redirects, uses proxies."""
-    return httpx.Client(
+    """An ``httpx.Client`` with the settings' timeout and User-Agent; follows redirects, uses proxies,
+    and connects only to addresses the settings' outbound-address policy allows (every redirect
+    hop included). ``transport`` replaces the network for tests (``httpx.MockTransport``)."""
+    return GuardedClient(
+        settings.outbound_policy(),
         timeout=httpx.Timeout(settings.http_timeout),
         headers={"User-Agent": settings.user_agent},
         follow_redirects=True,
@@ -57,6 +63,9 @@ def fetch(
         raise RetryLater(None, f"timeout talking to {where(exc.request)}") from exc
     except httpx.TransportError as exc:
         target = where(exc.request) if _has_request(exc) else "the platform"
+        refused = refusal_of(exc)
+        if refused is not None:  # not transient: the operator must allow the address or fix the URL
+            raise CollectorError(f"refused to connect to {target}: {refused}") from exc
         raise RetryLater(None, f"network error talking to {target}: {type(exc).__name__}") from exc
     if check:
         check_response(resp)

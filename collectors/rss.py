@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Literal
 
 import httpx
-from pydantic import BaseModel, Field, HttpUrl
+from pydantic import BaseModel, Field, HttpUrl, ValidationInfo, field_validator
 
 from collectors.base import (
     Author,
@@ -36,6 +36,7 @@ from collectors.base import (
     Platform,
     RawMention,
     RetryLater,
+    allowed_url,
 )
 from collectors.feeds import broken, parse_feed, recoverable_problem
 from collectors.http import fetch
@@ -57,6 +58,13 @@ class RssParams(CollectorParams):
 
     urls: list[HttpUrl] = Field(min_length=1, max_length=50)
     kind: Literal["news", "post", "review"] = "news"
+
+    @field_validator("urls")
+    @classmethod
+    def _urls_allowed(cls, urls: list[HttpUrl], info: ValidationInfo) -> list[HttpUrl]:
+        for url in urls:
+            allowed_url(str(url), info)
+        return urls
 
 
 class RssCollector(HttpCollector):

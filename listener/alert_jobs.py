@@ -10,7 +10,9 @@ import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
 from listener import alerting, delivery, digest
+from listener.settings import Settings, get_settings
 from listener.storage.db import session_scope
+from outbound.http import GuardedClient, guarded_client
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +43,18 @@ def queue_digests(sessions: sessionmaker[Session], now: datetime | None = None) 
     return len(rows)
 
 
+def outbound_client(settings: Settings) -> GuardedClient:
+    """The outbox's HTTP client: a 10 s timeout, and the outbound-address policy of ``settings``
+    checked on every connection (and handed to the SMTP sender through the client)."""
+    return guarded_client(settings.outbound_policy(), timeout=10.0, user_agent="listener-alerts")
+
+
 def deliver(
     sessions: sessionmaker[Session], client: httpx.Client | None = None, now: datetime | None = None
 ) -> delivery.DeliveryReport:
-    """Send what is due in the outbox."""
+    """Send what is due in the outbox (with ``client``, else one built from the process settings)."""
     own = client is None
-    client = client or httpx.Client(timeout=10.0, headers={"User-Agent": "listener-alerts"})
+    client = client or outbound_client(get_settings())
     try:
         with session_scope(sessions) as session:
             return delivery.deliver_pending(session, client, now or datetime.now(UTC))
@@ -73,9 +81,9 @@ class Outbox:
     """The worker's delivery job: every second, send what is due with one long-lived HTTP client
     (a new client per round costs ~20 ms of the ingest -> Slack latency)."""
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], settings: Settings | None = None) -> None:
         self.sessions = sessions
-        self.client = httpx.Client(timeout=10.0, headers={"User-Agent": "listener-alerts"})
+        self.client = outbound_client(settings or get_settings())
 
     def tick(self) -> None:
         """Deliver due notifications; errors are logged and retried on the next tick."""

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from alerts.notifiers import Outcome
 from listener.storage.models import Channel, Notification
+from outbound.http import policy_of
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ def send_one(client: httpx.Client, channel: Channel, notification: Notification)
     if channel.type == "webhook":
         return webhook.send(client, config, payload, key=key)
     if channel.type == "email":
-        return email.send(config, payload, key=key, channel_id=channel.id)
+        return email.send(config, payload, key=key, channel_id=channel.id, policy=policy_of(client))
     return Outcome("dead", f"unknown channel type {channel.type!r}")
 
 

@@ -65,7 +65,7 @@ class OutboundPolicy:
             what = f"{shown} ({ip})" if shown and shown != str(ip) else str(ip)
             raise AddressRefused(
                 f"{what} is a loopback, private, link-local or otherwise internal address; "
-                "add it to LISTENER_OUTBOUND_ALLOW to allow a self-hosted receiver"
+                "add it to LISTENER_OUTBOUND_ALLOW to allow it"
             )
 
 

@@ -28,7 +28,9 @@ def test_core_packages_import_nothing_from_listener(package: str) -> None:
     modules = sorted((ROOT / package).rglob("*.py"))
     assert modules, f"no modules under {package}/"
     offenders = {
-        str(path.relative_to(ROOT)): sorted(m for m in imported_modules(path) if m.split(".")[0] == "listener")
+        str(path.relative_to(ROOT)): sorted(
+            m for m in imported_modules(path) if m.partition(".")[0] == "listener"
+        )
         for path in modules
     }
     assert {k: v for k, v in offenders.items() if v} == {}

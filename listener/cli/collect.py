@@ -41,7 +41,7 @@ def worker() -> None:
     settings = load_settings()
     sessions = make_session_factory(ready_engine(settings))
     collecting = Collecting(settings, sessions, on_result=_log_run)
-    outbox = Outbox(sessions)
+    outbox = Outbox(sessions, settings)
     scheduler = build_scheduler(settings, sessions, collecting=collecting, outbox=outbox)
 
     def stop(signum: int, _frame: Any) -> None:

@@ -152,11 +152,14 @@ def demo(
     """Everything in one process, offline: seed brands and the bundled sample, then serve, while a
     background thread replays the sample as new mentions arriving live (14 days in 10 minutes)."""
     from listener.auth import create_key, revoke_key
+    from listener.demo import demo_settings
     from listener.demo.seed import seed, seed_live_source
     from listener.errors import NotFound
     from listener.storage.db import make_session_factory, session_scope
 
-    settings = load_settings(database_url=database_url, host=host, port=port, pages_anonymous=True)
+    settings = demo_settings(
+        load_settings(database_url=database_url, host=host, port=port, pages_anonymous=True)
+    )
     if not settings.support_url:  # the demo brand's (fictional) help centre, for {{ link }} in replies
         settings = settings.model_copy(update={"support_url": "https://acme.example/help"})
     engine = ready_engine(settings)
@@ -171,7 +174,7 @@ def demo(
         except NotFound:
             pass
         _, key = create_key(session, name="demo-admin", role="admin")
-    crisis = _demo_alerts(sessions)
+    crisis = _demo_alerts(sessions, settings)
     with session_scope(sessions) as session:
         seed_live_source(session, enabled=not no_live)
     url = f"http://{settings.host}:{settings.port}/"
@@ -237,7 +240,7 @@ def _echo_live(result) -> None:  # type: ignore[no-untyped-def]
         typer.echo(f"demo live feed: {result.error}", err=True)
 
 
-def _demo_alerts(sessions):  # type: ignore[no-untyped-def]
+def _demo_alerts(sessions, settings):  # type: ignore[no-untyped-def]
     """The demo's spike rule, a local webhook sink, the crisis replayed and delivered."""
     from sqlalchemy import select
 
@@ -255,6 +258,7 @@ def _demo_alerts(sessions):  # type: ignore[no-untyped-def]
         if found is not None:  # a new port each run
             found.config = {**(found.config or {}), "url": sink.url}
     replay(sessions)
-    alert_jobs.deliver(sessions)
+    with alert_jobs.outbound_client(settings) as client:  # 127.0.0.1 allowed by demo_settings
+        alert_jobs.deliver(sessions, client)
     with session_scope(sessions) as session:
         return session.scalar(select(Incident.id).order_by(Incident.id))
