@@ -9,13 +9,18 @@ from email.utils import format_datetime
 
 import pytest
 from sqlalchemy import select
+from typer.testing import CliRunner
 
+from listener.cli import app
+from listener.jobs import run_source
 from listener.storage.db import session_scope
-from listener.storage.models import Mention
+from listener.storage.models import Brand, Mention, Query
+from tests.factories import rss_of
 from tests.test_jobs import (  # noqa: F401 - fixtures used by name
     Answer,
     FeedServer,
     add_source,
+    claim,
     claim_and_run,
     client,
     load,
@@ -145,3 +150,47 @@ def test_a_feed_cut_in_half_stores_nothing_and_every_entry_once_after_the_fault_
         + ("news.example.test" if prefix == "rss-" else "blog.example.test")
         for i in range(7)
     }
+
+
+# --- honest counts -----------------------------------------------------------------------------------
+
+
+def test_sources_count_items_seen_stored_unmatched_and_duplicates(
+    server: FeedServer,  # noqa: F811
+    sessions,  # noqa: F811
+    settings,
+    client,  # noqa: F811
+    db_url: str,
+) -> None:
+    with session_scope(sessions) as s:
+        acme = Brand(name="Acme", aliases=[], products=[], lexicon={})
+        s.add(acme)
+        s.flush()
+        s.add(Query(brand_id=acme.id, name="acme", expression="acme", role="own"))
+    items = [
+        ("a1", "Acme lost my parcel"),
+        ("a2", "Acme refunded me"),
+        ("n1", "Nice weather"),
+        ("a3", "acme!"),
+    ]
+    server.answers["/f.xml"] = Answer(
+        body=rss_of([(g, t, WHEN + timedelta(minutes=i)) for i, (g, t) in enumerate(items)])
+    )
+    first = add_source(sessions, server.url("/f.xml"), name="first")
+    second = add_source(sessions, server.url("/f.xml"), name="second")  # the same feed again
+    now = datetime.now(UTC)
+    assert claim(sessions, now) == [first, second]
+    for sid in (first, second):
+        run_source(sessions, settings, client, sid, worker="w1", now=now)
+
+    counts = {
+        sid: (src.items_seen, src.mentions_collected, src.items_unmatched, src.items_duplicate)
+        for sid in (first, second)
+        for src in [load(sessions, sid)]
+    }
+    assert counts == {first: (4, 3, 1, 0), second: (4, 0, 1, 3)}
+    out = CliRunner().invoke(app, ["sources"], env={"LISTENER_DATABASE_URL": db_url})
+    assert out.exit_code == 0, out.output
+    header, *rows = out.output.splitlines()
+    assert header.split()[-7:] == ["seen", "stored", "no", "query", "dupes", "rate", "left"]
+    assert rows[0].split()[-5:-1] == ["4", "3", "1", "0"] and rows[1].split()[-5:-1] == ["4", "0", "1", "3"]
