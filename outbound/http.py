@@ -18,14 +18,13 @@ from typing import Any
 
 import httpcore
 import httpx
-from httpcore._backends.sync import SyncBackend
 
 from outbound.policy import STRICT, AddressRefused, OutboundPolicy, check_host, resolve
 
 log = logging.getLogger(__name__)
 
 
-class CheckedBackend(SyncBackend):
+class CheckedBackend(httpcore.SyncBackend):
     """httpcore's socket backend, connecting only to addresses the policy allows."""
 
     def __init__(self, policy: OutboundPolicy) -> None:
