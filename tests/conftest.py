@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 # outbound-address policy refuses unless allowed (tests of the policy build their own, stricter one).
 os.environ["LISTENER_OUTBOUND_ALLOW"] = "127.0.0.0/8,::1"
 
-from listener import clustering  # noqa: E402
+from listener.pipeline import clustering  # noqa: E402
 from listener.settings import Settings  # noqa: E402
 from listener.storage import migrate  # noqa: E402
 from listener.storage.base import Base  # noqa: E402

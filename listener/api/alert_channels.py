@@ -9,10 +9,8 @@ from fastapi import APIRouter, Query, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from listener import alert_jobs, delivery, digest
-from listener.api.filters import aware
-from listener.api.lookup import get_or_404
 from listener.deps import Manager, SessionDep, SettingsDep, Viewer
+from listener.engine import delivery, digest
 from listener.errors import Conflict, Unprocessable
 from listener.schemas.alerts import (
     ChannelCreate,
@@ -24,8 +22,10 @@ from listener.schemas.alerts import (
     SilenceUpdate,
 )
 from listener.storage.alert_models import SECRET_FIELDS
-from listener.storage.mentions import record
+from listener.storage.audit import add_recorded, record
+from listener.storage.lookup import get_or_404
 from listener.storage.models import AlertRule, Brand, Channel, Notification, Silence
+from listener.storage.times import aware
 from outbound.policy import AddressRefused, OutboundPolicy, check_host, check_url
 
 router = APIRouter(tags=["alerts"])
@@ -77,16 +77,7 @@ def create_silence(body: SilenceCreate, session: SessionDep, who: Manager) -> Si
         comment=body.comment,
         created_by=who.name,
     )
-    session.add(silence)
-    session.flush()
-    record(
-        session,
-        actor=who.name,
-        entity="silence",
-        entity_id=silence.id,
-        action="create",
-        changes=body.model_dump(mode="json"),
-    )
+    add_recorded(session, silence, actor=who.name, entity="silence", changes=body.model_dump(mode="json"))
     return _silence_read(silence, _now())
 
 
@@ -217,14 +208,11 @@ def create_channel(
         raise Conflict(f"a channel named {body.name!r} already exists")
     _check_config(body.type, body.config, settings.outbound_policy())
     channel = Channel(name=body.name, type=body.type, config=body.config, enabled=body.enabled)
-    session.add(channel)
-    session.flush()
-    record(
+    add_recorded(
         session,
+        channel,
         actor=who.name,
         entity="channel",
-        entity_id=channel.id,
-        action="create",
         changes={"name": body.name, "type": body.type, "config": _public(body.type, body.config)},
     )
     return _channel_read(session, channel)
@@ -274,7 +262,7 @@ def test_channel(channel_id: int, session: SessionDep, settings: SettingsDep, _:
     channel = get_channel(session, channel_id)
     now = _now()
     n = delivery.queue_test(session, channel, now)
-    with alert_jobs.outbound_client(settings) as client:
+    with delivery.outbound_client(settings) as client:
         delivery.deliver_pending(session, client, now, ids=[n.id], sleep=lambda _: None)
     session.refresh(n)
     return NotificationRead.model_validate(n)

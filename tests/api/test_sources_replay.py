@@ -12,10 +12,11 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from listener.jobs import claim_due, run_source
 from listener.settings import Settings
 from listener.storage.db import make_session_factory, session_scope
 from listener.storage.models import Source
+from listener.worker.collection import run_source
+from listener.worker.leases import claim_due
 
 pytestmark = pytest.mark.parametrize(
     "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
