@@ -14,11 +14,16 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
+from collectors.settings import CollectorSettings
+
 DEFAULT_DATABASE_URL = "sqlite:///./listener.db"
 
 
-class Settings(BaseSettings):
-    """Effective configuration. Every field maps to ``LISTENER_<FIELD>`` (case-insensitive)."""
+class Settings(BaseSettings, CollectorSettings):
+    """Effective configuration. Every field maps to ``LISTENER_<FIELD>`` (case-insensitive); the
+    collectors' fields (platform hosts, credentials, timeouts, the outbound-address allow list, the
+    replay directory) come from :class:`collectors.settings.CollectorSettings`, so a ``Settings`` is
+    what collectors receive."""
 
     model_config = SettingsConfigDict(
         env_prefix="LISTENER_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
@@ -55,42 +60,6 @@ class Settings(BaseSettings):
     )
     support_url: str = Field(
         "", description="The link offered in replies ({{ link }}), e.g. your help centre"
-    )
-
-    # --- collection ----------------------------------------------------------------------------
-    http_timeout: float = Field(20.0, gt=0, description="Seconds before an outbound HTTP request fails")
-    user_agent: str = Field(
-        "Listener/0.1 (+https://github.com/listener-dev/listener; social listening)",
-        description="User-Agent sent to platforms (Reddit requires a descriptive one)",
-    )
-    reddit_base_url: str = "https://www.reddit.com"
-    reddit_oauth_base_url: str = "https://oauth.reddit.com"
-    reddit_client_id: str = ""
-    reddit_client_secret: SecretStr = SecretStr("")
-    hackernews_base_url: str = "https://hn.algolia.com"
-    mastodon_base_url: str = "https://mastodon.social"
-    mastodon_access_token: SecretStr = SecretStr("")
-    bluesky_base_url: str = "https://public.api.bsky.app"
-    bluesky_auth_base_url: str = "https://bsky.social"
-    bluesky_handle: str = ""
-    bluesky_app_password: SecretStr = SecretStr("")
-    youtube_base_url: str = "https://www.googleapis.com/youtube/v3"
-    youtube_api_key: SecretStr = SecretStr("")
-    appstore_base_url: str = "https://itunes.apple.com"
-    twitter_base_url: str = "https://api.twitter.com"
-    twitter_bearer_token: SecretStr = SecretStr("")
-    googleplay_base_url: str = "https://androidpublisher.googleapis.com"
-    googleplay_token_url: str = Field(
-        "https://oauth2.googleapis.com/token", description="OAuth token endpoint the signed JWT is exchanged at"
-    )
-    googleplay_service_account: SecretStr = Field(
-        SecretStr(""), description="Google Play service-account JSON key: the JSON itself or a path to the file"
-    )
-    appstoreconnect_base_url: str = "https://api.appstoreconnect.apple.com"
-    appstoreconnect_issuer_id: str = Field("", description="App Store Connect API issuer id")
-    appstoreconnect_key_id: str = Field("", description="App Store Connect API key id")
-    appstoreconnect_private_key: SecretStr = Field(
-        SecretStr(""), description="App Store Connect API .p8 private key: the PEM text or a path to the file"
     )
 
     @field_validator("database_url")

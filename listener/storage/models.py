@@ -107,7 +107,10 @@ class Source(Base):
     next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     lease_owner: Mapped[str | None] = mapped_column(String(200))
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    mentions_collected: Mapped[int] = mapped_column(Integer, default=0)
+    mentions_collected: Mapped[int] = mapped_column(Integer, default=0)  # stored
+    items_seen: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # the collector returned
+    items_unmatched: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # no brand query
+    items_duplicate: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # already stored
     rate_limit_remaining: Mapped[int | None] = mapped_column(Integer)
     rate_limit_reset_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # history backfill progress (listener.worker.backfill): {"days", "oldest", "position", "done", ...}
