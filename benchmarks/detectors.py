@@ -55,10 +55,10 @@ DEFAULTS: dict[str, Factory] = {
 }
 # The same detectors with no threshold: every eligible bucket reports its score, so one run serves a
 # whole sweep of thresholds (min counts and warm-up unchanged).
-OPEN: dict[str, tuple[Factory, list[float]]] = {
+OPEN: dict[str, tuple[Callable[..., Detector], list[float]]] = {
     "seasonal": (
-        lambda iv: SeasonalSpikeDetector("medium", iv, threshold=-1e9),
-        [2.5 + 0.25 * i for i in range(27)],
+        lambda iv, thr=4.0: SeasonalSpikeDetector("medium", iv, threshold=thr),
+        [3.0 + 0.5 * i for i in range(11)],
     ),
     "zscore": (lambda iv: RollingZScoreDetector(iv, threshold=-1e9), [2.0 + 0.5 * i for i in range(29)]),
     "ratio": (lambda iv: RatioDetector(iv, ratio=0.0), [1.25 + 0.25 * i for i in range(36)]),
@@ -342,10 +342,16 @@ def main() -> None:
         )
         cells = []
         for det, (factory, grid) in OPEN.items():
-            runs = [(s, scored(s, factory)) for s in series]
+            runs = [(s, scored(s, factory)) for s in series] if det != "seasonal" else []
             best: EventScore | None = None
             for thr in grid:
-                parts = [evaluate(s, [t for t, score in hits if score >= thr]) for s, hits in runs]
+                if det == "seasonal":  # episodes depend on the threshold: one run per threshold
+                    parts = [
+                        evaluate(s, [t for t, _ in scored(s, lambda iv, f=factory, thr=thr: f(iv, thr))])
+                        for s in series
+                    ]
+                else:
+                    parts = [evaluate(s, [t for t, score in hits if score >= thr]) for s, hits in runs]
                 sc = sum(parts[1:], parts[0])
                 if sc.false_alarms_per_week <= args.budget and (best is None or sc.recall > best.recall):
                     best = sc

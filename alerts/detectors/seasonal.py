@@ -108,10 +108,7 @@ class SeasonalSpikeDetector:
         ks = {1, 2, 3} if interval >= DAY else {max(1, round(d / interval)) for d in SCALES}
         self.scales = sorted(ks) if self.multiscale else [min(ks)]
         base = self._threshold if self._threshold is not None else self._preset_threshold
-        self.thresholds = {
-            k: base if self._threshold is not None else scaled_threshold(base, k * interval)
-            for k in self.scales
-        }
+        self.thresholds = {k: scaled_threshold(base, k * interval) for k in self.scales}
         self.threshold = self.thresholds[self.scales[0]]
         self.hour = max(1, round(HOUR / interval))
         self.quiet = max(1, round(QUIET / interval))
