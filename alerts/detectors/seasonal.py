@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
 
+from alerts.detectors import replays
 from alerts.detectors.base import (
     DAY,
     HOUR,
@@ -158,10 +159,7 @@ class SeasonalSpikeDetector:
         if not self.profile.series.put(n, value):
             log.debug("seasonal detector: ignoring out-of-order bucket %s", n)
             return None
-        fitted = len(self._pairs[self.scales[0]]) >= self.min_pairs
-        if judge and fitted and n - self._alpha_at >= self.profile.period_day:
-            self._alpha = {k: solve_alpha(pairs) for k, pairs in self._pairs.items()}
-            self._alpha_at = n
+        fitted = judge and self._refit(n)
         found = self.profile.estimate(n)
         if found is None:
             self._open = None
@@ -173,6 +171,15 @@ class SeasonalSpikeDetector:
             return None
         mu *= min(max(fraction, 0.05), 1.0)  # a partial newest bucket expects its share only
         return self._episodes(n, mu, self._judge(n, mu))
+
+    def _refit(self, n: int) -> bool:
+        """Refit each window's over-dispersion when a day has passed; False before enough residuals."""
+        if len(self._pairs[self.scales[0]]) < self.min_pairs:
+            return False
+        if n - self._alpha_at >= self.profile.period_day:
+            self._alpha = {k: solve_alpha(pairs) for k, pairs in self._pairs.items()}
+            self._alpha_at = n
+        return True
 
     def _episodes(self, n: int, mu: float, best: Assessment) -> Assessment:
         """Onset, continuation and end of an episode; the verdict fires while one lasts."""
@@ -239,13 +246,24 @@ class SeasonalSpikeDetector:
         n, first, pd = max(values), min(values), self.profile.period_day
         fit = n - (self._pairs[self.scales[0]].maxlen or 0) - max(self.scales[-1], self.level_span)
         live = n - REPLAY_DAYS * pd
-        verdict = None
-        for j in range(first, n + 1):
-            if j < fit:
-                self.profile.series.put(j, values.get(j, 0.0))
-            else:
-                verdict = self._step(j, values.get(j, 0.0), fraction if j == n else 1.0, j >= live)
-        return verdict
+        key = (self._settings(), n, len(values), hash(tuple(sorted(values.items()))[:-1]))
+        if (state := replays.recall(key)) is not None:
+            self.__dict__.update(state)
+        else:
+            for j in range(first, n):
+                if j < fit:
+                    self.profile.series.put(j, values.get(j, 0.0))
+                else:
+                    self._step(j, values.get(j, 0.0), 1.0, j >= live)
+            if self._open is not None:  # finish the history, and any refit that is due, once
+                self._close()
+                self._refit(n)
+            replays.remember(key, self.__dict__)
+        return self._step(n, values[n], fraction, True)
+
+    def _settings(self) -> tuple[object, ...]:
+        return (self.interval, self.thresholds[self.scales[0]], self.min_count, self.min_ratio,
+                self.level_adjust, self.multiscale, self.warmup)  # fmt: skip
 
     # -- the test -----------------------------------------------------------------------------------
     def _judge(self, n: int, mu: float) -> Assessment:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from alerts.backtest import backtest_counts
-from alerts.detectors import SeasonalSpikeDetector
+from alerts.detectors import SeasonalSpikeDetector, replays
 from alerts.evaluation import fire_times
 from alerts.synthetic import SeriesSpec, generate
 
@@ -91,3 +91,16 @@ def test_the_weekly_cycle_is_learnt() -> None:
     assert 0.7 * usual_saturday <= calm.expected <= 1.4 * usual_saturday  # a weekend level, not a weekday one
     busy = SeasonalSpikeDetector("medium", HOUR).assess_last([*history, (saturday_noon, friday)])
     assert busy is not None and busy.firing  # a weekday's volume on a Saturday is unusual
+
+
+def test_rules_reuse_a_replayed_history_without_mixing_histories_up() -> None:
+    history = _background(weeks=3, daily_volume=2400.0, seed=15)
+    now = _continue(history, 1)[0]
+    replays.forget()
+    cold = SeasonalSpikeDetector("medium", HOUR).assess_last([*history, now], 0.5)
+    warm = SeasonalSpikeDetector("medium", HOUR).assess_last([*history, now], 0.5)  # a minute later
+    assert cold is not None and warm == cold and not cold.firing
+    # the same newest bucket after a burst in the previous hour: still that burst's episode
+    burst = [*history[:-1], (history[-1][0], 5 * history[-1][1])]
+    during = SeasonalSpikeDetector("medium", HOUR).assess_last([*burst, now], 0.5)
+    assert during is not None and during.firing
