@@ -192,7 +192,7 @@ class SeasonalSpikeDetector:
         hourly = self._verdict(n, self.hour, mu)
         if hourly is not None and hourly.score >= RELEASE:
             elevated = n
-        if n - elevated >= self.quiet:
+        if n - elevated > self.quiet:  # calm for a whole hour after the last elevated bucket
             self._episode, self._ended = None, elevated
             return Assessment(best.value, best.expected, best.spread, best.score, False, best.buckets)
         self._episode = (onset, elevated)
