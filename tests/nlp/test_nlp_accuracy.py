@@ -26,10 +26,9 @@ def test_sets_are_big_enough(figures):
 
 def test_turkish_accuracy_floor(figures):
     tr = figures["tr_labelled"]
-    # the trained Turkish model learnt from P/N data only (no neutral class): positive and negative
-    # items must stay right; the set's neutral items are the part that lost (0.93 -> 0.76 overall)
-    assert tr["ours_polar_acc"] >= 0.85
-    assert tr["ours_acc"] >= 0.72
+    assert tr["ours_acc"] >= 0.8
+    # the trained Turkish model learnt from P/N data only: positive and negative items must stay right
+    assert tr["ours_polar_acc"] >= 0.9
     assert tr["scored"] >= 0.95
 
 
