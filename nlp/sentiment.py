@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 SCORED_LANGUAGES = ("en", "tr")
 RATING_WEIGHT = 0.6
-CRISIS_PULL = 0.3
+CRISIS_LEAN = 0.5
 ALPHA = 15.0
 _CLAUSE_SPLIT = re.compile(
     r"(?<=[.!?;,\n])\s+|\s+(?=(?:but|however|although|though|whereas|while|yet|unlike|meanwhile|ama|fakat"
@@ -80,15 +80,18 @@ def score_text(text: str, language: str, overrides: Mapping[str, float] | None =
 
 def pull_crisis(sentiment: Sentiment, crisis_terms: list[str], language: str) -> Sentiment:
     """Crisis terms pull the score negative: a text whose crisis terms fire is never labelled positive
-    (politeness or quoted praise around "data breach" does not make it good news). The score becomes
-    ``min(score, 0) - CRISIS_PULL`` (at most the language's negative edge), with a ``crisis:<term>``
-    driver."""
+    (politeness or quoted praise around "data breach" does not make it good news). A score above
+    ``CRISIS_LEAN`` x the language's negative edge is lowered to it (neutral, leaning negative), with a
+    ``crisis:<term>`` driver; a negative text stays as it is. Coverage of a crisis (news, explainers) is
+    thereby not counted as a wave of negative mentions of its own."""
     if not crisis_terms or sentiment.score is None:
         return sentiment
     neg, _ = band(language)
-    score = round(max(-1.0, min(min(sentiment.score, 0.0) - CRISIS_PULL, neg)), 4)
-    driver = {"rule": f"crisis:{crisis_terms[0]}", "weight": round(score - sentiment.score, 3)}
-    return Sentiment(score, label(score, language), [*sentiment.drivers, driver])
+    ceiling = round(CRISIS_LEAN * neg, 4)
+    if sentiment.score <= ceiling:
+        return sentiment
+    driver = {"rule": f"crisis:{crisis_terms[0]}", "weight": round(ceiling - sentiment.score, 3)}
+    return Sentiment(ceiling, label(ceiling, language), [*sentiment.drivers, driver])
 
 
 def blend_rating(sentiment: Sentiment, rating: float | None, language: str = "") -> Sentiment:

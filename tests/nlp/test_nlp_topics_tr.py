@@ -65,7 +65,7 @@ def test_turkish_topics_by_stem(analyze, text, topic):
     ("text", "topic"),
     [
         ("My refunds are late", "billing_refund"),
-        ("Two orders never arrived", "delivery"),
+        ("Two parcels never arrived", "delivery"),
         ("Your deliveries are always late", "delivery"),
         ("The apps keep crashing", "app_bug_outage"),
     ],
