@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 DEFAULT_DATABASE_URL = "sqlite:///./listener.db"
 
@@ -125,7 +126,6 @@ class Settings(BaseSettings):
 
 def mask_url_password(url: str) -> str:
     """Replace the password of ``scheme://user:password@host`` with ``***``."""
-    from sqlalchemy.engine import make_url
 
     try:
         return make_url(url).render_as_string(hide_password=True)

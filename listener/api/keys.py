@@ -11,7 +11,7 @@ from pydantic import Field
 from listener.auth import create_key, list_keys, revoke_key
 from listener.deps import Admin, SessionDep
 from listener.schemas.common import ReadModel, StrictIn
-from listener.storage.mentions import record
+from listener.storage.audit import record
 
 router = APIRouter(prefix="/keys", tags=["keys"])
 

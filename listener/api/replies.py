@@ -9,9 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.replies import TemplateError, render
-from listener.api.filters import FilterDep
-from listener.api.lookup import get_or_404
-from listener.deps import Agent, Manager, SessionDep, SettingsDep, Viewer
+from listener.deps import Agent, FilterDep, Manager, SessionDep, SettingsDep, Viewer
+from listener.engine.suggestions import context_for, limit_for, suggest
 from listener.errors import Conflict, Unprocessable
 from listener.schemas.replies import (
     EscalationRead,
@@ -23,12 +22,12 @@ from listener.schemas.replies import (
     SuggestionRead,
     SuggestionsRead,
 )
+from listener.storage.audit import record
 from listener.storage.base import utcnow
-from listener.storage.mentions import record
+from listener.storage.lookup import get_or_404
 from listener.storage.models import Mention
 from listener.storage.replies import acceptance, response_stats
 from listener.storage.reply_models import Reply, ReplyTemplate
-from listener.suggestions import context_for, limit_for, suggest
 
 router = APIRouter(tags=["replies"])
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib import resources
 from statistics import median
 from typing import Any
@@ -93,7 +93,6 @@ def response_stats(session: Session, f: MentionFilter, group_by: str) -> list[di
 
 
 def _aware(value: datetime | str) -> datetime:
-    from datetime import UTC
 
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
