@@ -3,6 +3,7 @@ and rendering from ``alerts.replies``. Used by the API and the pages."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -10,18 +11,20 @@ from sqlalchemy.orm import Session
 
 from alerts.replies import (
     Escalation,
+    Hole,
     MentionFacts,
     TemplateError,
     TemplateFacts,
     escalation_for,
     rank,
     render,
-    variables_of,
 )
 from listener.settings import Settings
 from listener.storage.models import Brand, Mention
 from listener.storage.replies import acceptance
 from listener.storage.reply_models import ReplyTemplate
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -119,11 +122,12 @@ def suggest(
     ctx = context_for(session, m, settings, agent)
     for s in ranked:
         t = by_id[s.template_id]
-        if not ctx["link"] and "link" in variables_of(t.body):
-            continue  # no support link configured: a sentence pointing at it would read broken
         try:
             text = render(t.body, ctx)
-        except TemplateError:
+        except Hole:
+            continue  # it would print a value this mention lacks ("the quality of !"): not offered
+        except TemplateError as exc:
+            log.warning("reply template %s (%r) skipped for mention %s: %s", t.id, t.name, m.id, exc)
             continue
         cap = limit_for(settings, m.platform, t.channel)
         if cap is not None and len(text) > cap:
