@@ -29,8 +29,10 @@ VARIABLES = (
     "topic",
     "platform",
     "agent_name",
+    "signature",
     "case_id",
     "link",
+    "status_link",
 )
 MAX_BODY = 5000
 SAMPLE = {
@@ -41,8 +43,10 @@ SAMPLE = {
     "topic": "delivery",
     "platform": "twitter",
     "agent_name": "Sam",
+    "signature": "Sam, Acme Support",
     "case_id": "CS-2026-000123",
     "link": "https://acme.example/help",
+    "status_link": "https://status.acme.example",
 }
 # the longest values a stored mention can give (the columns hold 200 characters)
 LONG_SAMPLE = {name: "Ağ" * 100 for name in VARIABLES}
