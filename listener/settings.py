@@ -55,6 +55,19 @@ class Settings(BaseSettings):
     support_url: str = Field(
         "", description="The link offered in replies ({{ link }}), e.g. your help centre"
     )
+    status_url: str = Field("", description="Your status page, offered in outage replies ({{ status_link }})")
+    case_id_format: str = Field(
+        "CS-{year}-{n:06d}",
+        description="How case ids read: {n} is the counter (per year when {year} is used), {year}, {month}",
+    )
+    reply_four_eyes: bool = Field(
+        True, description="The person who drafted a reply cannot approve it (false: one person may do both)"
+    )
+    reply_team_name: str = Field(
+        "",
+        description='Who replies are signed by when the key has no user, e.g. "{brand} Care" '
+        '(default: "{brand} Support", in Turkish "{brand} Destek Ekibi")',
+    )
 
     # --- collection ----------------------------------------------------------------------------
     http_timeout: float = Field(20.0, gt=0, description="Seconds before an outbound HTTP request fails")
@@ -88,6 +101,13 @@ class Settings(BaseSettings):
             # psycopg 3 is the driver we ship; the bare scheme would pick psycopg2.
             value = "postgresql+psycopg://" + value.split("://", 1)[1]
         return value
+
+    @field_validator("case_id_format")
+    @classmethod
+    def _case_format(cls, value: str) -> str:
+        from listener.cases import check_format
+
+        return check_format(value)
 
     @field_validator("log_level")
     @classmethod

@@ -15,6 +15,7 @@ from listener.cli.collect import collect, sources, worker
 from listener.cli.common import fail, load_settings, ready_engine, user_errors
 from listener.cli.keys import keys_app
 from listener.cli.nlp import reanalyze, score
+from listener.cli.users import users_app
 
 app = typer.Typer(
     help="Listener: self-hosted social listening and reputation monitoring.",
@@ -22,6 +23,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(keys_app, name="keys")
+app.add_typer(users_app, name="users")
 app.command()(score)
 app.command()(worker)
 app.command()(collect)

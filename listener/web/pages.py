@@ -19,7 +19,7 @@ from listener.auth import Principal
 from listener.deps import SessionDep, principal_for
 from listener.errors import Unauthorized
 from listener.storage.mentions import feed_page
-from listener.suggestions import Library, suggest
+from listener.suggestions import ANSWERED, Library, suggest
 
 router = APIRouter(include_in_schema=False)
 COOKIE = "listener_key"
@@ -49,10 +49,14 @@ def feed(request: Request, session: SessionDep, filters: FilterDep, cursor: str 
     names = brand_names(session)
     params = {k: v for k, v in request.query_params.items() if k != "cursor"}
     settings = request.app.state.settings
-    wanted = [m for m in rows if m.sentiment_label == "negative" or m.crisis_terms or m.kind == "review"]
+    wanted = [
+        m
+        for m in rows
+        if m.sentiment_label == "negative" or m.crisis_terms or m.kind == "review" or m.status in ANSWERED
+    ]
     library = Library.load(session) if wanted else None
     help_for = {
-        m.id: suggest(session, m, settings, agent=who.name, channel="public", limit=1, library=library)
+        m.id: suggest(session, m, settings, who=who, channel="public", limit=1, library=library)
         for m in wanted
     }
     return templates.TemplateResponse(
