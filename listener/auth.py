@@ -12,7 +12,7 @@ Roles are ordered; each includes the ones before it:
 | agent | also update mentions (status, assignee, tags, notes, sentiment) and draft replies |
 | manager | also manage brands, queries, sources, taxonomy, templates, rules, silences and channels;
   approve replies; handle incidents; push mentions (ingest) |
-| admin | also manage API keys |
+| admin | also manage API keys and users |
 """
 
 from __future__ import annotations

@@ -35,15 +35,12 @@ class Profile:
 
 
 def team_name(brand: str | None, language: str | None, custom: str = "") -> str:
-    """The team's name in ``language``: ``custom`` (``LISTENER_REPLY_TEAM_NAME``) or "{brand} Support"."""
+    """The team's name in ``language``: ``custom`` (``LISTENER_REPLY_TEAM_NAME``, ``{brand}`` filled
+    in) or "{brand} Support" / "{brand} Destek Ekibi"; without a brand, "Customer Support"."""
     lang = language if language in TEAM else "en"
     if brand:
-        return (custom or TEAM[lang]).replace("{brand}", brand)
-    return (
-        custom.replace("{brand}", "").strip()
-        if custom.replace("{brand}", "").strip()
-        else TEAM_WITHOUT_BRAND[lang]
-    )
+        return (custom or TEAM[lang]).replace("{brand}", brand).strip()
+    return custom.strip() if custom.strip() and "{brand}" not in custom else TEAM_WITHOUT_BRAND[lang]
 
 
 def profile_for(

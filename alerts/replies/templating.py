@@ -13,6 +13,8 @@ template is not offered for that mention rather than read "the quality of !".
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -67,17 +69,29 @@ class Hole(TemplateError):
         self.missing = missing
 
 
-@lru_cache(maxsize=1024)
-def _compiled(body: str) -> Template:
+@contextmanager
+def _failures(stage: str) -> Iterator[None]:
+    """Turn whatever compiling or rendering a template raises into a :class:`TemplateError`."""
     try:
-        ast = guard(_env.parse(body))
-        return _env.from_string(ast)
+        yield
     except TemplateSyntaxError as exc:
         raise TemplateError(f"template does not compile: line {exc.lineno}: {exc.message}") from exc
     except Refused as exc:
         raise TemplateError(f"template refused: {exc}") from exc
+    except SecurityError as exc:
+        raise TemplateError(f"template refused by the sandbox: {exc}") from exc
+    except UndefinedError as exc:
+        raise TemplateError(f"template uses something that does not exist: {exc.message}") from exc
     except RecursionError as exc:
-        raise TemplateError("template is nested too deeply") from exc
+        raise TemplateError(f"template is nested too deeply to {stage}") from exc
+    except (TypeError, ValueError, LookupError, ArithmeticError, MemoryError) as exc:
+        raise TemplateError(f"template failed to {stage}: {type(exc).__name__}") from exc
+
+
+@lru_cache(maxsize=1024)
+def _compiled(body: str) -> Template:
+    with _failures("compile"):
+        return _env.from_string(guard(_env.parse(body)))
 
 
 def check_template(body: str) -> None:
@@ -85,16 +99,11 @@ def check_template(body: str) -> None:
     sandbox's limits, or fails to render with the sample values (short and longest possible)."""
     if len(body) > MAX_BODY:
         raise TemplateError(f"template is {len(body)} characters; at most {MAX_BODY}")
-    try:
+    with _failures("compile"):
         _env.parse(body)
-    except TemplateSyntaxError as exc:
-        raise TemplateError(f"template does not compile: line {exc.lineno}: {exc.message}") from exc
-    except RecursionError as exc:
-        raise TemplateError("template is nested too deeply") from exc
     unknown = sorted(variables_of(body) - set(VARIABLES))
     if unknown:
         raise TemplateError(f"unknown variable(s) {', '.join(unknown)}; available: {', '.join(VARIABLES)}")
-    _compiled(body)
     render(body, SAMPLE)
     render(body, LONG_SAMPLE)
 
@@ -120,18 +129,8 @@ def render(body: str, context: dict[str, Any]) -> str:
     be printed; :class:`TemplateError` when the template is refused, fails or runs out of budget."""
     template = _compiled(body)
     values = {name: _value(name, context.get(name)) for name in VARIABLES}
-    try:
+    with _failures("render"):
         out = run(lambda: template.render(values))
-    except SecurityError as exc:
-        raise TemplateError(f"template refused by the sandbox: {exc}") from exc
-    except UndefinedError as exc:
-        raise TemplateError(f"template uses something that does not exist: {exc.message}") from exc
-    except TemplateSyntaxError as exc:
-        raise TemplateError(f"template does not compile: line {exc.lineno}: {exc.message}") from exc
-    except RecursionError as exc:
-        raise TemplateError("template recurses too deeply") from exc
-    except (TypeError, ValueError, LookupError, ArithmeticError, MemoryError) as exc:
-        raise TemplateError(f"template failed to render: {type(exc).__name__}") from exc
     if HOLE in out:
         raise Hole(sorted(n for n, v in values.items() if isinstance(v, Missing)))
     out = out.strip()
