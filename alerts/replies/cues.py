@@ -2,6 +2,7 @@
 
 - :func:`has_terms`: whether any of a template's ``terms`` occurs in the text, at the start of a
   word, after a loose Turkish-aware fold (``API'niz`` matches ``api``, ``Şifre`` matches ``sifre``).
+- :func:`confirmed_crisis_terms`: drops "öldü" found in "oldu" (the matcher folds diacritics).
 - :func:`sarcasm_cues`: the cues that mark praise as sarcasm. A strong cue alone (🙄, ``(!)``,
   "yeah right", "thanks for nothing") is enough; praise words ("great job", "teşekkürler") count
   only together with a repeat-or-wait marker ("again", "third time", "yine", "hâlâ") in a text
@@ -33,6 +34,22 @@ REPEAT = {
     "tr": ("yine", "tekrar", "hâlâ", "hala", "üçüncü kez", "ikinci kez", "her seferinde", "haftadır",
            "gündür", "saattir"),
 }  # fmt: skip
+
+
+# Turkish crisis terms whose spelling without diacritics is an everyday word: "oldu" (it happened)
+# is not "öldü" (died), "olum" (mate) is not "ölüm" (death). The topic matcher folds diacritics
+# away, so for replies these count only when the text spells them with their letters.
+AMBIGUOUS_WITHOUT_DIACRITICS = frozenset({"öldü", "ölüm", "öldürdü"})
+
+
+def confirmed_crisis_terms(text: str, terms: Iterable[str]) -> tuple[str, ...]:
+    """``terms`` without the ambiguous ones the text does not spell with their diacritics."""
+    lowered = text.replace("I", "ı").replace("İ", "i").lower()
+    return tuple(
+        t
+        for t in terms
+        if not text or t not in AMBIGUOUS_WITHOUT_DIACRITICS or re.search(rf"(?<!\w){re.escape(t)}", lowered)
+    )
 
 
 def fold(text: str) -> str:

@@ -15,10 +15,10 @@ times 2), and −6 for a template already rejected for this mention. Each term a
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from alerts.replies.cues import has_terms, sarcasm_cues
+from alerts.replies.cues import confirmed_crisis_terms, has_terms, sarcasm_cues
 
 ESCALATION_TOPICS = (
     ("legal", "legal", "mentions legal action"),
@@ -108,7 +108,7 @@ class Escalation:
 def escalation_for(m: MentionFacts) -> Escalation | None:
     """Legal threats, safety or health risks, security problems and crisis terms are escalated:
     to ``legal``, ``safety``, ``security`` or the ``pr`` lead, in that order of precedence."""
-    terms = {t.lower() for t in m.crisis_terms}
+    terms = {t.lower() for t in confirmed_crisis_terms(m.text, m.crisis_terms)}
     for topic, team, why in ESCALATION_TOPICS:
         if topic in m.topics:
             return Escalation(team, why, tuple(sorted(terms)))
@@ -215,6 +215,7 @@ def rank(
 ) -> list[Suggestion]:
     """Fitting templates for ``m``, best first (ties: lower id first)."""
     out = []
+    m = replace(m, crisis_terms=confirmed_crisis_terms(m.text, m.crisis_terms))
     sarcasm = sarcasm_cues(m.text, m.language, negative=m.sentiment_label == "negative") if m.text else ()
     for t in templates:
         if channel and t.channel != channel:

@@ -31,3 +31,11 @@ def test_terms_match_at_word_starts_with_turkish_folding():
 )
 def test_sarcasm(text, language, negative, sarcastic):
     assert bool(sarcasm_cues(text, language, negative=negative)) is sarcastic
+
+
+def test_oldu_is_not_the_crisis_term_oldu_with_diacritics():
+    from alerts.replies.cues import confirmed_crisis_terms
+
+    assert confirmed_crisis_terms("Siparişim teslim oldu, teşekkürler", ["öldü"]) == ()
+    assert confirmed_crisis_terms("Köpeğimiz ÖLDÜ", ["öldü"]) == ("öldü",)
+    assert confirmed_crisis_terms("Kargo geç kaldı, dava açacağım", ["dava"]) == ("dava",)

@@ -119,3 +119,11 @@ def test_a_template_rejected_for_this_mention_drops():
     ranked = rank(m, [t(1, topics=["delivery"]), t(2)])
     assert [s.template_id for s in ranked] == [2, 1]
     assert "rejected for this mention" in ranked[1].reasons
+
+
+def test_a_thank_you_saying_oldu_is_not_a_crisis():
+    thanks = MentionFacts("tr", 0.6, "positive", crisis_terms=("öldü",), text="Teslim oldu, teşekkürler!")
+    assert escalation_for(thanks) is None
+    assert [s.template_id for s in rank(thanks, [t(1, language="tr", tone="grateful")])] == [1]
+    died = MentionFacts("tr", 0.0, "neutral", crisis_terms=("öldü",), text="Köpeğimiz öldü")
+    assert escalation_for(died).to == "pr"

@@ -21,6 +21,8 @@ CHECKSET: list[tuple[str, str, dict, str, str | None]] = [
      "en", {}, "delivery-praise", None),
     ("Acme müşteri hizmetleri çok ilgiliydi, sorunumu 5 dakikada çözdüler. Teşekkürler!",
      "tr", {}, "customer-service-praise", None),
+    ("Siparişim bir günde teslim oldu, çok teşekkürler Acme!",
+     "tr", {}, "delivery-praise", None),  # "oldu" (it happened) is not the crisis term "öldü" (died)
     # star reviews
     ("App logs me out every time I open it. Uninstalled.",
      "en", {"kind": "review", "rating": 1, "platform": "appstore"}, "review-1-star", None),
@@ -71,4 +73,6 @@ CHECKSET: list[tuple[str, str, dict, str, str | None]] = [
      "tr", {}, "crisis-data-leak", "security"),
     ("My Acme charger caught fire overnight, this is a serious safety hazard.",
      "en", {}, "crisis-safety", "safety"),
+    ("Acme ısıtıcısı yüzünden köpeğimiz öldü, ürün alev aldı!",
+     "tr", {}, "crisis-holding", "pr"),
 ]  # fmt: skip
