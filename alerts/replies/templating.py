@@ -132,7 +132,7 @@ def render(body: str, context: dict[str, Any]) -> str:
     with _failures("render"):
         out = run(lambda: template.render(values))
     if HOLE in out:
-        raise Hole(sorted(n for n, v in values.items() if isinstance(v, Missing)))
+        raise Hole(sorted(n for n in variables_of(body) if isinstance(values.get(n), Missing)))
     out = out.strip()
     if len(out) > MAX_OUTPUT:
         raise TemplateError(f"template renders to {len(out)} characters; at most {MAX_OUTPUT}")
