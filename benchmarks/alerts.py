@@ -13,7 +13,7 @@
 2. Per-mention latency: a stdlib ``http.server`` on 127.0.0.1 in a thread plays the Slack incoming
    webhooks and timestamps each POST once its body is read. Every brand has its own ``mention`` rule
    (``crisis_terms``) routed to its own Slack channel (a path on that server). ``--mentions`` times:
-   store one matching mention through ``listener.ingest.store_batch`` (NLP, clustering and the
+   store one matching mention through ``listener.pipeline.ingest.store_batch`` (NLP, clustering and the
    per-mention rules in the same transaction) and commit; the worker's outbox job
    (``alert_jobs.Outbox.tick`` on an APScheduler interval of ``DELIVER_SECONDS``, as ``listener
    worker`` runs it) sends it; wait for the POST. ``--inline-delivery`` calls
@@ -25,7 +25,7 @@
 3. Windowed rules: ``--rules`` rules of every windowed type (seasonal and ratio spike, reach_spike,
    frequency, negative_share, sentiment_shift, cardinality, new_term, flatline, composite), scoped
    across the brands (one brand, two brands or all; some narrowed by platform, language or topic),
-   each with the brand's channel. ``listener.alerting.evaluate(session, now)`` is timed
+   each with the brand's channel. ``listener.engine.evaluation.evaluate(session, now)`` is timed
    ``--repeats`` times (commit after each, untimed; the first round opens incidents and queues
    notifications, the next ones update them); each rule's ``alerting._run`` is timed too, for the
    per-type means. Baseline, same run, interleaved: one plain ``SELECT count(*)`` per rule over the
@@ -38,7 +38,7 @@ by the same run (see ../shared/PERFORMANCE.md: the machine drifts 10-25% between
 from __future__ import annotations
 
 # Run as ``python benchmarks/alerts.py``, Python puts this script's directory first on sys.path, and
-# then ``import alerts`` (the project's rule package, imported by listener.alerting) would import
+# then ``import alerts`` (the project's rule package, imported by listener.engine.evaluation) would import
 # THIS file, which is also named alerts.py. So the script's own directory comes off sys.path, and
 # the repository root goes on, before any project import.
 import sys
@@ -83,13 +83,14 @@ from benchmarks.common import (  # noqa: E402
     temp_sqlite,
 )
 from listener import alert_jobs, alerting, delivery  # noqa: E402
-from listener.alert_window import scoped  # noqa: E402
-from listener.ingest import store_batch  # noqa: E402
-from listener.scheduler import ALERT_TICK_SECONDS, DELIVER_SECONDS  # noqa: E402
+from listener.engine.new_mentions import alert_on_new  # noqa: E402
+from listener.engine.window import scoped  # noqa: E402
+from listener.pipeline.ingest import store_batch  # noqa: E402
 from listener.schemas.mentions import MentionIn  # noqa: E402
 from listener.storage.db import make_engine, make_session_factory, session_scope  # noqa: E402
 from listener.storage.migrate import is_empty, upgrade  # noqa: E402
 from listener.storage.models import AlertRule, Brand, Channel, Incident, Mention, Notification  # noqa: E402
+from listener.worker.scheduler import ALERT_TICK_SECONDS, DELIVER_SECONDS  # noqa: E402
 
 assert Path(alerts.base.__file__).resolve().parent == _HERE.parent / "alerts", "imported the wrong alerts"
 
@@ -399,6 +400,7 @@ def pipeline_once(
     t0 = time.perf_counter()
     with session_scope(sessions) as s:
         outcome = store_batch(s, [item])
+        alert_on_new(s, outcome.created_ids)
     t1 = time.perf_counter()
     if INLINE:  # --inline-delivery: deliver right after the commit, no job in between
         alert_jobs.deliver(sessions)
@@ -841,7 +843,7 @@ def main(argv: list[str] | None = None) -> int:
         n_rules = sum(len(v) for v in by_kind.values())
         print(
             f"2. {n_rules:,} windowed rules over {seeded:,} mentions ({args.brands} brands, 5 weeks): "
-            "listener.alerting.evaluate(session, now)"
+            "listener.engine.evaluation.evaluate(session, now)"
         )
         print("   mix: " + ", ".join(f"{k} {len(v)}" for k, v in by_kind.items()))
         rounds: list[float] = []

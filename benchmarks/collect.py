@@ -14,8 +14,9 @@
    - parse + normalise: ``collector.collect(params, None)`` over every page;
    - match: ``BrandRouter.route`` over every collected item with a few realistic queries;
    - full path: per page, collect -> ``to_item`` -> ``BrandRouter.load(session).route`` ->
-     ``store_batch`` (dedup, NLP, insert, near-duplicate clustering, alert hook) in one committed
-     transaction, as ``listener.jobs`` does, into a fresh migrated database (a temp SQLite file, or a
+     ``store_batch`` (dedup, NLP, insert, near-duplicate clustering) and ``alert_on_new`` in one committed
+     transaction, as ``listener.worker.collection`` does, into a fresh migrated database (a temp
+     SQLite file, or a
      PostgreSQL database ``listener_bench_collect_<pid>``, dropped at the end). After each page, the
      rows that page stored are re-inserted with new external ids by a raw SQLAlchemy Core
      ``executemany`` (one transaction), so machine drift hits both alike; the ratio is printed.
@@ -54,13 +55,14 @@ from collectors.hackernews import HackerNewsCollector, HackerNewsParams  # noqa:
 from collectors.http import make_client  # noqa: E402
 from collectors.reddit import RedditCollector, RedditParams  # noqa: E402
 from collectors.rss import RssCollector, RssParams  # noqa: E402
-from listener.ingest import store_batch  # noqa: E402
-from listener.jobs import to_item  # noqa: E402
-from listener.matching import BrandRouter  # noqa: E402
+from listener.engine.new_mentions import alert_on_new  # noqa: E402
+from listener.pipeline.ingest import store_batch  # noqa: E402
+from listener.pipeline.matching import BrandRouter  # noqa: E402
 from listener.settings import Settings  # noqa: E402
 from listener.storage.db import make_engine, make_session_factory, session_scope  # noqa: E402
 from listener.storage.migrate import upgrade  # noqa: E402
 from listener.storage.models import Brand, Mention, Query  # noqa: E402
+from listener.worker.collection import to_item  # noqa: E402
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
@@ -422,6 +424,7 @@ def main(argv: list[str] | None = None) -> int:
             with session_scope(sessions) as session:
                 routed_page = BrandRouter.load(session).route(to_item(m) for m in batch.mentions)
                 outcome = store_batch(session, routed_page.items)
+                alert_on_new(session, outcome.created_ids)
             t_full += time.perf_counter() - t0
             collected += len(batch.mentions)
             stored += outcome.created

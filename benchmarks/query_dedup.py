@@ -23,13 +23,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from collectors.dedup import (  # noqa: E402
+from listener.pipeline.dedup import (  # noqa: E402
     NearDuplicateIndex,
     normalise_for_dedup,
     shingle_jaccard,
     shingles,
 )
-from collectors.query import MatchInput, QueryMatcher, compile_query  # noqa: E402
+from listener.pipeline.query import MatchInput, QueryMatcher, compile_query  # noqa: E402
 
 BRANDS = [
     "acme",

@@ -1,18 +1,28 @@
-"""FastAPI dependencies: the request's session and settings, and the caller's principal."""
+"""FastAPI dependencies: the request's session and settings, the caller's principal, and the feed's
+filters from the query string (shared by the API and the pages).
+
+Multi-valued filters accept repeated parameters or commas (``platform=twitter,reddit``). Enum values
+are checked here, so ``status=done`` is a 422 that lists the allowed values.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from sqlalchemy.orm import Session
 
 from listener.auth import Principal, authenticate, principal_of
-from listener.errors import Forbidden, Unauthorized
+from listener.errors import Forbidden, Unauthorized, Unprocessable
 from listener.settings import Settings
 from listener.storage.base import utcnow
 from listener.storage.db import session_scope
+from listener.storage.lookup import resolve_brand
+from listener.storage.mentions import MentionFilter
+from listener.storage.models import MENTION_KINDS, MENTION_STATUSES, SENTIMENT_LABELS
+from listener.storage.times import aware
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -70,3 +80,65 @@ Viewer = Annotated[Principal, Depends(require("viewer"), scope="function")]
 Agent = Annotated[Principal, Depends(require("agent"), scope="function")]
 Manager = Annotated[Principal, Depends(require("manager"), scope="function")]
 Admin = Annotated[Principal, Depends(require("admin"), scope="function")]
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for raw in values or [] for v in raw.split(",") if v.strip()]
+
+
+def _check(name: str, values: list[str], allowed: tuple[str, ...]) -> list[str]:
+    bad = [v for v in values if v not in allowed]
+    if bad:
+        raise Unprocessable(
+            f"unknown {name} {', '.join(map(repr, bad))}; use one of {', '.join(allowed)}",
+            details=[{"field": name, "message": f"allowed: {list(allowed)}"}],
+        )
+    return values
+
+
+def mention_filter(
+    session: SessionDep,
+    brand: Annotated[str | None, Query(description="Brand id or name")] = None,
+    platform: Annotated[list[str] | None, Query()] = None,
+    kind: Annotated[list[str] | None, Query(description="post, comment, review, news")] = None,
+    sentiment: Annotated[list[str] | None, Query(description="positive, negative, neutral, unscored")] = None,
+    min_score: Annotated[float | None, Query(ge=-1, le=1)] = None,
+    max_score: Annotated[float | None, Query(ge=-1, le=1)] = None,
+    topic: Annotated[str | None, Query(max_length=100)] = None,
+    language: Annotated[list[str] | None, Query()] = None,
+    status: Annotated[list[str] | None, Query(description=", ".join(MENTION_STATUSES))] = None,
+    assignee: Annotated[str | None, Query(max_length=200)] = None,
+    tag: Annotated[str | None, Query(max_length=64)] = None,
+    min_reach: Annotated[int | None, Query(ge=0)] = None,
+    since: Annotated[datetime | None, Query(description="ISO time, inclusive (UTC if no zone)")] = None,
+    until: Annotated[datetime | None, Query(description="ISO time, exclusive")] = None,
+    q: Annotated[str | None, Query(max_length=200, description="Text contains (case-insensitive)")] = None,
+    hide_duplicates: bool = False,
+) -> MentionFilter:
+    """The filters from the query string."""
+    if min_score is not None and max_score is not None and min_score > max_score:
+        raise Unprocessable("min_score is above max_score", details=[{"field": "min_score"}])
+    since, until = aware(since, "since"), aware(until, "until")
+    if since and until and since >= until:
+        raise Unprocessable("since must be before until", details=[{"field": "since"}])
+    return MentionFilter(
+        brand_ids=[resolve_brand(session, brand).id] if brand else None,
+        platforms=_split(platform),
+        kinds=_check("kind", _split(kind), MENTION_KINDS),
+        labels=_check("sentiment", _split(sentiment), SENTIMENT_LABELS),
+        min_score=min_score,
+        max_score=max_score,
+        topic=topic or None,
+        languages=_split(language),
+        statuses=_check("status", _split(status), MENTION_STATUSES),
+        assignee=assignee or None,
+        tag=tag or None,
+        min_reach=min_reach,
+        since=since,
+        until=until,
+        q=q or None,
+        hide_duplicates=hide_duplicates,
+    )
+
+
+FilterDep = Annotated[MentionFilter, Depends(mention_filter, scope="function")]

@@ -48,3 +48,23 @@ class Forbidden(ListenerError):
 class PayloadTooLarge(ListenerError):
     status_code = 413
     code = "payload_too_large"
+
+
+def validation_details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Pydantic errors as ``{"field", "message", "type"[, "index"]}``; ``field`` is a dotted path
+    without the ``body``/``query`` prefix, ``index`` the item's position in a batch."""
+    out = []
+    for err in errors:
+        loc = [p for p in err.get("loc", ()) if p not in ("body",)]
+        entry: dict[str, Any] = {}
+        if len(loc) >= 2 and loc[0] in ("mentions", "items", "ids") and isinstance(loc[1], int):
+            entry["index"] = loc[1]
+            loc = loc[2:]
+        message = err.get("msg", "invalid value")
+        if err.get("type") == "json_invalid":
+            message = "the body is not valid JSON: " + str(err.get("ctx", {}).get("error", message))
+        entry.update(
+            {"field": ".".join(str(p) for p in loc) or None, "message": message, "type": err.get("type")}
+        )
+        out.append(entry)
+    return out

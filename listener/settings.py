@@ -7,13 +7,16 @@ down; nothing reads the environment anywhere else. Secrets are ``SecretStr``: th
 
 from __future__ import annotations
 
+import string
 from functools import lru_cache
 from typing import Annotated, Any
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 DEFAULT_DATABASE_URL = "sqlite:///./listener.db"
+CASE_ID_FIELDS = {"n", "year", "month"}
 
 
 class Settings(BaseSettings):
@@ -105,9 +108,7 @@ class Settings(BaseSettings):
     @field_validator("case_id_format")
     @classmethod
     def _case_format(cls, value: str) -> str:
-        from listener.cases import check_format
-
-        return check_format(value)
+        return check_case_id_format(value)
 
     @field_validator("log_level")
     @classmethod
@@ -143,9 +144,27 @@ class Settings(BaseSettings):
         return out
 
 
+def check_case_id_format(fmt: str) -> str:
+    """``fmt`` when it is a usable case-id format; ValueError saying why otherwise."""
+    try:
+        names = {f for _, f, _, _ in string.Formatter().parse(fmt) if f is not None}
+    except ValueError as exc:
+        raise ValueError(f"not a format string: {exc}") from exc
+    if "n" not in names:
+        raise ValueError("the format must contain {n} (the counter), e.g. CS-{year}-{n:06d}")
+    if names - CASE_ID_FIELDS:
+        raise ValueError(f"unknown field(s) {', '.join(sorted(names - CASE_ID_FIELDS))}; use n, year, month")
+    try:
+        sample = fmt.format(n=123456, year=2026, month=12)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"the format does not work with a number: {exc}") from exc
+    if not 1 <= len(sample) <= 64:
+        raise ValueError("a case id must be 1 to 64 characters long")
+    return fmt
+
+
 def mask_url_password(url: str) -> str:
     """Replace the password of ``scheme://user:password@host`` with ``***``."""
-    from sqlalchemy.engine import make_url
 
     try:
         return make_url(url).render_as_string(hide_password=True)

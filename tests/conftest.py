@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from listener import clustering
+from listener.pipeline import clustering
 from listener.settings import Settings
 from listener.storage import migrate
 from listener.storage.base import Base

@@ -10,10 +10,8 @@ from fastapi import APIRouter, Query, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from listener import delivery, digest
-from listener.api.filters import aware
-from listener.api.lookup import get_or_404
 from listener.deps import Manager, SessionDep, Viewer
+from listener.engine import delivery, digest
 from listener.errors import Conflict, Unprocessable
 from listener.schemas.alerts import (
     ChannelCreate,
@@ -25,8 +23,10 @@ from listener.schemas.alerts import (
     SilenceUpdate,
 )
 from listener.storage.alert_models import SECRET_FIELDS
-from listener.storage.mentions import record
+from listener.storage.audit import add_recorded, record
+from listener.storage.lookup import get_or_404
 from listener.storage.models import AlertRule, Brand, Channel, Notification, Silence
+from listener.storage.times import aware
 
 router = APIRouter(tags=["alerts"])
 REQUIRED = {"slack": ("webhook_url",), "email": ("host", "from_addr", "to"), "webhook": ("url",)}
@@ -77,16 +77,7 @@ def create_silence(body: SilenceCreate, session: SessionDep, who: Manager) -> Si
         comment=body.comment,
         created_by=who.name,
     )
-    session.add(silence)
-    session.flush()
-    record(
-        session,
-        actor=who.name,
-        entity="silence",
-        entity_id=silence.id,
-        action="create",
-        changes=body.model_dump(mode="json"),
-    )
+    add_recorded(session, silence, actor=who.name, entity="silence", changes=body.model_dump(mode="json"))
     return _silence_read(silence, _now())
 
 
@@ -208,14 +199,11 @@ def create_channel(body: ChannelCreate, session: SessionDep, who: Manager) -> Ch
         raise Conflict(f"a channel named {body.name!r} already exists")
     _check_config(body.type, body.config)
     channel = Channel(name=body.name, type=body.type, config=body.config, enabled=body.enabled)
-    session.add(channel)
-    session.flush()
-    record(
+    add_recorded(
         session,
+        channel,
         actor=who.name,
         entity="channel",
-        entity_id=channel.id,
-        action="create",
         changes={"name": body.name, "type": body.type, "config": _public(body.type, body.config)},
     )
     return _channel_read(session, channel)

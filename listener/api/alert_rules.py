@@ -11,11 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alerts.rules import RULES
-from listener import alerting
-from listener.alert_dryrun import dry_run
-from listener.api.filters import aware
-from listener.api.lookup import get_or_404
 from listener.deps import Manager, SessionDep, Viewer
+from listener.engine import evaluation
+from listener.engine.dryrun import dry_run
 from listener.errors import Conflict, Unprocessable
 from listener.schemas.alerts import (
     DryRunRead,
@@ -26,8 +24,10 @@ from listener.schemas.alerts import (
     RuleRead,
     RuleUpdate,
 )
-from listener.storage.mentions import record
+from listener.storage.audit import add_recorded, record
+from listener.storage.lookup import get_or_404
 from listener.storage.models import AlertRule, Channel, Incident, Notification
+from listener.storage.times import aware
 
 router = APIRouter(tags=["alerts"])
 INCIDENT_STATUSES = ("firing", "acknowledged", "resolved")
@@ -48,7 +48,7 @@ def _validated(rule_type: str, params: dict[str, Any], scope: dict[str, Any]) ->
             "give the scope as 'scope', not inside params", details=[{"field": "params.scope"}]
         )
     try:
-        alerting.parse_params(rule_type, params, scope)
+        evaluation.parse_params(rule_type, params, scope)
     except ValidationError as exc:
         details = []
         for err in exc.errors():
@@ -91,16 +91,7 @@ def create_rule(body: RuleCreate, session: SessionDep, who: Manager) -> RuleRead
         audience=RULES[body.type].audience.value,
         created_by=who.name,
     )
-    session.add(rule)
-    session.flush()
-    record(
-        session,
-        actor=who.name,
-        entity="alert_rule",
-        entity_id=rule.id,
-        action="create",
-        changes=body.model_dump(mode="json"),
-    )
+    add_recorded(session, rule, actor=who.name, entity="alert_rule", changes=body.model_dump(mode="json"))
     return RuleRead.model_validate(rule)
 
 
@@ -220,7 +211,7 @@ def resolve(incident_id: int, session: SessionDep, who: Manager) -> IncidentDeta
     incident = get_incident(session, incident_id)
     if incident.status != "resolved":
         old = incident.status
-        alerting.resolve(
+        evaluation.resolve(
             session, get_rule(session, incident.rule_id), incident, datetime.now(UTC), by=who.name
         )
         record(

@@ -8,8 +8,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from listener.analysis import brand_contexts, pipeline_for
 from listener.deps import SessionDep, Viewer
+from listener.pipeline.analysis import brand_contexts, pipeline_for
 from listener.schemas.common import StrictIn
 from listener.schemas.mentions import MAX_TEXT
 from listener.storage.models import Brand

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from listener.api.lookup import get_or_404
 from listener.deps import Manager, SessionDep, Viewer
 from listener.errors import Conflict, Unprocessable
 from listener.schemas.catalog import BrandCreate, BrandRead, BrandUpdate
-from listener.storage.mentions import promote_links, record
+from listener.storage.audit import record
+from listener.storage.lookup import get_or_404
+from listener.storage.mentions import promote_links
 from listener.storage.models import Brand
 
 router = APIRouter(prefix="/brands", tags=["brands"])

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from listener.errors import ListenerError
+from listener.errors import ListenerError, validation_details
 
 log = logging.getLogger(__name__)
 
@@ -39,26 +39,6 @@ def error_response(status: int, code: str, message: str, details: Any = None) ->
     return JSONResponse(
         {"error": {"code": code, "message": message, "details": details}}, status_code=status, headers=headers
     )
-
-
-def validation_details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Pydantic errors as ``{"field", "message", "type"[, "index"]}``; ``field`` is a dotted path
-    without the ``body``/``query`` prefix, ``index`` the item's position in a batch."""
-    out = []
-    for err in errors:
-        loc = [p for p in err.get("loc", ()) if p not in ("body",)]
-        entry: dict[str, Any] = {}
-        if len(loc) >= 2 and loc[0] in ("mentions", "items", "ids") and isinstance(loc[1], int):
-            entry["index"] = loc[1]
-            loc = loc[2:]
-        message = err.get("msg", "invalid value")
-        if err.get("type") == "json_invalid":
-            message = "the body is not valid JSON: " + str(err.get("ctx", {}).get("error", message))
-        entry.update(
-            {"field": ".".join(str(p) for p in loc) or None, "message": message, "type": err.get("type")}
-        )
-        out.append(entry)
-    return out
 
 
 def install(app: FastAPI) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from listener.deps import Manager, SessionDep, SettingsDep
+from listener.engine.new_mentions import alert_on_new
 from listener.errors import Unprocessable
-from listener.ingest import store_batch
+from listener.pipeline.ingest import store_batch
 from listener.schemas.mentions import IngestRequest, IngestResult
 
 router = APIRouter(tags=["mentions"])
@@ -29,6 +30,7 @@ def ingest(
         )
     items = [m.model_dump() for m in body.mentions]
     outcome = store_batch(session, items)
+    alert_on_new(session, outcome.created_ids)
     metrics = request.app.state.metrics
     metrics.ingested.labels("created").inc(outcome.created)
     metrics.ingested.labels("duplicate").inc(outcome.duplicates)

@@ -13,7 +13,7 @@ from listener.deps import Admin, SessionDep
 from listener.errors import NotFound, Unprocessable
 from listener.people import find_user
 from listener.schemas.common import ReadModel, StrictIn
-from listener.storage.mentions import record
+from listener.storage.audit import record
 
 router = APIRouter(prefix="/keys", tags=["keys"])
 

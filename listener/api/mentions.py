@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -10,79 +9,24 @@ from fastapi.responses import Response, StreamingResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from listener.api.filters import FilterDep, decode_cursor, encode_cursor
-from listener.api.lookup import get_or_404
-from listener.deps import Agent, SessionDep, Viewer
+from listener.deps import Agent, FilterDep, SessionDep, Viewer
 from listener.errors import NotFound
-from listener.exporting import export_lines
+from listener.pipeline.exporting import export_lines
+from listener.pipeline.feed import decode_cursor, encode_cursor, mention_reads
 from listener.schemas.common import Page
 from listener.schemas.mentions import (
     AuditRead,
-    AuthorRead,
     BulkPatch,
     BulkResult,
     MentionPatch,
     MentionRead,
-    SentimentRead,
 )
-from listener.storage.mentions import apply_patch, feed_page, history, linked_brand_ids
-from listener.storage.models import Brand, Mention
+from listener.storage.audit import apply_patch, history
+from listener.storage.lookup import get_or_404
+from listener.storage.mentions import feed_page
+from listener.storage.models import Mention
 
 router = APIRouter(tags=["mentions"])
-
-
-def brand_names(session: Session) -> dict[int, str]:
-    return {i: n for i, n in session.execute(select(Brand.id, Brand.name))}
-
-
-def mention_reads(session: Session, rows: list[Mention]) -> list[MentionRead]:
-    """The API shapes of ``rows``, their extra brand links read in one query."""
-    names = brand_names(session)
-    extra = linked_brand_ids(session, [m.id for m in rows])
-    return [mention_read(m, names, extra.get(m.id, ())) for m in rows]
-
-
-def mention_read(m: Mention, names: dict[int, str], extra_brand_ids: Iterable[int] = ()) -> MentionRead:
-    """The API shape of one stored mention. Built without validation (``model_construct``): the
-    values come from typed columns, and the feed builds 200 of these per page. ``brands`` is the
-    primary brand, then the extra links (``extra_brand_ids``) by name."""
-    primary = names.get(m.brand_id) if m.brand_id is not None else None
-    others = sorted(n for n in (names.get(b) for b in extra_brand_ids) if n is not None and n != primary)
-    return MentionRead.model_construct(
-        id=m.id,
-        platform=m.platform,
-        external_id=m.external_id,
-        brand=primary,
-        brands=([primary] if primary else []) + others,
-        url=m.url,
-        kind=m.kind,
-        title=m.title,
-        text=m.text,
-        author=AuthorRead.model_construct(handle=m.author_handle, name=m.author_name, reach=m.author_reach),
-        engagement=m.engagement or {},
-        rating=m.rating,
-        published_at=m.published_at,
-        collected_at=m.collected_at,
-        language=m.language,
-        language_confidence=m.language_confidence,
-        sentiment=SentimentRead.model_construct(
-            score=m.sentiment_score,
-            label=m.sentiment_label,
-            drivers=m.sentiment_drivers or [],
-            overridden_by=m.sentiment_override_by,
-            overridden_at=m.sentiment_override_at,
-        ),
-        topics=m.topics or [],
-        entities=m.entities or [],
-        crisis_terms=m.crisis_terms or [],
-        keyphrases=m.keyphrases or [],
-        duplicate_of=m.duplicate_of,
-        status=m.status,
-        assignee=m.assignee,
-        tags=m.tags or [],
-        notes=m.notes or [],
-        updated_at=m.updated_at,
-    )
 
 
 def _get(session: Session, mention_id: int, *, lock: bool = False) -> Mention:

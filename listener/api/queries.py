@@ -7,13 +7,13 @@ from fastapi import APIRouter, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collectors.query import QuerySyntaxError, compile_query
 from listener.api.brands import get_brand
-from listener.api.lookup import get_or_404
 from listener.deps import Manager, SessionDep, Viewer
 from listener.errors import Unprocessable
+from listener.pipeline.query import QuerySyntaxError, compile_query
 from listener.schemas.catalog import QueryCreate, QueryRead, QueryUpdate
-from listener.storage.mentions import record
+from listener.storage.audit import add_recorded, record
+from listener.storage.lookup import get_or_404
 from listener.storage.models import Query
 
 router = APIRouter(prefix="/queries", tags=["queries"])
@@ -49,16 +49,7 @@ def create_query(body: QueryCreate, session: SessionDep, who: Manager) -> QueryR
     get_brand(session, body.brand_id)
     _compile(body.expression)
     query = Query(**body.model_dump())
-    session.add(query)
-    session.flush()
-    record(
-        session,
-        actor=who.name,
-        entity="query",
-        entity_id=query.id,
-        action="create",
-        changes=body.model_dump(),
-    )
+    add_recorded(session, query, actor=who.name, entity="query", changes=body.model_dump())
     return QueryRead.model_validate(query)
 
 

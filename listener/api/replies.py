@@ -9,12 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.replies import TemplateError, render
-from listener.api.filters import FilterDep
-from listener.api.lookup import get_or_404
 from listener.auth import Principal
-from listener.deps import Agent, Manager, SessionDep, SettingsDep, Viewer
+from listener.deps import Agent, FilterDep, Manager, SessionDep, SettingsDep, Viewer
+from listener.engine.four_eyes import FourEyes, drafted_by
+from listener.engine.suggestions import context_for, limit_for, suggest, with_case_id
 from listener.errors import Conflict, Unprocessable
-from listener.four_eyes import FourEyes, drafted_by
 from listener.schemas.replies import (
     EscalationRead,
     RejectIn,
@@ -26,12 +25,12 @@ from listener.schemas.replies import (
     SuggestionsRead,
 )
 from listener.settings import Settings
+from listener.storage.audit import record
 from listener.storage.base import utcnow
-from listener.storage.mentions import record
+from listener.storage.lookup import get_or_404
 from listener.storage.models import Mention
 from listener.storage.replies import acceptance, response_stats
 from listener.storage.reply_models import Reply, ReplyTemplate
-from listener.suggestions import context_for, limit_for, suggest, with_case_id
 
 router = APIRouter(tags=["replies"])
 

@@ -10,14 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collectors import COLLECTORS, CollectorError, validate_params
-from listener.api.errors import validation_details
-from listener.api.lookup import get_or_404
 from listener.deps import Manager, SessionDep, Viewer
-from listener.errors import Unprocessable
-from listener.jobs import BLOCKED_STATUSES
+from listener.errors import Unprocessable, validation_details
 from listener.schemas.catalog import SourceCreate, SourceRead, SourceUpdate
-from listener.storage.mentions import record
-from listener.storage.models import Source
+from listener.storage.audit import add_recorded, record
+from listener.storage.lookup import get_or_404
+from listener.storage.models import BLOCKED_STATUSES, Source
 
 router = APIRouter(prefix="/sources", tags=["sources"])
 
@@ -61,14 +59,11 @@ def create_source(body: SourceCreate, session: SessionDep, who: Manager) -> Sour
         interval_seconds=body.interval_seconds,
         enabled=body.enabled,
     )
-    session.add(source)
-    session.flush()
-    record(
+    add_recorded(
         session,
+        source,
         actor=who.name,
         entity="source",
-        entity_id=source.id,
-        action="create",
         changes={"name": body.name, "platform": body.platform},
     )
     return SourceRead.model_validate(source)

@@ -9,10 +9,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from listener.api.filters import FilterDep, resolve_brand
-from listener.deps import SessionDep, Viewer
+from listener.deps import FilterDep, SessionDep, Viewer
 from listener.errors import Unprocessable
 from listener.storage.base import utcnow
+from listener.storage.lookup import resolve_brand
 from listener.storage.stats import STEP, counts_by_brand, floor, volume
 
 router = APIRouter(prefix="/stats", tags=["stats"])

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from listener.analysis import current_taxonomy
 from listener.deps import Manager, SessionDep, Viewer
+from listener.pipeline.analysis import current_taxonomy
 from listener.schemas.catalog import TaxonomyIn, TaxonomyRead
-from listener.storage.mentions import record
+from listener.storage.audit import record
 from listener.storage.models import Taxonomy
 from nlp.topics import normalize_taxonomy, taxonomy_version
 

@@ -9,12 +9,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alerts.replies import SAMPLE, TemplateError, check_template, render
-from listener.api.lookup import get_or_404
 from listener.deps import Manager, SessionDep, SettingsDep, Viewer
 from listener.errors import Conflict, Unprocessable
 from listener.schemas.replies import LANGUAGES, TemplateCreate, TemplateRead, TemplateUpdate
 from listener.settings import Settings
-from listener.storage.mentions import record
+from listener.storage.audit import add_recorded, record
+from listener.storage.lookup import get_or_404
 from listener.storage.reply_models import ReplyTemplate
 
 router = APIRouter(prefix="/templates", tags=["replies"])
@@ -77,16 +77,7 @@ def create_template(
     _validate(settings, body=body.body, language=body.language, channel=body.channel, conditions=conditions)
     _name_free(session, body.name)
     t = ReplyTemplate(**body.model_dump(exclude={"conditions"}), conditions=conditions, created_by=who.name)
-    session.add(t)
-    session.flush()
-    record(
-        session,
-        actor=who.name,
-        entity="reply_template",
-        entity_id=t.id,
-        action="create",
-        changes={"name": t.name},
-    )
+    add_recorded(session, t, actor=who.name, entity="reply_template", changes={"name": t.name})
     return TemplateRead.model_validate(t)
 
 

@@ -11,7 +11,7 @@ from pydantic import Field
 from listener.deps import Admin, SessionDep
 from listener.people import create_user, find_user, list_users, update_user
 from listener.schemas.common import ReadModel, StrictIn
-from listener.storage.mentions import record
+from listener.storage.audit import record
 
 router = APIRouter(prefix="/users", tags=["users"])
 Role = Literal["viewer", "agent", "manager", "admin"]

@@ -9,8 +9,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from sqlalchemy import select
 
+from alerts.backtest import CsvError, backtest_counts, make_detector, read_counts_csv
 from listener.cli.common import fail, load_settings, ready_engine, user_errors
+from listener.storage.db import make_session_factory, session_scope
+from listener.storage.lookup import resolve_brand
+from listener.storage.mentions import MentionFilter, apply_filter
+from listener.storage.models import Mention
 
 RULES = ("spike", "zscore", "ratio")
 SENSITIVITIES = ("low", "medium", "high")
@@ -39,12 +45,7 @@ def stored_times(
     database_url: str | None, brand: str, since: datetime, until: datetime | None, sentiment: str | None
 ) -> list[datetime]:
     """``published_at`` of the brand's stored mentions in ``[since, until)`` (one label if given)."""
-    from sqlalchemy import select
 
-    from listener.api.filters import resolve_brand
-    from listener.storage.db import make_session_factory, session_scope
-    from listener.storage.mentions import MentionFilter, apply_filter
-    from listener.storage.models import Mention
 
     settings = load_settings(database_url=database_url)
     sessions = make_session_factory(ready_engine(settings, upgrade_if_empty=False))
@@ -78,7 +79,6 @@ def backtest(
 ) -> None:
     """Replay a rule as if live; print one JSON line per incident it would open:
     {"at", "value", "expected", "score"}."""
-    from alerts.backtest import CsvError, backtest_counts, make_detector, read_counts_csv
 
     if rule not in RULES:
         raise fail(f"unknown rule {rule!r}; use spike, zscore or ratio", 2)

@@ -8,9 +8,14 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import typer
+from sqlalchemy import select
 
 from listener.cli.common import fail, load_settings, ready_engine
-from listener.jobs import RunResult
+from listener.storage.db import make_session_factory, session_scope
+from listener.storage.models import Source
+from listener.worker.alert_jobs import Outbox
+from listener.worker.collection import RunResult
+from listener.worker.scheduler import Collecting, build_scheduler, run_once
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +39,6 @@ def _log_run(result: RunResult) -> None:
 
 def worker() -> None:
     """Run the collection scheduler until SIGTERM or Ctrl-C; several workers can share PostgreSQL."""
-    from listener.alert_jobs import Outbox
-    from listener.scheduler import Collecting, build_scheduler
-    from listener.storage.db import make_session_factory
 
     settings = load_settings()
     sessions = make_session_factory(ready_engine(settings))
@@ -67,8 +69,6 @@ def collect(
     source: Annotated[int | None, typer.Option("--source", help="Only this source id (any status)")] = None,
 ) -> None:
     """Collect now from every enabled source (or one), ignoring schedules; exit 1 if any failed."""
-    from listener.scheduler import run_once
-    from listener.storage.db import make_session_factory
 
     if not once:
         raise fail("only `collect --once` is supported; run `listener worker` to collect on a schedule", 2)
@@ -85,10 +85,7 @@ def collect(
 
 def sources() -> None:
     """Print each source's health: status, last success and error, failures, schedule, budget."""
-    from sqlalchemy import select
 
-    from listener.storage.db import make_session_factory, session_scope
-    from listener.storage.models import Source
 
     settings = load_settings()
     sessions = make_session_factory(ready_engine(settings))

@@ -10,13 +10,15 @@ from contextlib import contextmanager
 import typer
 from pydantic import ValidationError
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from listener.errors import ListenerError
 from listener.logging import configure_logging
+from listener.pipeline.analysis import configure_nlp
 from listener.settings import Settings
 from listener.storage import migrate
-from listener.storage.db import make_engine
+from listener.storage.db import make_engine, make_session_factory, session_scope
+from listener.storage.replies import ensure_default_templates
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +39,6 @@ def load_settings(**overrides: object) -> Settings:
         )
         raise fail(f"invalid configuration: {problems}", 2) from exc
     configure_logging(settings)
-    from listener.analysis import configure_nlp
 
     try:
         configure_nlp(settings)
@@ -65,10 +66,6 @@ def ready_engine(settings: Settings, *, upgrade_if_empty: bool = True) -> Engine
 def install_defaults(engine: Engine) -> None:
     """The default reply template library: installed on the first run; later runs add new defaults
     and refresh unedited ones (edited or deleted defaults are left alone)."""
-    from sqlalchemy.exc import IntegrityError
-
-    from listener.storage.db import make_session_factory, session_scope
-    from listener.storage.replies import ensure_default_templates
 
     try:
         with session_scope(make_session_factory(engine)) as session:

@@ -3,19 +3,40 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
+import uvicorn
+from rich.progress import Progress
+from sqlalchemy import select
 
+from listener.app import create_app
+from listener.auth import create_key, revoke_key
 from listener.cli.alerts import backtest
 from listener.cli.collect import collect, sources, worker
-from listener.cli.common import fail, load_settings, ready_engine, user_errors
+from listener.cli.common import fail, install_defaults, load_settings, ready_engine, user_errors
 from listener.cli.keys import keys_app
 from listener.cli.nlp import reanalyze, score
 from listener.cli.users import users_app
+from listener.demo.alerts import replay, seed_alerts
+from listener.demo.seed import seed, seed_live_source
+from listener.demo.sink import DemoSink, describe
+from listener.errors import NotFound
+from listener.pipeline.exporting import export_lines
+from listener.pipeline.importing import format_of, import_stream, read_records
+from listener.storage import migrate as migrations
+from listener.storage.db import make_engine, make_session_factory, session_scope
+from listener.storage.lookup import resolve_brand
+from listener.storage.mentions import MentionFilter
+from listener.storage.models import Channel, Incident
+from listener.storage.times import aware
+from listener.worker import alert_jobs
+from listener.worker.scheduler import Collecting
 
 app = typer.Typer(
     help="Listener: self-hosted social listening and reputation monitoring.",
@@ -35,9 +56,6 @@ DEMO_DATABASE = "sqlite:///./listener-demo.db"
 
 
 def _serve(settings, engine) -> None:  # type: ignore[no-untyped-def]
-    import uvicorn
-
-    from listener.app import create_app
 
     uvicorn.run(
         create_app(settings, engine=engine), host=settings.host, port=settings.port, log_level="warning"
@@ -59,15 +77,12 @@ def serve(
 @app.command()
 def migrate() -> None:
     """Upgrade the database to the newest schema (safe to run again)."""
-    from listener.cli.common import install_defaults
-    from listener.storage import migrate as m
-    from listener.storage.db import make_engine
 
     settings = load_settings()
     engine = make_engine(settings.database_url)
-    m.upgrade(engine)
+    migrations.upgrade(engine)
     install_defaults(engine)
-    typer.echo(f"database at revision {m.head_revision()}")
+    typer.echo(f"database at revision {migrations.head_revision()}")
 
 
 @app.command()
@@ -84,10 +99,6 @@ def import_(
     format: Annotated[str | None, typer.Option(help="jsonl or csv (default: from the file name)")] = None,
 ) -> None:
     """Import mentions (idempotent: known (platform, external_id) are counted as duplicates)."""
-    from rich.progress import Progress
-
-    from listener.importing import format_of, import_stream, read_records
-    from listener.storage.db import make_session_factory
 
     settings = load_settings()
     sessions = make_session_factory(ready_engine(settings))
@@ -120,10 +131,6 @@ def export(
     until: Annotated[datetime | None, typer.Option(help="Until this time (UTC)")] = None,
 ) -> None:
     """Export mentions, newest first, in constant memory."""
-    from listener.api.filters import aware, resolve_brand
-    from listener.exporting import export_lines
-    from listener.storage.db import make_session_factory, session_scope
-    from listener.storage.mentions import MentionFilter
 
     if format not in ("jsonl", "csv"):
         raise fail(f"unknown format {format!r}; use jsonl or csv", 2)
@@ -153,10 +160,6 @@ def demo(
 ) -> None:
     """Everything in one process, offline: seed brands and the bundled sample, then serve, while a
     background thread replays the sample as new mentions arriving live (14 days in 10 minutes)."""
-    from listener.auth import create_key, revoke_key
-    from listener.demo.seed import seed, seed_live_source
-    from listener.errors import NotFound
-    from listener.storage.db import make_session_factory, session_scope
 
     settings = load_settings(database_url=database_url, host=host, port=port, pages_anonymous=True)
     if not settings.support_url:  # the demo brand's (fictional) help centre, for {{ link }} in replies
@@ -201,9 +204,6 @@ class LiveCollection:
     ``tick_seconds`` (first tick at once) until ``stop()`` or the process ends."""
 
     def __init__(self, settings, sessions, *, tick_seconds: float = LIVE_TICK_SECONDS, on_result=None):  # type: ignore[no-untyped-def]
-        import threading
-
-        from listener.scheduler import Collecting
 
         self.collecting = Collecting(settings, sessions, concurrency=1, on_result=on_result)
         self.tick_seconds = tick_seconds
@@ -215,7 +215,6 @@ class LiveCollection:
         return self
 
     def _loop(self) -> None:
-        import logging
 
         while not self.stopped.is_set():
             try:
@@ -241,13 +240,6 @@ def _echo_live(result) -> None:  # type: ignore[no-untyped-def]
 
 def _demo_alerts(sessions):  # type: ignore[no-untyped-def]
     """The demo's spike rule, a local webhook sink, the crisis replayed and delivered."""
-    from sqlalchemy import select
-
-    from listener import alert_jobs
-    from listener.demo.alerts import replay, seed_alerts
-    from listener.demo.sink import DemoSink, describe
-    from listener.storage.db import session_scope
-    from listener.storage.models import Channel, Incident
 
     sink = DemoSink(on_alert=lambda p: typer.echo(describe(p), err=True))
     channel = {"name": "demo local sink", "type": "webhook", "config": {"url": sink.url}}

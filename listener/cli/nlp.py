@@ -6,9 +6,16 @@ import sys
 from datetime import datetime
 from typing import Annotated
 
+import orjson
 import typer
+from rich.progress import Progress
 
 from listener.cli.common import fail, load_settings, ready_engine, user_errors
+from listener.pipeline import reanalysis
+from listener.storage.db import make_session_factory, session_scope
+from listener.storage.lookup import resolve_brand
+from listener.storage.times import aware
+from nlp.stream import score_lines
 
 
 def score(
@@ -19,9 +26,7 @@ def score(
 ) -> None:
     """Score texts: JSON lines in (text, optional language, rating, brand, platform, title, kind),
     one JSON line out per input, in order, streaming (constant memory)."""
-    import orjson
 
-    from nlp.stream import score_lines
 
     load_settings()
     if text:
@@ -39,11 +44,7 @@ def reanalyze(
     since: Annotated[datetime | None, typer.Option(help="Only mentions published since (UTC)")] = None,
 ) -> None:
     """Re-score stored mentions after a rule, lexicon or taxonomy change; manual overrides are kept."""
-    from rich.progress import Progress
 
-    from listener import reanalysis
-    from listener.api.filters import aware, resolve_brand
-    from listener.storage.db import make_session_factory, session_scope
 
     sessions = make_session_factory(ready_engine(load_settings()))
     with user_errors():

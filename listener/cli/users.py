@@ -8,8 +8,8 @@ import typer
 
 from listener.cli.common import load_settings, ready_engine, user_errors
 from listener.people import create_user, find_user, list_users, update_user
+from listener.storage.audit import record
 from listener.storage.db import make_session_factory, session_scope
-from listener.storage.mentions import record
 
 users_app = typer.Typer(help="Manage users: agent profiles that API keys belong to.", no_args_is_help=True)
 

@@ -5,8 +5,8 @@ retailer) and its competitors **Globex** and **Initech**, in English and Turkish
 2026-11-06 .. 2026-11-20 UTC with one clear crisis spike (a data breach on 2026-11-19,
 14:00-18:00 UTC). Every line is one object in the shape ``POST /ingest`` accepts.
 
-The file is generated, deterministically, by :mod:`listener.demo.make_sample`
-(``python -m listener.demo.make_sample``); see ``README.md`` next to it for the numbers.
+The file is generated, deterministically, by ``tools/make_sample.py`` (``python
+tools/make_sample.py``, texts in ``tools/sample_texts.json``); see ``README.md`` next to it.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from listener import alerting
+from listener.engine import evaluation
 from listener.storage.db import session_scope
 from listener.storage.models import AlertRule, Brand, Channel
 
@@ -63,6 +63,6 @@ def replay(
     at = start
     while at <= end:
         with session_scope(sessions) as session:
-            opened += alerting.evaluate(session, at).opened
+            opened += evaluation.evaluate(session, at).opened
         at += step
     return opened

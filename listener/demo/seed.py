@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from listener.demo import SAMPLE_PATH
-from listener.importing import ImportReport, import_stream, read_records
+from listener.pipeline.importing import ImportReport, import_stream, read_records
 from listener.storage.db import session_scope
 from listener.storage.models import Brand, Query, Source
 

@@ -16,9 +16,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
-from listener.storage.base import utcnow
 from listener.storage.jsonlist import json_list_contains
-from listener.storage.models import AuditEvent, Mention, MentionBrand
+from listener.storage.models import Mention, MentionBrand
 
 log = logging.getLogger(__name__)
 
@@ -267,60 +266,3 @@ def _newest_extra_links(
     if floor is not None:
         stmt = stmt.where(tuple_(link.published_at, link.mention_id) > tuple_(floor[0], floor[1]))
     return stmt.order_by(link.published_at.desc(), link.mention_id.desc()).limit(n)
-
-
-def record(
-    session: Session, *, actor: str, entity: str, entity_id: int, action: str, changes: dict[str, Any]
-) -> None:
-    """Append one audit event."""
-    session.add(
-        AuditEvent(
-            actor=actor, entity=entity, entity_id=entity_id, action=action, changes=changes, at=utcnow()
-        )
-    )
-
-
-def apply_patch(session: Session, mention: Mention, changes: dict[str, Any], *, actor: str) -> dict[str, Any]:
-    """Apply validated changes (``MentionPatch.model_dump(exclude_unset=True)``) to one mention and
-    record them; returns ``{field: [old, new]}`` (empty when nothing actually changed)."""
-    diff: dict[str, Any] = {}
-    now = utcnow()
-    for name in ("status", "assignee"):
-        if name in changes and getattr(mention, name) != changes[name]:
-            diff[name] = [getattr(mention, name), changes[name]]
-            setattr(mention, name, changes[name])
-    tags = list(mention.tags or [])
-    if changes.get("tags") is not None:
-        new_tags = list(changes["tags"])
-    else:
-        new_tags = tags + [t for t in changes.get("add_tags") or [] if t not in tags]
-        new_tags = [t for t in new_tags if t not in set(changes.get("remove_tags") or [])]
-    if new_tags != tags:
-        diff["tags"] = [tags, new_tags]
-        mention.tags = new_tags
-    if changes.get("note"):
-        note = {"at": now.isoformat(), "by": actor, "text": changes["note"]}
-        mention.notes = [*(mention.notes or []), note]
-        diff["note"] = [None, changes["note"]]
-    if changes.get("sentiment"):
-        label, score = changes["sentiment"]["label"], changes["sentiment"]["score"]
-        old = {"label": mention.sentiment_label, "score": mention.sentiment_score}
-        if (old["label"], old["score"]) != (label, score) or mention.sentiment_override_by is None:
-            diff["sentiment"] = [old, {"label": label, "score": score}]
-            mention.sentiment_label, mention.sentiment_score = label, score
-            mention.sentiment_drivers = [{"rule": "manual_override", "by": actor}]
-            mention.sentiment_override_by, mention.sentiment_override_at = actor, now
-    if diff:
-        mention.updated_at = now
-        record(session, actor=actor, entity="mention", entity_id=mention.id, action="update", changes=diff)
-    return diff
-
-
-def history(session: Session, mention_id: int) -> list[AuditEvent]:
-    """Every recorded change of one mention, oldest first."""
-    stmt = (
-        select(AuditEvent)
-        .where(AuditEvent.entity == "mention", AuditEvent.entity_id == mention_id)
-        .order_by(AuditEvent.id)
-    )
-    return list(session.scalars(stmt))

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
 import migrations
@@ -49,7 +51,6 @@ def is_empty(engine: Engine) -> bool:
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at (None when it has never been migrated)."""
-    from alembic.runtime.migration import MigrationContext
 
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
@@ -57,7 +58,6 @@ def current_revision(engine: Engine) -> str | None:
 
 def head_revision() -> str:
     """The newest revision in ``migrations/versions``."""
-    from alembic.script import ScriptDirectory
 
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None

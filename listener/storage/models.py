@@ -30,6 +30,7 @@ MENTION_KINDS = ("post", "comment", "review", "news")
 SENTIMENT_LABELS = ("positive", "negative", "neutral", "unscored")
 ROLES = ("viewer", "agent", "manager", "admin")
 QUERY_ROLES = ("own", "competitor")
+BLOCKED_STATUSES = ("paused", "needs_credentials")  # source statuses the worker does not run
 
 brand_competitor = Table(
     "brand_competitor",

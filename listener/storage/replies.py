@@ -6,7 +6,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib import resources
 from statistics import median
 from typing import Any
@@ -130,7 +130,6 @@ def response_stats(session: Session, f: MentionFilter, group_by: str) -> list[di
 
 
 def _aware(value: datetime | str) -> datetime:
-    from datetime import UTC
 
     if isinstance(value, str):
         value = datetime.fromisoformat(value)

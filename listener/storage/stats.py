@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from listener.storage.mentions import MentionFilter, apply_filter
 from listener.storage.models import Mention, MentionBrand
+from listener.storage.times import as_utc
 
 STEP = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
 _SQLITE_FORMAT = {"hour": "%Y-%m-%d %H:00:00", "day": "%Y-%m-%d 00:00:00"}
@@ -21,13 +22,6 @@ def bucket_expr(session: Session, interval: str) -> Any:
     if session.get_bind().dialect.name == "postgresql":
         return func.date_trunc(interval, func.timezone("UTC", Mention.published_at))
     return func.strftime(_SQLITE_FORMAT[interval], Mention.published_at)
-
-
-def as_utc(value: Any) -> datetime:
-    """A bucket value read back from SQL (a string on SQLite) as an aware UTC datetime."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def floor(at: datetime, interval: str) -> datetime:

@@ -13,13 +13,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from listener.api.filters import FilterDep, decode_cursor, encode_cursor
-from listener.api.mentions import brand_names, mention_reads
 from listener.auth import Principal
-from listener.deps import SessionDep, principal_for
+from listener.deps import FilterDep, SessionDep, principal_for
+from listener.engine.suggestions import ANSWERED, Library, suggest
 from listener.errors import Unauthorized
+from listener.pipeline.feed import brand_names, decode_cursor, encode_cursor, mention_reads
 from listener.storage.mentions import feed_page
-from listener.suggestions import ANSWERED, Library, suggest
 
 router = APIRouter(include_in_schema=False)
 COOKIE = "listener_key"

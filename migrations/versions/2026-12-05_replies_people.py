@@ -31,11 +31,15 @@ depends_on: str | Sequence[str] | None = None
 
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 UTC_DT = listener.storage.base.UTCDateTime(timezone=True)
-_TOPICS = ("delivery", "price", "billing-refund", "product-quality", "customer-service", "account-login",
-           "app-bug-outage", "security-privacy", "legal", "safety-health")  # fmt: skip
-_OTHERS = ("praise-recommendation-praise-public", "praise-dm", "generic-complaint-public", "generic-complaint-dm",
-           "generic-question-public", "generic-question-dm", "review-1-star-public", "review-2-star-public",
-           "review-3-star-public", "review-4-star-public", "review-5-star-public", "crisis-holding-public")  # fmt: skip
+_TOPICS = (
+    "delivery", "price", "billing-refund", "product-quality", "customer-service", "account-login",
+    "app-bug-outage", "security-privacy", "legal", "safety-health",
+)  # fmt: skip
+_OTHERS = (
+    "praise-recommendation-praise-public", "praise-dm", "generic-complaint-public", "generic-complaint-dm",
+    "generic-question-public", "generic-question-dm", "review-1-star-public", "review-2-star-public",
+    "review-3-star-public", "review-4-star-public", "review-5-star-public", "crisis-holding-public",
+)  # fmt: skip
 EARLIER_DEFAULTS = [
     f"{lang}-{name}"
     for lang in ("en", "tr")

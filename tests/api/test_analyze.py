@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from listener.reanalysis import reanalyze
+from listener.pipeline.reanalysis import reanalyze
 from listener.storage.db import make_session_factory
 from tests.factories import mention
 

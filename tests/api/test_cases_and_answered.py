@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
-from listener.cases import case_id_for
+from listener.engine.cases import case_id_for
 from listener.settings import Settings
 from listener.storage.db import make_session_factory, session_scope
 from listener.storage.models import Mention

@@ -270,8 +270,8 @@ def _block(engine, source_id: int, status: str) -> None:  # type: ignore[no-unty
 def _due(engine) -> list[int]:  # type: ignore[no-untyped-def]
     from datetime import UTC, datetime
 
-    from listener.jobs import claim_due
     from listener.storage.db import make_session_factory, session_scope
+    from listener.worker.leases import claim_due
 
     with session_scope(make_session_factory(engine)) as session:
         return claim_due(session, worker="t", now=datetime.now(UTC))

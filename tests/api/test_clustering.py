@@ -27,7 +27,7 @@ def test_reposts_and_syndicated_copies_cluster_and_can_be_hidden(api, acme):
 
 
 def test_copies_stored_by_another_worker_cluster_too(api, acme):
-    from listener import clustering
+    from listener.pipeline import clustering
 
     ingest = api.as_("manager")
     ingest.post(

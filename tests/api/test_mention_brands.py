@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from alerts.base import Scope
 from alerts.rules.mentions import FrequencyParams
 from collectors.http import make_client
-from listener.alert_window import build_window
+from listener.engine.window import build_window
 from listener.storage.db import make_session_factory, session_scope
 from listener.storage.models import Brand, Mention, MentionBrand, Source
 from tests.factories import rss_of
-from tests.test_jobs import Answer, FeedServer, add_source, claim_and_run
+from tests.worker.test_collection import Answer, FeedServer, add_source, claim_and_run
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 ITEMS = [
@@ -217,7 +217,7 @@ def test_a_feed_for_several_brands_lists_a_mention_once(api, acme, sessions):
 def test_export_lists_every_linked_brand_and_reimports_them(api, collected, sessions, fmt):
     import io
 
-    from listener import importing
+    from listener.pipeline import importing
     from listener.storage.models import MentionBrand as Link
 
     body = api.as_("viewer").get("/api/v1/export", params={"format": fmt}).text
@@ -234,7 +234,7 @@ def test_export_lists_every_linked_brand_and_reimports_them(api, collected, sess
 
 
 def test_reanalysing_a_brand_covers_the_mentions_linked_to_it(api, collected, sessions):
-    from listener import reanalysis
+    from listener.pipeline import reanalysis
 
     with session_scope(sessions) as s:
         globex = s.scalar(select(Brand.id).where(Brand.name == "Globex"))

@@ -50,7 +50,7 @@ def test_stored_bombs_are_skipped_and_logged_at_render(api, acme, engine, caplog
         "/api/v1/ingest",
         json={"mentions": [mention(1, text="Acme lost my parcel, terrible", author={"name": LONG_NAME})]},
     ).json()["ids"]
-    with caplog.at_level(logging.WARNING, logger="listener.suggestions"):
+    with caplog.at_level(logging.WARNING, logger="listener.engine.suggestions"):
         got = api.as_("agent").get(f"/api/v1/mentions/{mid}/suggestions", params={"limit": 10})
     assert got.status_code == 200, got.text
     assert [s["name"] for s in got.json()["suggestions"]] == ["en-sorry"]

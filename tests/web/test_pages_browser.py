@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 
 from listener.app import create_app
 from listener.auth import create_key
-from listener.ingest import store_batch
+from listener.pipeline.ingest import store_batch
 from listener.schemas.mentions import MentionIn
 from listener.settings import Settings
 from listener.storage.db import make_engine, make_session_factory, session_scope

@@ -1,0 +1,111 @@
+"""Near-duplicate clustering of stored mentions (``duplicate_of``): reposts, quote-copies and
+syndicated news with the same text point at the first mention of their cluster.
+
+The detector is ``listener.pipeline.dedup.NearDuplicateIndex`` (MinHash over word 3-shingles, Jaccard
+≥ 0.8, a bounded window of 50,000 mentions / 3 days; see docs/queries.md). One index per process
+and database, warmed from the newest stored mentions on first use and fed by every batch this
+process stores. Across processes: before each batch, the index reads the rows stored since its
+last look (ids above its high-water mark, less a margin for concurrent commits), so two workers
+cluster each other's copies; only two copies committed in the same instant by two workers can
+both stay roots.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from listener.pipeline.dedup import NearDuplicateIndex
+from listener.storage.models import Mention
+
+log = logging.getLogger(__name__)
+
+WARM_UP = 5_000
+# rows of other processes are read by id above the highest id this process has seen, minus this
+# margin: a concurrent writer's lower id that committed after our last read is still caught
+CATCH_UP_MARGIN = 1_000
+_lock = threading.Lock()
+
+
+def _text(title: str | None, text: str | None) -> str:
+    return f"{title}. {text}" if title and text else (title or text or "")
+
+
+class _State:
+    """One database's index, the ids it holds and the highest id seen."""
+
+    def __init__(self) -> None:
+        self.index = NearDuplicateIndex(max_age=timedelta(days=3))
+        self.known: OrderedDict[int, None] = OrderedDict()
+        self.high = 0
+
+    def add(self, mention_id: int, root: int, text: str, at: Any) -> Any:
+        self.known[mention_id] = None
+        while len(self.known) > 2 * self.index.max_items:
+            self.known.popitem(last=False)
+        self.high = max(self.high, mention_id)
+        return self.index.add(root, text, at)
+
+
+_states: dict[str, _State] = {}
+
+_COLUMNS = (Mention.id, Mention.title, Mention.text, Mention.published_at, Mention.duplicate_of)
+
+
+def _state_for(session: Session, exclude: Sequence[int]) -> _State:
+    """This database's state, warmed from the newest stored mentions on first use, then brought up
+    to date with what other processes stored since (ids above our high-water mark)."""
+    url = session.get_bind().engine.url.render_as_string(hide_password=True)
+    state = _states.get(url)
+    batch = list(exclude)  # the batch being clustered is added by the caller
+    if state is None:
+        state = _states[url] = _State()
+        rows = session.execute(
+            select(*_COLUMNS)
+            .where(Mention.id.not_in(batch))
+            .order_by(Mention.published_at.desc(), Mention.id.desc())
+            .limit(WARM_UP)
+        ).all()
+        rows.reverse()
+    else:
+        rows = session.execute(
+            select(*_COLUMNS)
+            .where(Mention.id > state.high - CATCH_UP_MARGIN, Mention.id.not_in(batch))
+            .order_by(Mention.id)
+        ).all()
+    for row in rows:
+        if row.id not in state.known:
+            state.add(row.id, row.duplicate_of or row.id, _text(row.title, row.text), row.published_at)
+    return state
+
+
+def cluster(session: Session, created: Sequence[tuple[int, dict[str, Any]]]) -> int:
+    """Mark each newly stored mention that repeats an earlier one; returns how many were marked.
+
+    ``created`` pairs the new ids with their rows (``title``, ``text``, ``published_at``)."""
+    marks: list[tuple[int, int]] = []
+    with _lock:
+        state = _state_for(session, [mention_id for mention_id, _ in created])
+        for mention_id, row in sorted(created, key=lambda c: (c[1]["published_at"], c[0])):
+            text = _text(row.get("title"), row.get("text"))
+            root = state.add(mention_id, mention_id, text, row["published_at"])
+            if root is not None and root != mention_id:
+                marks.append((mention_id, int(root)))
+    for mention_id, root in marks:
+        # the root may be a mention of a batch that was rolled back: then leave this one unclustered
+        exists = select(Mention.id).where(Mention.id == root).scalar_subquery()
+        session.execute(update(Mention).where(Mention.id == mention_id).values(duplicate_of=exists))
+    return len(marks)
+
+
+def forget() -> None:
+    """Drop every process index (tests, or after a bulk delete)."""
+    with _lock:
+        _states.clear()

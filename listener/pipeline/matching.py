@@ -1,0 +1,91 @@
+"""Link collected mentions to brands with the brands' boolean queries (docs/queries.md).
+
+Every enabled query is compiled once per batch into one ``QueryMatcher``; a mention is linked to
+every brand with a matching query. Its primary brand (``brand``) is the brand of its first matching
+query, own-brand queries before competitor ones; ``brands`` lists them all in that order (a
+competitor's queries belong to the competitor brand, so its matches count for share of voice). Mentions that
+match no query are not stored. While no query is configured at all, a source's mentions are kept
+unlinked, so a fresh installation shows what its sources find.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from listener.pipeline.query import MatchInput, QueryMatcher
+from listener.pipeline.query.errors import QuerySyntaxError
+from listener.storage.models import Brand, Query
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Routed:
+    items: list[dict[str, Any]]
+    unmatched: int
+
+
+class BrandRouter:
+    """Brand names by query match; built from ``(brand name, expression)`` pairs in priority order."""
+
+    def __init__(self, queries: Iterable[tuple[str, str]]) -> None:
+        good = []
+        for brand, expression in queries:
+            try:
+                QueryMatcher([(brand, expression)])
+            except QuerySyntaxError:  # stored before validation existed: skip it, never crash collection
+                log.warning("skipping unparsable query for brand %s: %r", brand, expression)
+                continue
+            good.append((brand, expression))
+        self.size = len(good)
+        self._matcher = QueryMatcher(good)
+
+    @classmethod
+    def load(cls, session: Session) -> BrandRouter:
+        """The enabled queries in the database: own-brand first, then competitor; by id."""
+        rows = session.execute(
+            select(Brand.name, Query.expression, Query.role)
+            .join(Brand, Brand.id == Query.brand_id)
+            .where(Query.enabled)
+            .order_by(Query.role.desc(), Query.id)  # 'own' sorts after 'competitor' ascending
+        )
+        return cls((name, expression) for name, expression, _role in rows)
+
+    def brands_for(self, item: dict[str, Any]) -> list[str]:
+        """Every brand whose query matches the mention, in priority order."""
+        author = (item.get("author") or {}).get("handle")
+        return [
+            str(k)
+            for k in self._matcher.match(
+                MatchInput(
+                    text=item.get("text") or "",
+                    title=item.get("title"),
+                    language=item.get("language"),
+                    platform=item.get("platform"),
+                    author_handle=author,
+                    url=item.get("url"),
+                    kind=item.get("kind"),
+                    rating=item.get("rating"),
+                )
+            )
+        ]
+
+    def route(self, items: Iterable[dict[str, Any]]) -> Routed:
+        """The items that match a query, each with ``brand`` (the primary brand) and ``brands`` (every
+        matching brand, priority order) set; the others are counted."""
+        if self.size == 0:
+            return Routed(list(items), 0)
+        kept, dropped = [], 0
+        for item in items:
+            brands = self.brands_for(item)
+            if brands:
+                kept.append({**item, "brand": brands[0], "brands": brands})
+            else:
+                dropped += 1
+        return Routed(kept, dropped)

@@ -1,0 +1,1 @@
+"""The worker: the scheduler, the collection job and the alert jobs."""

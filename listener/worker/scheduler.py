@@ -1,0 +1,189 @@
+"""The worker's scheduler: APScheduler 3 jobs that collect due sources, evaluate alert rules and
+deliver the alert outbox.
+
+``build_scheduler`` returns a ``BlockingScheduler`` with a thread pool and three jobs, each
+``max_instances=1``, ``coalesce=True``, first run at start: ``collect:tick`` (every
+``TICK_SECONDS``), ``alerts:tick`` (every minute) and ``alerts:deliver`` (every second). Each tick
+claims due sources under a lease (``listener.worker.leases.claim_due``) a few at a time, runs
+them on a small thread pool and claims again until nothing is due, so several ``listener worker``
+processes on one PostgreSQL database share the sources without running any twice. ``run_once`` is ``collect
+--once``: every enabled source (or one) now, whatever its schedule, still respecting leases.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from functools import partial
+
+from apscheduler.executors.pool import ThreadPoolExecutor as APThreadPoolExecutor
+from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy.orm import Session, sessionmaker
+
+from collectors.http import make_client
+from listener.settings import Settings
+from listener.storage.db import session_scope
+from listener.worker import alert_jobs
+from listener.worker.alert_jobs import Outbox
+from listener.worker.collection import RunResult, run_source
+from listener.worker.leases import LEASE_SECONDS, claim_due, claim_sources
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 10
+CONCURRENCY = 4
+
+
+def worker_id() -> str:
+    """A name unique to this process, for leases: ``host:pid:random``."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Collecting:
+    """The tick body: claim due sources, run them, repeat while any are due."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: sessionmaker[Session],
+        *,
+        worker: str | None = None,
+        concurrency: int = CONCURRENCY,
+        on_result: Callable[[RunResult], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.sessions = sessions
+        self.worker = worker or worker_id()
+        self.concurrency = concurrency
+        self.on_result = on_result
+        self.stopping = threading.Event()
+        self.busy = threading.Lock()
+        self.client = make_client(settings)
+        self.pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="collect")
+
+    def tick(self) -> list[RunResult]:
+        with self.busy:
+            return self._tick()
+
+    def _tick(self) -> list[RunResult]:
+        results: list[RunResult] = []
+        while not self.stopping.is_set():
+            with session_scope(self.sessions) as session:
+                ids = claim_due(
+                    session,
+                    worker=self.worker,
+                    now=utcnow(),
+                    lease_seconds=LEASE_SECONDS,
+                    limit=self.concurrency,
+                )
+            if not ids:
+                break
+            results.extend(self.pool.map(self._run, ids))
+        return results
+
+    def _run(self, source_id: int) -> RunResult:
+        try:
+            result = run_source(
+                self.sessions, self.settings, self.client, source_id, worker=self.worker, now=utcnow()
+            )
+        except Exception as exc:  # the database went away mid-run: the lease will expire
+            log.exception("running source %s failed", source_id)
+            result = RunResult(source_id, "?", error=f"{type(exc).__name__}: {exc}")
+        if self.on_result is not None:
+            self.on_result(result)
+        return result
+
+    def close(self) -> None:
+        """Stop claiming, wait for the runs in progress, release resources."""
+        self.stopping.set()
+        with self.busy:
+            self.pool.shutdown(wait=True)
+        self.client.close()
+
+
+def build_scheduler(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    *,
+    collecting: Collecting | None = None,
+    outbox: Outbox | None = None,
+    tick_seconds: float = TICK_SECONDS,
+) -> BlockingScheduler:
+    """A BlockingScheduler with three jobs: ``collect:tick`` (``Collecting.tick``), ``alerts:tick``
+    (windowed rules and digests, every minute) and ``alerts:deliver`` (the outbox, every second)."""
+    collecting = collecting or Collecting(settings, sessions)
+    scheduler = BlockingScheduler(
+        executors={"default": APThreadPoolExecutor(max_workers=3)},  # one thread per job
+        job_defaults={"misfire_grace_time": int(tick_seconds * 3)},
+        timezone=UTC,
+    )
+    outbox = outbox or Outbox(sessions)
+    jobs = (  # (body, seconds, id, name)
+        (collecting.tick, tick_seconds, "collect:tick", "claim and run due sources"),
+        (partial(_alert_round, sessions), ALERT_TICK_SECONDS, "alerts:tick", "evaluate rules, queue digests"),
+        (outbox.tick, DELIVER_SECONDS, "alerts:deliver", "deliver the notification outbox"),
+    )
+    for body, seconds, job_id, name in jobs:
+        scheduler.add_job(
+            body,
+            "interval",
+            seconds=seconds,
+            id=job_id,
+            name=name,
+            next_run_time=utcnow(),
+            max_instances=1,
+            coalesce=True,
+        )
+    return scheduler
+
+
+ALERT_TICK_SECONDS = 60.0
+# Per-mention rules queue their notification as the mention is stored (by this worker, another
+# one or the API); this job sends it within a second.
+DELIVER_SECONDS = 1.0
+
+
+def _alert_round(sessions: sessionmaker[Session]) -> None:
+
+    try:
+        alert_jobs.evaluate_round(sessions)
+    except Exception:  # the next tick tries again; collection goes on
+        log.exception("alert evaluation failed")
+
+
+def run_once(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    source_id: int | None = None,
+    *,
+    worker: str | None = None,
+    on_result: Callable[[RunResult], None] | None = None,
+) -> list[RunResult]:
+    """Run every enabled source (or ``source_id``) now, ignoring ``next_run_at``; sources leased by
+    another worker are left to it. Sources are claimed one at a time, so concurrent runs share."""
+    worker = worker or worker_id()
+    results: list[RunResult] = []
+    done: list[int] = []
+    wanted = None if source_id is None else [source_id]
+    with make_client(settings) as client:
+        while True:
+            with session_scope(sessions) as session:
+                ids = claim_sources(session, worker=worker, now=utcnow(), source_ids=wanted, exclude=done)
+            if not ids:
+                break
+            done.append(ids[0])
+            result = run_source(sessions, settings, client, ids[0], worker=worker, now=utcnow())
+            results.append(result)
+            if on_result is not None:
+                on_result(result)
+    return results

@@ -1,0 +1,40 @@
+"""The demo crisis opens one incident, visible in the API and delivered to a local channel."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+from sinks import HttpSink
+
+from listener.demo.alerts import replay, seed_alerts
+from listener.demo.seed import seed
+from listener.engine import delivery
+from listener.storage.db import make_session_factory, session_scope
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_demo_crisis_opens_one_incident_and_delivers_it(api, engine):
+    sessions = make_session_factory(engine)
+    seed(sessions)
+    with HttpSink() as sink:
+        with session_scope(sessions) as s:
+            seed_alerts(
+                s, channel={"name": "local", "type": "webhook", "config": {"url": sink.url + "/demo"}}
+            )
+        opened = replay(sessions)
+        assert len(opened) == 1
+        (incident,) = api.as_("viewer").get("/api/v1/incidents").json()
+        at = datetime.fromisoformat(incident["opened_at"])
+        assert datetime(2026, 11, 19, 14, tzinfo=UTC) <= at <= datetime(2026, 11, 19, 18, tzinfo=UTC)
+        assert incident["severity"] == "critical" and incident["value"] >= 5
+        with session_scope(sessions) as s, httpx.Client() as client:
+            report = delivery.deliver_pending(s, client, at)
+        assert len(report.sent) == 1
+        body = sink.requests[0].json()
+        assert body["brand"] == "Acme" and body["kind"] == "opened"
+        assert any(
+            "breach" in t or "sızıntı" in t
+            for t in body["evidence"]["top_terms"] + [body["samples"][0]["text"].lower()]
+        )
