@@ -10,7 +10,7 @@
   edited or deleted one gets a digest nothing matches, so it is left alone.
 
 Revision ID: b7c8d9e0f1a2
-Revises: ae5f6a7b8c9d
+Revises: bf6a7b8c9d0e
 Create Date: 2026-12-05 23:45:00
 """
 
@@ -25,7 +25,7 @@ from alembic import op
 import listener.storage.base
 
 revision: str = "b7c8d9e0f1a2"
-down_revision: str | None = "ae5f6a7b8c9d"
+down_revision: str | None = "bf6a7b8c9d0e"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

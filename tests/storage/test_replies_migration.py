@@ -1,4 +1,4 @@
-"""An install made before ``reply_default`` existed (revision ae5f6a7b8c9d), on both backends: after
+"""An install made before ``reply_default`` existed (revision bf6a7b8c9d0e), on both backends: after
 the upgrade, defaults it never had are added and unedited ones refreshed at the next start, while
 the ones it edited or deleted are left alone."""
 
@@ -14,7 +14,7 @@ from listener.storage.db import make_session_factory, session_scope
 from listener.storage.replies import default_library, ensure_default_templates
 from tests.storage.test_migrations import empty_engine  # noqa: F401  (fixture)
 
-BEFORE = "ae5f6a7b8c9d"
+BEFORE = "bf6a7b8c9d0e"
 
 
 def test_earlier_installs_get_the_new_library_but_keep_their_edits(empty_engine: Engine) -> None:  # noqa: F811
