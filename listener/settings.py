@@ -7,6 +7,7 @@ down; nothing reads the environment anywhere else. Secrets are ``SecretStr``: th
 
 from __future__ import annotations
 
+import string
 from functools import lru_cache
 from typing import Annotated, Any
 
@@ -17,6 +18,7 @@ from sqlalchemy.engine import make_url
 from collectors.settings import CollectorSettings
 
 DEFAULT_DATABASE_URL = "sqlite:///./listener.db"
+CASE_ID_FIELDS = {"n", "year", "month"}
 
 
 class Settings(BaseSettings, CollectorSettings):
@@ -61,6 +63,19 @@ class Settings(BaseSettings, CollectorSettings):
     support_url: str = Field(
         "", description="The link offered in replies ({{ link }}), e.g. your help centre"
     )
+    status_url: str = Field("", description="Your status page, offered in outage replies ({{ status_link }})")
+    case_id_format: str = Field(
+        "CS-{year}-{n:06d}",
+        description="How case ids read: {n} is the counter (per year when {year} is used), {year}, {month}",
+    )
+    reply_four_eyes: bool = Field(
+        True, description="The person who drafted a reply cannot approve it (false: one person may do both)"
+    )
+    reply_team_name: str = Field(
+        "",
+        description='Who replies are signed by when the key has no user, e.g. "{brand} Care" '
+        '(default: "{brand} Support", in Turkish "{brand} Destek Ekibi")',
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -71,6 +86,11 @@ class Settings(BaseSettings, CollectorSettings):
             # psycopg 3 is the driver we ship; the bare scheme would pick psycopg2.
             value = "postgresql+psycopg://" + value.split("://", 1)[1]
         return value
+
+    @field_validator("case_id_format")
+    @classmethod
+    def _case_format(cls, value: str) -> str:
+        return check_case_id_format(value)
 
     @field_validator("log_level")
     @classmethod
@@ -104,6 +124,25 @@ class Settings(BaseSettings, CollectorSettings):
             else:
                 out[name] = value
         return out
+
+
+def check_case_id_format(fmt: str) -> str:
+    """``fmt`` when it is a usable case-id format; ValueError saying why otherwise."""
+    try:
+        names = {f for _, f, _, _ in string.Formatter().parse(fmt) if f is not None}
+    except ValueError as exc:
+        raise ValueError(f"not a format string: {exc}") from exc
+    if "n" not in names:
+        raise ValueError("the format must contain {n} (the counter), e.g. CS-{year}-{n:06d}")
+    if names - CASE_ID_FIELDS:
+        raise ValueError(f"unknown field(s) {', '.join(sorted(names - CASE_ID_FIELDS))}; use n, year, month")
+    try:
+        sample = fmt.format(n=123456, year=2026, month=12)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"the format does not work with a number: {exc}") from exc
+    if not 1 <= len(sample) <= 64:
+        raise ValueError("a case id must be 1 to 64 characters long")
+    return fmt
 
 
 def mask_url_password(url: str) -> str:

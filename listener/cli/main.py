@@ -22,6 +22,7 @@ from listener.cli.collect import collect, sources, worker
 from listener.cli.common import fail, install_defaults, load_settings, ready_engine, user_errors
 from listener.cli.keys import keys_app
 from listener.cli.nlp import reanalyze, score
+from listener.cli.users import users_app
 from listener.demo import demo_settings
 from listener.demo.alerts import replay, seed_alerts
 from listener.demo.seed import seed, seed_live_source
@@ -45,6 +46,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(keys_app, name="keys")
+app.add_typer(users_app, name="users")
 app.command()(score)
 app.command()(worker)
 app.command()(collect)
@@ -56,7 +58,6 @@ DEMO_DATABASE = "sqlite:///./listener-demo.db"
 
 
 def _serve(settings, engine) -> None:  # type: ignore[no-untyped-def]
-
 
     uvicorn.run(
         create_app(settings, engine=engine), host=settings.host, port=settings.port, log_level="warning"
@@ -100,7 +101,6 @@ def import_(
     format: Annotated[str | None, typer.Option(help="jsonl or csv (default: from the file name)")] = None,
 ) -> None:
     """Import mentions (idempotent: known (platform, external_id) are counted as duplicates)."""
-
 
     settings = load_settings()
     sessions = make_session_factory(ready_engine(settings))
@@ -209,7 +209,6 @@ class LiveCollection:
 
     def __init__(self, settings, sessions, *, tick_seconds: float = LIVE_TICK_SECONDS, on_result=None):  # type: ignore[no-untyped-def]
 
-
         self.collecting = Collecting(settings, sessions, concurrency=1, on_result=on_result)
         self.tick_seconds = tick_seconds
         self.stopped = threading.Event()
@@ -245,6 +244,7 @@ def _echo_live(result) -> None:  # type: ignore[no-untyped-def]
 
 def _demo_alerts(sessions, settings):  # type: ignore[no-untyped-def]
     """The demo's spike rule, a local webhook sink, the crisis replayed and delivered."""
+
     sink = DemoSink(on_alert=lambda p: typer.echo(describe(p), err=True))
     channel = {"name": "demo local sink", "type": "webhook", "config": {"url": sink.url}}
     with session_scope(sessions) as session:

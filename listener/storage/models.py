@@ -186,6 +186,7 @@ class Mention(Base):
     assignee: Mapped[str | None] = mapped_column(String(200))
     tags: Mapped[list[str]] = mapped_column(Json, default=list)
     notes: Mapped[list[dict[str, str]]] = mapped_column(Json, default=list)
+    case_id: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)  # given when needed
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     brand: Mapped[Brand | None] = relationship(lazy="raise")
@@ -233,6 +234,7 @@ class ApiKey(Base):
     role: Mapped[str] = mapped_column(String(16))
     prefix: Mapped[str] = mapped_column(String(16))
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -268,7 +270,8 @@ class AuditEvent(Base):
 
 # Feature tables live in modules of their own; importing them here puts them on Base.metadata.
 from listener.storage.alert_models import AlertRule, Channel, Incident, Notification, Silence  # noqa: E402
-from listener.storage.reply_models import Reply, ReplyTemplate  # noqa: E402
+from listener.storage.people_models import User  # noqa: E402
+from listener.storage.reply_models import CaseCounter, Reply, ReplyDefault, ReplyTemplate  # noqa: E402
 
 __all__ = [
     "AlertRule",
@@ -287,4 +290,7 @@ __all__ = [
     "Source",
     "Taxonomy",
     "brand_competitor",
+    "CaseCounter",
+    "ReplyDefault",
+    "User",
 ]
