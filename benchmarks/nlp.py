@@ -1,8 +1,12 @@
-"""Throughput of the whole NLP pipeline beside raw VADER on the same generated corpus, same run.
+"""Throughput of the whole NLP pipeline beside raw VADER on the same texts, same run.
 
-    .venv/bin/python benchmarks/nlp.py [--english 100000 --turkish 20000] [--seed 7]
+    .venv/bin/python benchmarks/nlp.py                       # real tweets from ../shared/data/sentiment
+    .venv/bin/python benchmarks/nlp.py --generated [--english 100000 --turkish 20000] [--seed 7]
     .venv/bin/python benchmarks/nlp.py --vocab-growth 200000 [--reload-every 50000]
 
+The default corpus is real tweets: every English SemEval tweet and every Turkish tweet of the shared
+data (about 49,000 + 1,200), repeated ``--repeat`` times for the memory figure over many texts.
+``--generated`` uses the reproducible generated corpus below instead (no shared data needed).
 Prints texts/s for raw VADER ``polarity_scores`` on every text, for the pipeline (all stages), the
 ratio, and peak memory (tracemalloc peak of a pipeline pass over the corpus, and the process's max
 RSS). VADER and the pipeline alternate on chunks of the corpus so that machine drift affects both
@@ -159,6 +163,19 @@ def generate(english: int, turkish: int, seed: int = 7) -> list[str]:
     return out
 
 
+def real_tweets() -> list[str] | None:
+    """English and Turkish tweets of the shared data (all parts), or None when it is absent."""
+    from tools import sentiment_data
+
+    if not sentiment_data.available():
+        return None
+    english = [t for rows in sentiment_data.english().values() for t, _ in rows]
+    turkish = [t for rows in sentiment_data.turkish()["tweets"].values() for t, _ in rows]
+    texts = english + turkish
+    random.Random(7).shuffle(texts)
+    return texts
+
+
 def vocab_growth(n: int, reload_every: int) -> tuple[int, float]:
     """Strings left in spaCy's vocab and max-RSS growth (MiB) after ``n`` texts with three new words each."""
     rnd = random.Random(1)
@@ -183,6 +200,8 @@ def main() -> None:
     ap.add_argument("--english", type=int, default=100_000)
     ap.add_argument("--turkish", type=int, default=20_000)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--generated", action="store_true", help="generated corpus instead of real tweets")
+    ap.add_argument("--repeat", type=int, default=10, help="passes over the corpus for the memory figure")
     ap.add_argument("--batch-size", type=int, default=512)
     ap.add_argument("--chunk", type=int, default=5000, help="texts per VADER/pipeline turn")
     ap.add_argument("--vocab-growth", type=int, default=0, metavar="N", help="only: N texts of new words")
@@ -198,8 +217,12 @@ def main() -> None:
             f"max RSS grew {grown:.0f} MiB"
         )
         return
-    texts = generate(args.english, args.turkish, args.seed)
-    print(f"corpus: {len(texts):,} texts ({args.english:,} English, {args.turkish:,} Turkish)")
+    texts = None if args.generated else real_tweets()
+    if texts is None:
+        texts = generate(args.english, args.turkish, args.seed)
+        print(f"corpus: {len(texts):,} generated texts ({args.english:,} English, {args.turkish:,} Turkish)")
+    else:
+        print(f"corpus: {len(texts):,} real tweets (SemEval English + Turkish, shared data)")
     sia = vader()
     pipeline = Pipeline()
     list(pipeline.run([NlpInput("warm up"), NlpInput("ısınma turu harika")]))
@@ -230,11 +253,14 @@ def main() -> None:
     if args.memory:
         gc.collect()
         tracemalloc.start()
-        for _ in Pipeline().run((NlpInput(t) for t in texts), batch_size=args.batch_size):
-            pass
-        _, peak = tracemalloc.get_traced_memory()
+        pipe = Pipeline()
+        for n in range(args.repeat):
+            for _ in pipe.run((NlpInput(t) for t in texts), batch_size=args.batch_size):
+                pass
+            current, peak = tracemalloc.get_traced_memory()
+            print(f"  after {(n + 1) * len(texts):9,} texts: traced memory {current / 2**20:6.1f} MiB")
         tracemalloc.stop()
-        print(f"peak traced memory of a fresh pipeline over the corpus: {peak / 2**20:.1f} MiB")
+        print(f"peak traced memory of a fresh pipeline over {args.repeat} passes: {peak / 2**20:.1f} MiB")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"max RSS of the process: {rss:.0f} MiB")
 

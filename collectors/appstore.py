@@ -19,18 +19,25 @@ pages are read until a review at or before it (or an empty page, or ``max_pages`
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-import httpx
 from pydantic import BaseModel, Field, field_validator
 
-from collectors.base import Author, Batch, CollectorError, CollectorParams, Platform, RawMention
+from collectors.base import (
+    Author,
+    Batch,
+    CollectorError,
+    CollectorParams,
+    HttpCollector,
+    Platform,
+    RawMention,
+    dump_json_cursor,
+    load_json_cursor,
+)
 from collectors.http import expect, fetch, parse_json
 from collectors.normalise import iso, parse_datetime
-from listener.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -64,21 +71,17 @@ class AppStoreParams(CollectorParams):
         return cleaned
 
 
-class AppStoreCollector:
+class AppStoreCollector(HttpCollector):
     """Reads the most recent reviews of each app in each storefront down to the cursor."""
 
     platform: ClassVar[Platform] = Platform.appstore
     Params: ClassVar[type[BaseModel]] = AppStoreParams
     default_interval: ClassVar[timedelta] = timedelta(hours=1)
 
-    def __init__(self, client: httpx.Client, settings: Settings) -> None:
-        self.client = client
-        self.settings = settings
-
     def collect(self, params: BaseModel, cursor: str | None) -> Batch:
         """Fetch reviews newer than each app/country cursor."""
         assert isinstance(params, AppStoreParams)
-        state = _load_cursor(cursor)
+        state = load_json_cursor(cursor, "appstore")
         base = params.base(self.settings.appstore_base_url)
         found: dict[str, RawMention] = {}
         new_state = dict(state)
@@ -91,7 +94,7 @@ class AppStoreCollector:
                     new_state[key] = iso(newest)
         return Batch(
             mentions=list(found.values()),
-            next_cursor=cursor if new_state == state else json.dumps(new_state, sort_keys=True),
+            next_cursor=dump_json_cursor(cursor, state, new_state),
         )
 
     def _read(
@@ -123,18 +126,6 @@ class AppStoreCollector:
             if not reviews or reached or since is None:
                 break
         return newest
-
-
-def _load_cursor(cursor: str | None) -> dict[str, str]:
-    if not cursor:
-        return {}
-    try:
-        data = json.loads(cursor)
-    except ValueError:
-        raise CollectorError(f"unreadable appstore cursor {cursor[:40]!r}") from None
-    if not isinstance(data, dict):
-        raise CollectorError("appstore cursor must be a JSON object")
-    return {str(k): str(v) for k, v in data.items()}
 
 
 def _label(node: Any) -> str | None:

@@ -42,6 +42,7 @@ from collectors.base import (
     Batch,
     CollectorError,
     CollectorParams,
+    HttpCollector,
     Platform,
     PlatformReply,
     RawMention,
@@ -49,8 +50,8 @@ from collectors.base import (
 from collectors.http import expect, fetch, parse_json, rate_limit_remaining
 from collectors.keyed import dump_keyed, load_keyed, take_newer
 from collectors.keys import key_material, now_epoch, sign
+from collectors.settings import CollectorSettings
 from collectors.normalise import iso, parse_datetime
-from listener.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -82,16 +83,15 @@ class AppStoreConnectParams(CollectorParams):
         return cleaned
 
 
-class AppStoreConnectCollector:
+class AppStoreConnectCollector(HttpCollector):
     """Reads each owned app's reviews newest first down to its cursor."""
 
     platform: ClassVar[Platform] = Platform.appstoreconnect
     Params: ClassVar[type[BaseModel]] = AppStoreConnectParams
     default_interval: ClassVar[timedelta] = timedelta(hours=1)
 
-    def __init__(self, client: httpx.Client, settings: Settings) -> None:
-        self.client = client
-        self.settings = settings
+    def __init__(self, client: httpx.Client, settings: CollectorSettings) -> None:
+        super().__init__(client, settings)
         self._remaining: int | None = None
 
     def collect(self, params: BaseModel, cursor: str | None) -> Batch:

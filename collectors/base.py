@@ -11,6 +11,7 @@ map 1:1 to the ingest API.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,9 +19,11 @@ from enum import StrEnum
 from typing import ClassVar, Literal, Protocol
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationInfo, field_validator
 
-from listener.settings import Settings
+from collectors.normalise import http_url
+from collectors.settings import CollectorSettings
+from outbound.policy import AddressRefused, check_url
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +88,10 @@ class RawMention:
     details: dict[str, str] = field(default_factory=dict)
     reply: PlatformReply | None = None
 
+    def __post_init__(self) -> None:
+        # a link from outside is kept only as http(s) with a host: never javascript:, data:, …
+        self.url = http_url(self.url)
+
 
 @dataclass(slots=True)
 class Batch:
@@ -101,6 +108,13 @@ class Batch:
     rate_limit_reset_at: datetime | None = None
     not_modified: bool = False
     warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # the ingest API's rule on every path: a mention without text and title is never stored
+        kept = [m for m in self.mentions if (m.text or "").strip() or (m.title or "").strip()]
+        if len(kept) < len(self.mentions):
+            self.warnings.append(f"dropped {len(self.mentions) - len(kept)} item(s) without text or title")
+            self.mentions = kept
 
 
 @dataclass(slots=True)
@@ -160,6 +174,13 @@ class CollectorParams(BaseModel):
 
     base_url: HttpUrl | None = None
 
+    @field_validator("base_url")
+    @classmethod
+    def _base_url_allowed(cls, url: HttpUrl | None, info: ValidationInfo) -> HttpUrl | None:
+        if url is not None:
+            allowed_url(str(url), info)
+        return url
+
     def base(self, default: str) -> str:
         """The API base URL to use, without a trailing slash."""
         return str(self.base_url or default).rstrip("/")
@@ -170,6 +191,47 @@ class BackfillParams(CollectorParams):
     that many days back, a bounded step per run, besides the new mentions."""
 
     backfill_days: int | None = Field(None, ge=1, le=365)
+
+
+def allowed_url(url: str, info: ValidationInfo) -> str:
+    """Save-time outbound-address check for a params URL, under the policy of the settings passed
+    as validation context (``validate_params(..., settings=...)``); without settings the check
+    waits for connect time. Raises ValueError with the reason."""
+    settings = (info.context or {}).get("settings")
+    if settings is not None:
+        try:
+            check_url(url, settings.outbound_policy())
+        except AddressRefused as exc:
+            raise ValueError(str(exc)) from None
+    return url
+
+
+class HttpCollector:
+    """The opening collectors share: they keep the HTTP client and the settings they are given."""
+
+    def __init__(self, client: httpx.Client, settings: CollectorSettings) -> None:
+        self.client = client
+        self.settings = settings
+
+
+def load_json_cursor(cursor: str | None, platform: str) -> dict[str, str]:
+    """A cursor kept as a JSON object of strings (``{"<stream>": "<position>"}``); ``{}`` for none.
+
+    Raises CollectorError naming the platform when the cursor is not such an object."""
+    if not cursor:
+        return {}
+    try:
+        data = json.loads(cursor)
+    except ValueError:
+        raise CollectorError(f"unreadable {platform} cursor {cursor[:40]!r}") from None
+    if not isinstance(data, dict):
+        raise CollectorError(f"{platform} cursor must be a JSON object")
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def dump_json_cursor(cursor: str | None, before: dict[str, str], after: dict[str, str]) -> str | None:
+    """The cursor to return for a JSON-object cursor: unchanged when nothing moved, else ``after``."""
+    return cursor if after == before else json.dumps(after, sort_keys=True)
 
 
 class Collector(Protocol):
@@ -186,7 +248,7 @@ class Collector(Protocol):
     Params: ClassVar[type[BaseModel]]
     default_interval: ClassVar[timedelta]
 
-    def __init__(self, client: httpx.Client, settings: Settings) -> None: ...
+    def __init__(self, client: httpx.Client, settings: CollectorSettings) -> None: ...
 
     def collect(self, params: BaseModel, cursor: str | None) -> Batch: ...
 

@@ -34,12 +34,14 @@ from collectors.base import (
     BackfillParams,
     Batch,
     CollectorError,
+    CollectorParams,
+    HttpCollector,
     Platform,
     RawMention,
 )
 from collectors.http import expect, fetch, parse_json, rate_limit_remaining, rate_limit_reset_at
 from collectors.normalise import iso, language_hint, parse_datetime
-from listener.settings import Settings
+from collectors.settings import CollectorSettings
 
 log = logging.getLogger(__name__)
 
@@ -57,16 +59,15 @@ class BlueskyParams(BackfillParams):
     max_pages: int = Field(5, ge=1, le=20)
 
 
-class BlueskyCollector:
+class BlueskyCollector(HttpCollector):
     """Searches posts newest-first down to the cursor."""
 
     platform: ClassVar[Platform] = Platform.bluesky
     Params: ClassVar[type[BaseModel]] = BlueskyParams
     default_interval: ClassVar[timedelta] = timedelta(minutes=5)
 
-    def __init__(self, client: httpx.Client, settings: Settings) -> None:
-        self.client = client
-        self.settings = settings
+    def __init__(self, client: httpx.Client, settings: CollectorSettings) -> None:
+        super().__init__(client, settings)
         self._jwt: str | None = None
 
     def collect(self, params: BaseModel, cursor: str | None) -> Batch:

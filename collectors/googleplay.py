@@ -44,6 +44,7 @@ from collectors.base import (
     Batch,
     CollectorError,
     CollectorParams,
+    HttpCollector,
     Platform,
     PlatformReply,
     RawMention,
@@ -52,8 +53,8 @@ from collectors.base import (
 from collectors.http import check_response, expect, fetch, parse_json
 from collectors.keyed import dump_keyed, load_keyed, take_newer
 from collectors.keys import key_material, now_epoch, sign
+from collectors.settings import CollectorSettings
 from collectors.normalise import from_epoch, iso, language_hint, parse_datetime
-from listener.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -82,16 +83,15 @@ class GooglePlayParams(CollectorParams):
         return cleaned
 
 
-class GooglePlayCollector:
+class GooglePlayCollector(HttpCollector):
     """Reads each app's reviews newest first down to its cursor."""
 
     platform: ClassVar[Platform] = Platform.googleplay
     Params: ClassVar[type[BaseModel]] = GooglePlayParams
     default_interval: ClassVar[timedelta] = timedelta(hours=1)
 
-    def __init__(self, client: httpx.Client, settings: Settings) -> None:
-        self.client = client
-        self.settings = settings
+    def __init__(self, client: httpx.Client, settings: CollectorSettings) -> None:
+        super().__init__(client, settings)
         self._token: str | None = None
         self._signed = True
 

@@ -23,7 +23,6 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, Literal
 
-import httpx
 from pydantic import BaseModel, Field
 
 from collectors.base import (
@@ -32,12 +31,13 @@ from collectors.base import (
     BackfillParams,
     Batch,
     CollectorError,
+    CollectorParams,
+    HttpCollector,
     Platform,
     RawMention,
 )
 from collectors.http import expect, fetch, parse_json
 from collectors.normalise import from_epoch, html_to_text
-from listener.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -56,16 +56,12 @@ class HackerNewsParams(BackfillParams):
     max_requests: int = Field(20, ge=1, le=200)
 
 
-class HackerNewsCollector:
+class HackerNewsCollector(HttpCollector):
     """Searches Algolia's HN index by date."""
 
     platform: ClassVar[Platform] = Platform.hackernews
     Params: ClassVar[type[BaseModel]] = HackerNewsParams
     default_interval: ClassVar[timedelta] = timedelta(minutes=10)
-
-    def __init__(self, client: httpx.Client, settings: Settings) -> None:
-        self.client = client
-        self.settings = settings
 
     def collect(self, params: BaseModel, cursor: str | None) -> Batch:
         """Fetch hits newer than the cursor, splitting the time window past 1,000 hits."""

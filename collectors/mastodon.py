@@ -30,7 +30,6 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar
 from urllib.parse import quote, urlsplit
 
-import httpx
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from collectors.base import (
@@ -39,13 +38,16 @@ from collectors.base import (
     BackfillParams,
     Batch,
     CollectorError,
+    CollectorParams,
+    HttpCollector,
     Platform,
     RawMention,
+    dump_json_cursor,
     excerpt_of,
+    load_json_cursor,
 )
 from collectors.http import expect, fetch, parse_json, rate_limit_remaining, rate_limit_reset_at
 from collectors.normalise import html_to_text, language_hint, parse_datetime
-from listener.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -76,21 +78,17 @@ class MastodonParams(BackfillParams):
         return self
 
 
-class MastodonCollector:
+class MastodonCollector(HttpCollector):
     """Reads tag timelines and statuses search forward from the cursor."""
 
     platform: ClassVar[Platform] = Platform.mastodon
     Params: ClassVar[type[BaseModel]] = MastodonParams
     default_interval: ClassVar[timedelta] = timedelta(minutes=5)
 
-    def __init__(self, client: httpx.Client, settings: Settings) -> None:
-        self.client = client
-        self.settings = settings
-
     def collect(self, params: BaseModel, cursor: str | None) -> Batch:
         """Fetch statuses newer than each stream's cursor id."""
         assert isinstance(params, MastodonParams)
-        state = _load_cursor(cursor)
+        state = load_json_cursor(cursor, "mastodon")
         base = params.base(self.settings.mastodon_base_url)
         streams = _streams(params)
         found: dict[str, RawMention] = {}
@@ -104,7 +102,7 @@ class MastodonCollector:
                 new_state[key] = newest
         return Batch(
             mentions=list(found.values()),
-            next_cursor=cursor if new_state == state else json.dumps(new_state, sort_keys=True),
+            next_cursor=dump_json_cursor(cursor, state, new_state),
             rate_limit_remaining=self._remaining,
             rate_limit_reset_at=self._reset_at,
             warnings=warnings,
@@ -114,7 +112,7 @@ class MastodonCollector:
         """One step of history per stream: pages below the stream's ``max_id`` (None = the newest),
         following ``rel="next"``, until a status older than ``oldest`` or ``max_pages``."""
         assert isinstance(params, MastodonParams)
-        state = _load_cursor(position)
+        state = load_json_cursor(position, "mastodon")
         base = params.base(self.settings.mastodon_base_url)
         found: dict[str, RawMention] = {}
         for key, path, query in _streams(params):
@@ -227,18 +225,6 @@ def _origin(url: str) -> tuple[str, str | None, int | None]:
 def _id_key(status_id: str) -> tuple[int, str]:
     """Mastodon ids are snowflake-like decimal strings: compare by length, then text."""
     return (len(status_id), status_id)
-
-
-def _load_cursor(cursor: str | None) -> dict[str, str]:
-    if not cursor:
-        return {}
-    try:
-        data = json.loads(cursor)
-    except ValueError:
-        raise CollectorError(f"unreadable mastodon cursor {cursor[:40]!r}") from None
-    if not isinstance(data, dict):
-        raise CollectorError("mastodon cursor must be a JSON object")
-    return {str(k): str(v) for k, v in data.items()}
 
 
 def _to_mention(status: Any, base: str) -> RawMention | None:

@@ -42,13 +42,15 @@ from collectors.base import (
     BackfillParams,
     Batch,
     CollectorError,
+    CollectorParams,
+    HttpCollector,
     Platform,
     RawMention,
     RetryLater,
 )
 from collectors.http import expect, fetch, parse_json, rate_limit_remaining, rate_limit_reset_at
 from collectors.normalise import from_epoch
-from listener.settings import Settings
+from collectors.settings import CollectorSettings
 
 log = logging.getLogger(__name__)
 
@@ -83,16 +85,15 @@ class RedditParams(BackfillParams):
         return self
 
 
-class RedditCollector:
+class RedditCollector(HttpCollector):
     """Reads Reddit listings newest-first down to the cursor."""
 
     platform: ClassVar[Platform] = Platform.reddit
     Params: ClassVar[type[BaseModel]] = RedditParams
     default_interval: ClassVar[timedelta] = timedelta(minutes=5)
 
-    def __init__(self, client: httpx.Client, settings: Settings) -> None:
-        self.client = client
-        self.settings = settings
+    def __init__(self, client: httpx.Client, settings: CollectorSettings) -> None:
+        super().__init__(client, settings)
         self._token: str | None = None
         self._token_expires: datetime | None = None
         self._remaining: int | None = None

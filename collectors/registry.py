@@ -17,6 +17,7 @@ from collectors.mastodon import MastodonCollector
 from collectors.reddit import RedditCollector
 from collectors.replay import ReplayCollector
 from collectors.rss import RssCollector
+from collectors.settings import CollectorSettings
 from collectors.twitter import TwitterCollector
 from collectors.youtube import YouTubeCollector
 
@@ -46,10 +47,17 @@ def get_collector(platform: Platform | str) -> type[Collector]:
         raise CollectorError(f"unknown platform {platform!r} (known: {known})") from exc
 
 
-def validate_params(platform: Platform | str, raw: dict[str, Any]) -> BaseModel:
+def validate_params(
+    platform: Platform | str, raw: dict[str, Any], *, settings: CollectorSettings | None = None
+) -> BaseModel:
     """Validate a source's params against the platform's ``Params`` model.
+
+    With ``settings`` (the API and the collection job pass them), the checks that depend on the
+    installation run too: URLs and ``base_url`` against the outbound-address policy, a replay
+    path against the replay directory. Without, those checks wait for collection time (the
+    HTTP client refuses internal addresses when it connects; replay checks its path).
 
     Raises pydantic ``ValidationError`` (each error's ``loc`` names the field; the API renders it as
     a 422) or CollectorError for an unknown platform.
     """
-    return get_collector(platform).Params.model_validate(raw)
+    return get_collector(platform).Params.model_validate(raw, context={"settings": settings})

@@ -42,12 +42,13 @@ from collectors.base import (
     BackfillParams,
     Batch,
     CollectorError,
+    CollectorParams,
+    HttpCollector,
     Platform,
     RawMention,
 )
 from collectors.http import expect, fetch, parse_json, rate_limit_remaining, rate_limit_reset_at
 from collectors.normalise import from_epoch, language_hint, parse_datetime
-from listener.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -67,16 +68,12 @@ class TwitterParams(BackfillParams):
     max_pages: int = Field(5, ge=1, le=50)
 
 
-class TwitterCollector:
+class TwitterCollector(HttpCollector):
     """Searches recent posts newest-first down to ``since_id``."""
 
     platform: ClassVar[Platform] = Platform.twitter
     Params: ClassVar[type[BaseModel]] = TwitterParams
     default_interval: ClassVar[timedelta] = timedelta(minutes=15)
-
-    def __init__(self, client: httpx.Client, settings: Settings) -> None:
-        self.client = client
-        self.settings = settings
 
     def collect(self, params: BaseModel, cursor: str | None) -> Batch:
         """Fetch posts with ids above the cursor."""

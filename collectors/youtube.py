@@ -39,13 +39,16 @@ from collectors.base import (
     BackfillParams,
     Batch,
     CollectorError,
+    CollectorParams,
+    HttpCollector,
     Platform,
     RawMention,
     RetryLater,
+    dump_json_cursor,
+    load_json_cursor,
 )
 from collectors.http import check_response, expect, fetch, parse_json
 from collectors.normalise import html_to_text, iso, parse_datetime
-from listener.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -77,23 +80,19 @@ class YouTubeParams(BackfillParams):
         return self
 
 
-class YouTubeCollector:
+class YouTubeCollector(HttpCollector):
     """Reads comment threads newest-first down to each target's cursor."""
 
     platform: ClassVar[Platform] = Platform.youtube
     Params: ClassVar[type[BaseModel]] = YouTubeParams
     default_interval: ClassVar[timedelta] = timedelta(minutes=30)
 
-    def __init__(self, client: httpx.Client, settings: Settings) -> None:
-        self.client = client
-        self.settings = settings
-
     def collect(self, params: BaseModel, cursor: str | None) -> Batch:
         """Fetch comments and replies newer than each target's cursor."""
         assert isinstance(params, YouTubeParams)
         if not self.settings.youtube_api_key.get_secret_value():
             raise AuthError("source needs credentials: set LISTENER_YOUTUBE_API_KEY")
-        state = _load_cursor(cursor)
+        state = load_json_cursor(cursor, "youtube")
         base = params.base(self.settings.youtube_base_url)
         targets = _targets(params)
         found: dict[str, RawMention] = {}
@@ -106,7 +105,7 @@ class YouTubeCollector:
                 new_state[key] = iso(newest)
         return Batch(
             mentions=list(found.values()),
-            next_cursor=cursor if new_state == state else json.dumps(new_state, sort_keys=True),
+            next_cursor=dump_json_cursor(cursor, state, new_state),
             warnings=warnings,
         )
 
@@ -158,7 +157,7 @@ class YouTubeCollector:
         assert isinstance(params, YouTubeParams)
         if not self.settings.youtube_api_key.get_secret_value():
             raise AuthError("source needs credentials: set LISTENER_YOUTUBE_API_KEY")
-        state = _load_cursor(position)
+        state = load_json_cursor(position, "youtube")
         base = params.base(self.settings.youtube_base_url)
         found: dict[str, RawMention] = {}
         for key, target in _targets(params):
@@ -242,18 +241,6 @@ def _targets(params: YouTubeParams) -> list[tuple[str, dict[str, str]]]:
     if params.channel_id:
         targets.append((f"channel:{params.channel_id}", {"allThreadsRelatedToChannelId": params.channel_id}))
     return targets
-
-
-def _load_cursor(cursor: str | None) -> dict[str, str]:
-    if not cursor:
-        return {}
-    try:
-        data = json.loads(cursor)
-    except ValueError:
-        raise CollectorError(f"unreadable youtube cursor {cursor[:40]!r}") from None
-    if not isinstance(data, dict):
-        raise CollectorError("youtube cursor must be a JSON object")
-    return {str(k): str(v) for k, v in data.items()}
 
 
 def _to_mention(comment: dict[str, Any], video_id: str | None) -> RawMention | None:

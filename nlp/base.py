@@ -21,13 +21,16 @@ NEGATIVE_THRESHOLD = -0.05
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
-def label_for(score: float | None) -> str:
-    """Label a score in [-1, 1]: positive >= 0.05, negative <= -0.05, else neutral; None -> unscored."""
+def label_for(
+    score: float | None, negative: float = NEGATIVE_THRESHOLD, positive: float = POSITIVE_THRESHOLD
+) -> str:
+    """Label a score in [-1, 1]: positive >= ``positive`` (0.05), negative <= ``negative`` (-0.05), else
+    neutral; None -> unscored. Scored languages use their model's band (nlp.sentiment.label)."""
     if score is None:
         return "unscored"
-    if score >= POSITIVE_THRESHOLD:
+    if score >= positive:
         return "positive"
-    if score <= NEGATIVE_THRESHOLD:
+    if score <= negative:
         return "negative"
     return "neutral"
 

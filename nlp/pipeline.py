@@ -19,9 +19,9 @@ from nlp.base import UNSCORED, BrandContext, NlpInput, NlpResult, Sentiment
 from nlp.entities import BrandMatcher, EntityStage
 from nlp.keyphrases import KeyphraseStage
 from nlp.language import LanguageStage
-from nlp.sentiment import SentimentStage, blend_rating, brand_sentiments
-from nlp.text import clean, fold_tr, strip_links
-from nlp.topics import TaxonomyMatcher, TopicStage
+from nlp.sentiment import SentimentStage, blend_rating, brand_sentiments, pull_crisis
+from nlp.text import clean, strip_links
+from nlp.topics import TaxonomyMatcher, TopicStage, evidenced_topics, tr_text
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ class Pipeline:
         for i, doc in zip(en_idx, self._nlp_en.pipe(strip_links(texts[i]) for i in en_idx), strict=True):
             docs[i] = doc
         for i, doc in zip(
-            tr_idx, self._nlp_tr.pipe(fold_tr(strip_links(texts[i])) for i in tr_idx), strict=True
+            tr_idx, self._nlp_tr.pipe(tr_text(strip_links(texts[i])) for i in tr_idx), strict=True
         ):
             self._taxonomy.normalize_tr(doc)
             docs[i] = doc
@@ -122,20 +122,21 @@ class Pipeline:
     ) -> NlpResult:
         matcher = self._brand_matcher(ctx) if ctx is not None else None
         entities, mentions = self.entities(text, matcher)
+        topics, crisis = self._taxonomy(doc, lang)
+        if ctx is not None and ctx.topics:
+            extra_topics, extra_crisis = self._brand_taxonomy(ctx)(doc, lang)
+            topics += [t for t in extra_topics if t not in topics]
+            crisis += [t for t in extra_crisis if t not in crisis]
         overrides = matcher.lexicons.get(ctx.name) if matcher is not None and ctx is not None else None
         try:
-            sentiment = self.sentiment(text, lang, item.rating, overrides)
+            sentiment = pull_crisis(self.sentiment(text, lang, item.rating, overrides), crisis, lang)
         except Exception:  # a failing stage leaves its field unscored, never the whole item
             log.exception("sentiment stage failed")
             sentiment = UNSCORED
         brand_sentiment: dict[str, Sentiment] = {}
         if ctx is not None and matcher is not None:
             brand_sentiment = self._brand_sentiment(text, lang, item, ctx, matcher, mentions, sentiment)
-        topics, crisis = self._taxonomy(doc, lang)
-        if ctx is not None and ctx.topics:
-            extra_topics, extra_crisis = self._brand_taxonomy(ctx)(doc, lang)
-            topics += [t for t in extra_topics if t not in topics]
-            crisis += [t for t in extra_crisis if t not in crisis]
+        topics = evidenced_topics(topics, sentiment)
         hashtags = [e["value"] for e in entities if e["type"] == "hashtag"]
         exclude = {e["text"].lower().lstrip("@#") for e in entities if e["type"] in _NAMED}
         keyphrases = self.keyphrases(text, hashtags, exclude, lang)
@@ -160,7 +161,7 @@ class Pipeline:
         text_only = self.sentiment(text, lang, None, matcher.lexicons.get(ctx.name))
         result = brand_sentiments(text, lang, mentions, text_only, matcher.lexicons)
         if ctx.name in result and item.rating is not None:
-            result[ctx.name] = blend_rating(result[ctx.name], item.rating)
+            result[ctx.name] = blend_rating(result[ctx.name], item.rating, lang)
         return result
 
     def _brand_matcher(self, ctx: BrandContext) -> BrandMatcher:

@@ -90,6 +90,18 @@ def tr_lexicon() -> dict[str, float]:
 
 
 @cache
+def tr_fold_words() -> frozenset[str]:
+    """ASCII spellings of Turkish taxonomy stems that are themselves other dictionary words ("oldu" for
+    "öldü"): ``nlp/data/tr_fold_words.tsv`` (``ascii<TAB>stem<TAB>word|free``), only ``word`` rows."""
+    found = set()
+    for line in data_text("tr_fold_words.tsv").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 3 and not line.startswith("#") and parts[2].strip() == "word":
+            found.add(parts[0].strip())
+    return frozenset(found)
+
+
+@cache
 def stopwords() -> frozenset[str]:
     """English and Turkish stop words (lower case) used by keyphrase extraction."""
     words: set[str] = set()

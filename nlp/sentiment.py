@@ -20,12 +20,14 @@ from collections.abc import Mapping
 
 from nlp.base import UNSCORED, Sentiment, label_for
 from nlp.sentiment_en import score_en
+from nlp.sentiment_model import band, blend
 from nlp.sentiment_tr import score_tr
 
 log = logging.getLogger(__name__)
 
 SCORED_LANGUAGES = ("en", "tr")
 RATING_WEIGHT = 0.6
+CRISIS_LEAN = 0.5
 ALPHA = 15.0
 _CLAUSE_SPLIT = re.compile(
     r"(?<=[.!?;,\n])\s+|\s+(?=(?:but|however|although|though|whereas|while|yet|unlike|meanwhile|ama|fakat"
@@ -41,8 +43,11 @@ def normalize(total: float) -> float:
     return total / math.sqrt(total * total + ALPHA)
 
 
-def score_text(text: str, language: str, overrides: Mapping[str, float] | None = None) -> Sentiment:
-    """Sentiment of ``text`` in ``language`` (unscored for languages without a scorer)."""
+def rules_score(
+    text: str, language: str, overrides: Mapping[str, float] | None = None
+) -> tuple[float, list[dict]] | None:
+    """The rule/lexicon scorer's score in [-1, 1] and drivers (VADER + complaint rules for English, the
+    Turkish lexicon scorer for Turkish); None for other languages. The trained models take it as input."""
     if "@" in text:
         text = _HANDLE_RE.sub(" ", text)  # @names are names, not words ("@united")
     if language == "en":
@@ -50,12 +55,46 @@ def score_text(text: str, language: str, overrides: Mapping[str, float] | None =
     elif language == "tr":
         total, drivers = score_tr(text, overrides)
     else:
+        return None
+    return normalize(total), drivers
+
+
+def label(score: float | None, language: str) -> str:
+    """Label of a score with ``language``'s neutral band (nlp.sentiment_model.band)."""
+    if score is None:
+        return "unscored"
+    neg, pos = band(language)
+    return label_for(score, neg, pos)
+
+
+def score_text(text: str, language: str, overrides: Mapping[str, float] | None = None) -> Sentiment:
+    """Sentiment of ``text`` in ``language``: rules blended with the trained model (unscored for
+    languages without a scorer)."""
+    found = rules_score(text, language, overrides)
+    if found is None:
         return Sentiment(None, "unscored", [])
-    score = round(normalize(total), 4)
-    return Sentiment(score, label_for(score), drivers)
+    score, drivers = blend(language, text, *found, overrides)
+    score = round(max(-1.0, min(1.0, score)), 4)
+    return Sentiment(score, label(score, language), drivers)
 
 
-def blend_rating(sentiment: Sentiment, rating: float | None) -> Sentiment:
+def pull_crisis(sentiment: Sentiment, crisis_terms: list[str], language: str) -> Sentiment:
+    """Crisis terms pull the score negative: a text whose crisis terms fire is never labelled positive
+    (politeness or quoted praise around "data breach" does not make it good news). A score above
+    ``CRISIS_LEAN`` x the language's negative edge is lowered to it (neutral, leaning negative), with a
+    ``crisis:<term>`` driver; a negative text stays as it is. Coverage of a crisis (news, explainers) is
+    thereby not counted as a wave of negative mentions of its own."""
+    if not crisis_terms or sentiment.score is None:
+        return sentiment
+    neg, _ = band(language)
+    ceiling = round(CRISIS_LEAN * neg, 4)
+    if sentiment.score <= ceiling:
+        return sentiment
+    driver = {"rule": f"crisis:{crisis_terms[0]}", "weight": round(ceiling - sentiment.score, 3)}
+    return Sentiment(ceiling, label(ceiling, language), [*sentiment.drivers, driver])
+
+
+def blend_rating(sentiment: Sentiment, rating: float | None, language: str = "") -> Sentiment:
     """Blend a 1..5 star rating into a text sentiment (see module docstring)."""
     if rating is None:
         return sentiment
@@ -69,7 +108,7 @@ def blend_rating(sentiment: Sentiment, rating: float | None) -> Sentiment:
         score = round(r, 4)
     else:
         score = round(RATING_WEIGHT * r + (1 - RATING_WEIGHT) * sentiment.score, 4)
-    return Sentiment(score, label_for(score), [*sentiment.drivers, driver])
+    return Sentiment(score, label(score, language), [*sentiment.drivers, driver])
 
 
 def brand_sentiments(
@@ -118,23 +157,23 @@ def brand_sentiments(
         for clause, reverse in owned[b]:
             s = score_text(clause, language, lexicons.get(b))
             total_parts.append((s, reverse))
-        result[b] = _combine(total_parts)
+        result[b] = _combine(total_parts, language)
     return result
 
 
-def _combine(parts: list[tuple[Sentiment, bool]]) -> Sentiment:
+def _combine(parts: list[tuple[Sentiment, bool]], language: str) -> Sentiment:
     if not parts:
         return UNSCORED
     scores = []
     drivers: list[dict] = []
     for s, reverse in parts:
         value = s.score or 0.0
-        scores.append(-value * 0.74 if reverse else value)
+        scores.append(-value if reverse else value)
         drivers.extend(s.drivers)
         if reverse:
-            drivers.append({"rule": "comparison:than", "weight": round(-value * 0.74, 3)})
+            drivers.append({"rule": "comparison:than", "weight": round(-value, 3)})
     score = round(sum(scores) / len(scores), 4) if len(scores) > 1 else round(scores[0], 4)
-    return Sentiment(score, label_for(score), drivers[:8])
+    return Sentiment(score, label(score, language), drivers[:8])
 
 
 class SentimentStage:
@@ -148,4 +187,4 @@ class SentimentStage:
     ) -> Sentiment:
         """Overall sentiment of one text (rating blended in)."""
         base = score_text(text, language, overrides) if text.strip() else UNSCORED
-        return blend_rating(base, rating)
+        return blend_rating(base, rating, language)

@@ -191,6 +191,8 @@ def score_en(text: str, overrides: Mapping[str, float] | None = None) -> tuple[f
         moved.sort(key=lambda m: -abs(m[0]))
     drivers = [{"term": word, "weight": round(v / 4, 3)} for v, word in moved[:MAX_DRIVERS]]
     drivers += [{"rule": name, "weight": round(v / 4, 3)} for name, v in rules]
+    if question:
+        drivers.append({"rule": "question", "weight": 0.0})  # mild words ignored; the model damped too
     return total, drivers
 
 

@@ -95,7 +95,8 @@ def score_tr(text: str, overrides: Mapping[str, float] | None = None) -> tuple[f
     emo = _emoji_items(text)
     negative_context = bool(rules) or any(item[1] <= -0.8 for item in items) or any(e[1] <= -0.8 for e in emo)
     _sarcasm(text, toks, items, emo, negative_context)
-    if "?" in text or QUESTION.intersection(toks):
+    question = "?" in text or not QUESTION.isdisjoint(toks)
+    if question:
         for item in items:
             if abs(item[1]) < 2.5:
                 item[1] = 0.0  # questions ask, they rarely judge ("Hediye paketi yapıyor musunuz?")
@@ -112,6 +113,8 @@ def score_tr(text: str, overrides: Mapping[str, float] | None = None) -> tuple[f
         total += (1 if total > 0 else -1) * min(text.count("!"), 4) * 0.292
     drivers.sort(key=lambda d: -abs(d["weight"]))
     drivers = drivers[:MAX_DRIVERS] + [{"rule": name, "weight": round(v / 4, 3)} for name, v in rules]
+    if question and not total:
+        drivers.append({"rule": "question", "weight": 0.0})  # a plain question: the model is damped too
     return total, drivers
 
 

@@ -67,3 +67,21 @@ def fold_tr(text: str) -> str:
     if ELONGATED_RE.search(folded):
         folded = ELONGATED_RE.sub(r"\1", folded)
     return folded
+
+
+_CIRCUMFLEX = str.maketrans("âîû", "aiu")
+TR_LETTERS = frozenset("çğıöşü")
+
+
+def tr_norm(text: str) -> str:
+    """Turkish lower case keeping the Turkish letters (circumflexes dropped: "hâlâ" -> "hala"); letter
+    runs of 3+ -> 1. Used where "öldü" and "oldu" must stay different words."""
+    low = tr_lower(text).translate(_CIRCUMFLEX)
+    if ELONGATED_RE.search(low):
+        low = ELONGATED_RE.sub(r"\1", low)
+    return low
+
+
+def has_tr_letters(text_lower: str) -> bool:
+    """True when lower-cased text is written with Turkish letters (ç ğ ı ö ş ü)."""
+    return not TR_LETTERS.isdisjoint(text_lower)

@@ -1,10 +1,16 @@
 """TopicStage: taxonomy topics and crisis terms with spaCy PhraseMatcher on blank pipelines.
 
-English (and any language the taxonomy lists besides Turkish) matches on the LOWER attribute.
+English (and any language the taxonomy lists besides Turkish) matches on the LOWER attribute; each
+phrase also matches with its last word in the plural ("refund" -> "refunds", "delivery" ->
+"deliveries"); verb forms are listed in the taxonomy ("order", "ordered").
 Turkish suffixes are handled by normalising each token to the longest taxonomy stem it starts with
-(ASCII-folded Turkish lower case, stems of 4+ letters; shorter stems match whole tokens) and matching
-on NORM: "kargom", "kargoya", "kargodan" all match "kargo"; "müşteri hizmetlerine" matches
-"müşteri hizmetleri". Taxonomy shape: ``{"topics": {topic: {lang: [phrases]}}, "crisis": {lang: [terms]}}``.
+(stems of 4+ letters; shorter stems match whole tokens) and matching on NORM: "kargom", "kargoya",
+"kargodan" all match "kargo"; "müşteri hizmetlerine" matches "müşteri hizmetleri".
+Turkish letters count (issue 20): a text written with Turkish letters is matched letter for letter
+("her şey yolunda oldu" has no "öldü"); only a text written entirely without them is folded to ASCII,
+and then a stem whose ASCII spelling is a different dictionary word ("oldu", "olum", "kil") is left out
+(``nlp/data/tr_fold_words.tsv``, written by tools/tr_fold_check.py).
+Taxonomy shape: ``{"topics": {topic: {lang: [phrases]}}, "crisis": {lang: [terms]}}``.
 """
 
 from __future__ import annotations
@@ -20,7 +26,8 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from nlp.text import fold_tr
+from nlp import resources
+from nlp.text import fold_ascii, has_tr_letters, tr_norm
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +35,25 @@ MIN_PREFIX_STEM = 4
 _WORD_RE = re.compile(r"[^\W_]+")
 _TOPIC = "t\x1f"
 _CRISIS = "c\x1f"
+_ASCII_TR = "tr\x1fascii"
+
+
+def plural(word: str) -> str | None:
+    """The regular English plural of a lower-case word, or None where it would not be one."""
+    if len(word) < 3 or not word.isalpha() or word.endswith(("s", "ed", "ing", "ly")):
+        return None
+    if word.endswith(("x", "z", "ch", "sh")):
+        return word + "es"
+    if word.endswith("y") and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def en_variants(phrase: str) -> list[str]:
+    """``phrase`` (lower case) and, for topics, the phrase with its last word in the plural."""
+    words = phrase.split()
+    plural_last = plural(words[-1]) if words else None
+    return [phrase] if plural_last is None else [phrase, " ".join([*words[:-1], plural_last])]
 
 
 def taxonomy_version(taxonomy: Mapping[str, Any]) -> str:
@@ -44,25 +70,30 @@ def normalize_taxonomy(taxonomy: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class TurkishStemmer:
-    """Maps folded Turkish tokens to the longest known stem they start with."""
+    """Maps Turkish tokens to the longest known stem they start with."""
 
     __slots__ = ("stems", "by_head")
 
-    def __init__(self, phrases: Iterable[str]) -> None:
-        self.stems = {w for p in phrases for w in fold_tr(p).split()}
+    def __init__(self, stems: Iterable[str]) -> None:
+        self.stems = set(stems)
         self.by_head: dict[str, list[str]] = {}
         for stem in sorted(self.stems, key=len, reverse=True):
             if len(stem) >= MIN_PREFIX_STEM:
                 self.by_head.setdefault(stem[:MIN_PREFIX_STEM], []).append(stem)
 
-    def find(self, folded: str) -> str | None:
-        """The longest stem ``folded`` is or starts with (stems under 4 letters match whole), or None."""
-        if folded in self.stems:
-            return folded
-        for stem in self.by_head.get(folded[:MIN_PREFIX_STEM], ()):
-            if folded.startswith(stem):
+    def find(self, token: str) -> str | None:
+        """The longest stem ``token`` is or starts with (stems under 4 letters match whole), or None."""
+        if token in self.stems:
+            return token
+        for stem in self.by_head.get(token[:MIN_PREFIX_STEM], ()):
+            if token.startswith(stem):
                 return stem
         return None
+
+
+def tr_text(text: str) -> str:
+    """What the Turkish matcher sees: Turkish lower case with its letters, or ASCII when written so."""
+    return tr_norm(text)
 
 
 class TaxonomyMatcher:
@@ -73,34 +104,47 @@ class TaxonomyMatcher:
         by_lang: dict[str, list[tuple[str, str]]] = {}
         for topic, langs in tax["topics"].items():
             for lang, phrases in langs.items():
-                by_lang.setdefault(lang, []).extend((_TOPIC + topic, p) for p in phrases)
+                for p in phrases:
+                    variants = en_variants(p.lower()) if lang == "en" else [p]
+                    by_lang.setdefault(lang, []).extend((_TOPIC + topic, v) for v in variants)
         for lang, terms in tax["crisis"].items():
             by_lang.setdefault(lang, []).extend((_CRISIS + t, t) for t in terms)
-        self.stemmer = TurkishStemmer(p for _, p in by_lang.get("tr", ()))
+        tr_phrases = [(key, tr_norm(p)) for key, p in by_lang.pop("tr", ())]
+        words = {w for _, p in tr_phrases for w in p.split()}
+        other_words = resources.tr_fold_words()
+        # ASCII spellings of stems written with Turkish letters, unless that spelling is another word
+        unsafe = {w for w in words if fold_ascii(w) != w and fold_ascii(w) in other_words}
+        self.stemmer = TurkishStemmer(words)
+        self.ascii_stemmer = TurkishStemmer(fold_ascii(w) for w in words - unsafe)
         # first words of every non-Turkish phrase: a text containing none of them cannot match
         self.first_words = frozenset(
             words[0]
-            for entries in (v for k, v in by_lang.items() if k != "tr")
+            for entries in by_lang.values()
             for _, p in entries
             if (words := _WORD_RE.findall(p.lower()))
         )
         self.matchers: dict[str, PhraseMatcher] = {}
         for lang, entries in by_lang.items():
-            if lang == "tr":
-                matcher = PhraseMatcher(nlp_tr.vocab, attr="NORM")
-                make = nlp_tr.make_doc
-            else:
-                matcher = PhraseMatcher(nlp_en.vocab, attr="LOWER")
-                make = nlp_en.make_doc
-            grouped: dict[str, list[Doc]] = {}
-            for key, phrase in entries:
-                doc = make(phrase.lower() if lang != "tr" else fold_tr(phrase))
-                if lang == "tr":
-                    self.normalize_tr(doc)
-                grouped.setdefault(key, []).append(doc)
-            for key, docs in grouped.items():
-                matcher.add(key, docs)
-            self.matchers[lang] = matcher
+            self.matchers[lang] = self._matcher(nlp_en, "LOWER", [(k, p.lower()) for k, p in entries], None)
+        if tr_phrases:
+            self.matchers["tr"] = self._matcher(nlp_tr, "NORM", tr_phrases, self.stemmer)
+            ascii_phrases = [(k, fold_ascii(p)) for k, p in tr_phrases if unsafe.isdisjoint(p.split())]
+            self.matchers[_ASCII_TR] = self._matcher(nlp_tr, "NORM", ascii_phrases, self.ascii_stemmer)
+
+    @staticmethod
+    def _matcher(
+        nlp: Language, attr: str, entries: list[tuple[str, str]], stemmer: TurkishStemmer | None
+    ) -> PhraseMatcher:
+        matcher = PhraseMatcher(nlp.vocab, attr=attr)
+        grouped: dict[str, list[Doc]] = {}
+        for key, phrase in entries:
+            doc = nlp.make_doc(phrase)
+            if stemmer is not None:
+                _set_norms(doc, stemmer)
+            grouped.setdefault(key, []).append(doc)
+        for key, docs in grouped.items():
+            matcher.add(key, docs)
+        return matcher
 
     def may_match(self, text_lower: str) -> bool:
         """False when no phrase of a non-Turkish language can match (cheap pre-filter before spaCy)."""
@@ -109,17 +153,15 @@ class TaxonomyMatcher:
     def normalize_tr(self, doc: Doc) -> None:
         """Set the NORM of each token that starts with a taxonomy stem to that stem.
 
-        The Turkish doc holds folded text (``fold_tr``); other tokens keep their default NORM (the text),
-        which cannot equal a stem they do not start with.
+        The Turkish doc holds :func:`tr_text`: with Turkish letters the stems are compared letter for
+        letter; a text without any is compared with the ASCII spellings that are no other word.
         """
-        find = self.stemmer.find
-        for token in doc:
-            stem = find(token.text)
-            if stem is not None:
-                token.norm_ = stem
+        _set_norms(doc, self.stemmer if has_tr_letters(doc.text) else self.ascii_stemmer)
 
     def __call__(self, doc: Doc, language: str) -> tuple[list[str], list[str]]:
         """``(topics, crisis_terms)`` found in ``doc`` (already NORM-normalised when Turkish)."""
+        if language == "tr" and doc is not None and not has_tr_letters(doc.text):
+            language = _ASCII_TR
         matcher = self.matchers.get(language)
         if matcher is None or doc is None:
             return [], []
@@ -137,6 +179,41 @@ class TaxonomyMatcher:
                 if term not in crisis:
                     crisis.append(term)
         return topics, crisis
+
+
+def _set_norms(doc: Doc, stemmer: TurkishStemmer) -> None:
+    find = stemmer.find
+    for token in doc:
+        stem = find(token.text)
+        if stem is not None:
+            token.norm_ = stem
+
+
+# topics that state an opinion need the sentiment to agree: "Hiç memnun değilim" is not praise
+NEEDS_NOT_NEGATIVE = frozenset({"praise_recommendation"})
+# a complaint rule is evidence of its topic ("Siparişim 2 haftadır gelmedi", "charged twice")
+COMPLAINT_TOPICS = {
+    "complaint:delivery": "delivery",
+    "complaint:billing": "billing_refund",
+    "complaint:outage": "app_bug_outage",
+    "complaint:no_response": "customer_service",
+    "complaint:repeated_contact": "customer_service",
+    "complaint:defect": "product_quality",
+}
+
+
+def evidenced_topics(topics: list[str], sentiment: Any) -> list[str]:
+    """``topics`` without those the sentiment contradicts (praise in a negative text), plus the topics
+    of the complaint rules that fired."""
+    drivers = getattr(sentiment, "drivers", ())
+    found = [
+        t for t in topics if t not in NEEDS_NOT_NEGATIVE or getattr(sentiment, "label", "") != "negative"
+    ]
+    for d in drivers:
+        topic = COMPLAINT_TOPICS.get(d.get("rule", ""))
+        if topic is not None and topic not in found:
+            found.append(topic)
+    return found
 
 
 class TopicStage:

@@ -15,6 +15,7 @@ from listener.api import (
     stats,
     taxonomy,
     templates,
+    users,
 )
 from listener.api.errors import ERROR_RESPONSES
 
@@ -31,6 +32,7 @@ for module in (
     templates,
     replies,
     keys,
+    users,
     alerts,
 ):
     api_router.include_router(module.router)

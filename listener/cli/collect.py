@@ -44,7 +44,7 @@ def worker() -> None:
     settings = load_settings()
     sessions = make_session_factory(ready_engine(settings))
     collecting = Collecting(settings, sessions, on_result=_log_run)
-    outbox = Outbox(sessions)
+    outbox = Outbox(sessions, settings)
     scheduler = build_scheduler(settings, sessions, collecting=collecting, outbox=outbox)
 
     def stop(signum: int, _frame: Any) -> None:
@@ -110,11 +110,12 @@ def _backfill(settings: Any, sessions: Any, days: int, source: int | None, run_o
 
 
 def sources() -> None:
-    """Print each source's health: status, last success and error, failures, schedule, budget."""
+    """Print each source's health: status, last success and error, failures, schedule, what it
+    collected (items seen; stored; dropped as matching no query; duplicates) and its rate budget."""
     settings = load_settings()
     sessions = make_session_factory(ready_engine(settings))
     header = ("id", "name", "platform", "status", "last success", "last error", "failures", "next run",
-              "mentions", "rate left")  # fmt: skip
+              "seen", "stored", "no query", "dupes", "rate left")  # fmt: skip
     rows = [header]
     with session_scope(sessions) as session:
         for s in session.scalars(select(Source).order_by(Source.id)):
@@ -128,7 +129,10 @@ def sources() -> None:
                     _short(s.last_error or "-", 48),
                     str(s.consecutive_failures or 0),
                     _when(s.next_run_at),
+                    str(s.items_seen or 0),
                     str(s.mentions_collected or 0),
+                    str(s.items_unmatched or 0),
+                    str(s.items_duplicate or 0),
                     "-" if s.rate_limit_remaining is None else str(s.rate_limit_remaining),
                 )
             )

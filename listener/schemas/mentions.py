@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
+from collectors.normalise import http_url
 from listener.schemas.common import MAX_INT, AwareIsoTime, BigInt, ReadModel, StrictIn
 
 Status = Literal["new", "in_progress", "replied", "resolved", "ignored"]
@@ -14,6 +15,13 @@ Kind = Literal["post", "comment", "review", "news"]
 Label = Literal["positive", "negative", "neutral", "unscored"]
 Tag = Annotated[str, Field(min_length=1, max_length=64)]
 MAX_TEXT = 100_000
+
+
+def _http_url(value: str) -> str:
+    url = http_url(value)
+    if url is None:
+        raise ValueError("url must be an http:// or https:// URL with a host")
+    return url
 
 
 class AuthorIn(StrictIn):
@@ -32,7 +40,7 @@ class MentionIn(StrictIn):
 
     platform: Annotated[str, Field(pattern=r"^[a-z0-9_\-]{1,32}$")]
     external_id: Annotated[str, Field(min_length=1, max_length=512)]
-    url: Annotated[str, Field(max_length=4096, pattern=r"^https?://\S+$")] | None = None
+    url: Annotated[str, Field(max_length=4096), AfterValidator(_http_url)] | None = None
     text: Annotated[str, Field(max_length=MAX_TEXT)] = ""
     title: Annotated[str, Field(max_length=2000)] | None = None
     kind: Kind = "post"

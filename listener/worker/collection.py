@@ -148,7 +148,7 @@ def run_source(
         platform, raw_params, cursor = source.platform, dict(source.params or {}), source.cursor
         history = source.backfill
     try:  # no transaction is open while the collector talks to the platform
-        params = validate_params(platform, raw_params)
+        params = validate_params(platform, raw_params, settings=settings)
         collector = get_collector(platform)(client, settings)
         batch = collector.collect(params, cursor)
         older = backfill.step(collector, params, backfill.target(params, history, now))
@@ -198,6 +198,9 @@ def _record_success(
         source.consecutive_failures = 0
         source.status = "ok"
         source.mentions_collected = (source.mentions_collected or 0) + outcome.created
+        source.items_seen = (source.items_seen or 0) + len(batch.mentions)
+        source.items_unmatched = (source.items_unmatched or 0) + routed.unmatched
+        source.items_duplicate = (source.items_duplicate or 0) + outcome.duplicates
         if batch.rate_limit_remaining is not None:
             source.rate_limit_remaining = batch.rate_limit_remaining
         if batch.rate_limit_reset_at is not None:

@@ -7,7 +7,7 @@ in Python. Rows that already collide (possible on SQLite, whose ``lower()`` fold
 their names; the later ones get the key ``<key> #<id>`` so none is lost, and the migration logs them.
 
 Revision ID: f0a1b2c3d4e5
-Revises: bf6a7b8c9d0e
+Revises: b7c8d9e0f1a2
 Create Date: 2026-12-06 00:00:00
 """
 
@@ -22,7 +22,7 @@ from alembic import op
 from listener.storage.names import name_key
 
 revision: str = "f0a1b2c3d4e5"
-down_revision: str | None = "bf6a7b8c9d0e"
+down_revision: str | None = "b7c8d9e0f1a2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -92,3 +92,26 @@ def test_details_and_a_reply_already_on_the_platform(api, acme):
     assert {s["group"]: s["responded"] for s in stats}["googleplay"] == 1
     bad = mention(3) | {"details": {"app_version": 4}}
     assert api.as_("manager").post("/api/v1/ingest", json={"mentions": [bad]}).status_code == 422
+
+
+def test_urls_that_are_not_http_with_a_host_are_422_naming_the_field(api, acme):
+    hostile = [
+        "javascript:alert(1)",
+        " JaVaScRiPt:alert(1)",
+        "java\tscript:alert(1)",
+        "&#106;avascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "http:///no-host",
+        "https:evil.example",
+    ]
+    batch = [mention(i, url=url) for i, url in enumerate(hostile)] + [
+        mention(99, url="HTTPS://Acme.example/x")
+    ]
+    resp = api.as_("manager").post("/api/v1/ingest", json={"mentions": batch})
+    assert resp.status_code == 422
+    details = resp.json()["error"]["details"]
+    assert {(d["index"], d["field"]) for d in details} == {(i, "url") for i in range(len(hostile))}
+    assert all("http" in d["message"] for d in details)
+    assert api.as_("viewer").get("/api/v1/mentions").json()["items"] == []
+    ok = api.as_("manager").post("/api/v1/ingest", json={"mentions": batch[-1:]})
+    assert ok.status_code == 200 and ok.json()["created"] == 1

@@ -116,6 +116,7 @@ def _params(platform: Platform, tmp_path: Path) -> BaseModel:
 
 def _collect(platform: Platform, settings: Settings, response: httpx.Response, tmp_path: Path) -> Batch:
     rec = Recorder([response])
+    settings = settings.model_copy(update={"replay_dir": str(tmp_path)})
     collector = get_collector(platform)(rec.client(settings), settings)
     return collector.collect(_params(platform, tmp_path), CASES[platform].cursor)
 
@@ -184,7 +185,7 @@ def test_401_is_auth_error(platform: Platform, settings: Settings, tmp_path: Pat
 
 
 @pytest.mark.parametrize("platform", HTTP_PLATFORMS)
-def test_malformed_body_is_collector_error_with_excerpt(
+def test_malformed_body_is_collector_error_without_the_body(
     platform: Platform, settings: Settings, tmp_path: Path
 ) -> None:
     body = b'{"data": [{"id": "1", "te'
@@ -192,7 +193,7 @@ def test_malformed_body_is_collector_error_with_excerpt(
     with pytest.raises(CollectorError) as info:
         _collect(platform, settings, truncated, tmp_path)
     assert not isinstance(info.value, AuthError)
-    assert info.value.excerpt == '{"data": [{"id": "1", "te'
+    assert info.value.excerpt is None and '"te' not in str(info.value)
 
 
 @pytest.mark.parametrize("platform", HTTP_PLATFORMS)
@@ -237,7 +238,7 @@ def test_over_real_http_429_timeout_and_cut_body(
         collector.collect(params, None)
     with pytest.raises(CollectorError) as truncated:
         collector.collect(params, None)
-    assert truncated.value.excerpt == '{"partial": ['
+    assert "JSON" in str(truncated.value) and "partial" not in str(truncated.value)
     assert local_server.requests[0]["headers"]["User-Agent"] == settings.user_agent
 
 

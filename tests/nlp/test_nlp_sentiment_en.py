@@ -4,6 +4,7 @@ import pytest
 
 from nlp import BrandContext
 from nlp.resources import vader
+from nlp.sentiment import rules_score
 
 
 def rules(result) -> list[str]:
@@ -26,16 +27,21 @@ def test_polite_complaint_stays_negative(analyze):
     assert result.sentiment.label == "negative"
 
 
-def test_plain_text_keeps_vaders_score(analyze):
-    for text in [
-        "I love this phone! :)",
-        "The plot was good, but the characters are uncompelling.",
-        "Not bad at all",
-        "This is TERRIBLE!!!",
+def test_rule_part_keeps_vaders_score_and_the_blend_agrees_on_clear_texts(analyze):
+    # the rule scorer the model takes as input is VADER's compound on plain text; the blended score
+    # (rules + trained model) keeps VADER's direction where VADER is clearly right
+    for text, label in [
+        ("I love this phone! :)", "positive"),
+        ("This is TERRIBLE!!!", "negative"),
+        ("Not bad at all", None),
+        ("The plot was good, but the characters are uncompelling.", None),
     ]:
-        assert analyze(text).sentiment.score == pytest.approx(
-            vader().polarity_scores(text)["compound"], abs=1e-4
-        )
+        compound = vader().polarity_scores(text)["compound"]
+        assert rules_score(text, "en")[0] == pytest.approx(compound, abs=1e-4)
+        if label:
+            assert analyze(text).sentiment.label == label
+    # VADER's negation keeps "not bad" from reading as "bad" (the model alone is unsure: neutral)
+    assert analyze("Not bad at all").sentiment.label != "negative"
 
 
 def test_drivers_name_the_words_that_moved_the_score(analyze):
@@ -56,7 +62,32 @@ def test_neutral_customer_question_is_not_praise(analyze):
 
 
 def test_fixed_problem_is_not_a_complaint(analyze):
-    assert analyze("Thanks for fixing the outage so quickly").sentiment.label == "positive"
+    result = analyze("Thanks for fixing the downtime so quickly")
+    assert result.sentiment.label == "positive"
+    assert not [r for r in rules(result) if r.startswith("complaint:")]
+
+
+def test_crisis_terms_are_never_positive(analyze):
+    # issue 12: quoted praise around a breach scored +0.44; "outage" is a crisis term even when fixed;
+    # a crisis term lowers a positive or neutral score to just below zero (neutral, leaning negative)
+    breach = analyze("We were told our data was 'safe and encrypted'. Data breach today.")
+    assert "data breach" in breach.crisis_terms
+    assert breach.sentiment.label != "positive" and breach.sentiment.score < 0
+    assert "crisis:data breach" in rules(breach)
+    angry = analyze("Data breach AGAIN. Disgusting, I'm done with you")
+    assert angry.sentiment.label == "negative"
+    fixed = analyze("Thanks for fixing the outage so quickly")
+    assert fixed.crisis_terms == ["outage"] and fixed.sentiment.label != "positive"
+
+
+def test_sarcastic_fee_complaint_is_negative_and_its_drivers_say_why(analyze):
+    # issue 12: scored +0.195 with "Ridiculous +0.277" as its driver
+    # (VADER still reads "nowhere ... Ridiculous" as a negation across the "?", so "Ridiculous" keeps a
+    # positive rule weight; the model's words outweigh it)
+    result = analyze("Seriously Acme? A $34.99 'service fee' out of nowhere? Ridiculous.")
+    assert result.sentiment.label != "positive" and result.sentiment.score < 0
+    assert any(d["weight"] < 0 for d in result.sentiment.drivers if d.get("term") in ("Seriously", "fee"))
+    assert "billing_refund" in result.topics
 
 
 def test_brand_lexicon_override(analyze):

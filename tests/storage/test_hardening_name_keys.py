@@ -8,7 +8,7 @@ from sqlalchemy import Engine, text
 from listener.storage import migrate
 from tests.storage.test_migrations import empty_engine  # noqa: F401  (fixture)
 
-BEFORE = "bf6a7b8c9d0e"
+BEFORE = "b7c8d9e0f1a2"
 
 
 def test_existing_names_get_folded_keys_and_colliding_rows_are_kept(empty_engine: Engine) -> None:  # noqa: F811

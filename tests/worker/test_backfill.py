@@ -182,7 +182,8 @@ def test_collect_backfill_command(algolia: Algolia, engine: Engine, settings: Se
         1, 200, b'{"hits": [{"objectID": "1", "crea', {"Content-Type": "application/json"}, cut=True
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("LISTENER_")} | {
-        "LISTENER_DATABASE_URL": db_url
+        "LISTENER_DATABASE_URL": db_url,
+        "LISTENER_OUTBOUND_ALLOW": "127.0.0.1",  # the recorded platform is served on loopback
     }
     cmd = [LISTENER, "collect", "--backfill", "3", "--source", str(sid)]
     cut = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)

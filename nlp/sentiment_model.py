@@ -1,0 +1,287 @@
+"""Trained linear sentiment models: features shared with training, and light inference over a weight file.
+
+The models are logistic regressions trained by ``tools/train_sentiment.py`` on real labelled tweets and
+reviews (see nlp/README.md); this module turns a text into the same features the training saw and
+scores them with pure Python/numpy over ``nlp/data/sentiment_<lang>.npz`` (loaded once per process).
+
+Features (both languages): word unigrams and bigrams of the normalised text, words in a negation scope
+marked with ``not_`` (English) or a negation-suffix marker (Turkish), and the rule/lexicon scorer's
+normalised score as a dense feature ``=rules`` (so the model learns how far to trust the rules).
+Turkish text is lower-cased the Turkish way and folded to ASCII, so "cok guzel" and "çok güzel" give
+the same features; each word also gives its first five letters (``~guzel``), the truncation stem that
+works well for Turkish retrieval (Can et al., 2008), so "güzeldi", "güzelmiş" share evidence.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import math
+import re
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+
+import numpy as np
+
+from nlp.resources import stopwords
+from nlp.text import ELONGATED_RE, fold_tr
+
+log = logging.getLogger(__name__)
+
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+_HANDLE = re.compile(r"(?<![\w@])@\w+")
+_DIGITS = re.compile(r"\d+")
+_DIGIT = re.compile(r"\d")
+_EN_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|0|[!?]|[^\w\s'.,;:\"()\-]")
+_TR_TOKEN = re.compile(r"[a-z]+|0|[!?]|[^\w\s'.,;:\"()\-]")
+_CLAUSE_END = frozenset("!?.,;:")
+EN_NEGATORS = frozenset(
+    {"not", "no", "never", "nothing", "nobody", "none", "nor", "cannot", "without", "neither", "nowhere"}
+)
+_NEG_SCOPE = 4
+# verbal negation right after a stem (gel-me-di, beğen-mi-yor, al-ma-yın) in folded Turkish
+_TR_NEG = re.compile(r"^\w{2,}?(?:m[ae](?:d[iu]|z|m|y|s[iu]n)|m[iu]yor|m[ae]m[iu]s)")
+TR_NEGATORS = frozenset({"degil", "degildi", "degilim", "degiliz", "yok", "yoktu", "hic", "asla"})
+TR_PREFIX = 5
+
+
+def _base(text: str) -> str:
+    if "http" in text or "www." in text:
+        text = _URL.sub(" url ", text)
+    if "@" in text:
+        text = _HANDLE.sub(" @user ", text)
+    if _DIGIT.search(text):
+        text = _DIGITS.sub("0", text)
+    if ELONGATED_RE.search(text):
+        text = ELONGATED_RE.sub(r"\1\1", text)
+    return text
+
+
+def en_tokens(text: str) -> list[str]:
+    """Normalised English tokens: lower case, URLs/handles/numbers replaced, letter runs squeezed to 2."""
+    low = text.lower().replace("\u2019", "'")
+    return _EN_TOKEN.findall(_base(low))
+
+
+def tr_tokens(text: str) -> list[str]:
+    """Normalised Turkish tokens: Turkish lower case folded to ASCII, URLs/handles/numbers replaced."""
+    return _TR_TOKEN.findall(fold_tr(_base(text)))
+
+
+def en_features(text: str) -> list[str]:
+    """Feature names of an English text (unigrams with negation scope, bigrams)."""
+    toks = en_tokens(text)
+    feats = []
+    scope = 0
+    for tok in toks:
+        if tok in _CLAUSE_END:
+            scope = 0
+            feats.append(tok)
+            continue
+        if scope:
+            feats.append("not_" + tok)
+            scope -= 1
+        else:
+            feats.append(tok)
+        if tok in EN_NEGATORS or tok.endswith("n't"):
+            scope = _NEG_SCOPE
+    feats.extend([f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)])
+    return feats
+
+
+def tr_features(text: str) -> list[str]:
+    """Feature names of a Turkish text (unigrams, 5-letter stems, bigrams, negation markers)."""
+    toks = tr_tokens(text)
+    feats = list(toks)
+    for i, tok in enumerate(toks):
+        if len(tok) > TR_PREFIX:
+            feats.append("~" + tok[:TR_PREFIX])
+        if _TR_NEG.match(tok) or tok in TR_NEGATORS:
+            feats.append("<neg>")
+            if i:
+                feats.append("not_" + toks[i - 1][:TR_PREFIX])
+    feats.extend([f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)])
+    return feats
+
+
+FEATURES = {"en": en_features, "tr": tr_features}
+
+
+class LinearModel:
+    """A multinomial (or binary) logistic regression over named features, from a compact ``.npz`` file.
+
+    File arrays: ``features`` (names), ``weights`` (features x classes, float16), ``bias``, ``classes``,
+    ``params`` (blend weight and neutral band, see nlp.sentiment), ``rules_weight`` (weight row of the
+    dense ``=rules`` feature). Inference sums a few dozen weights per text in plain Python.
+    """
+
+    def __init__(
+        self,
+        features: list[str],
+        weights: np.ndarray,
+        bias: np.ndarray,
+        classes: list[str],
+        rules_weight: np.ndarray,
+        params: dict[str, float],
+    ) -> None:
+        self.index = {f: i for i, f in enumerate(features)}
+        self.weights = np.asarray(weights, dtype=np.float32)
+        self.bias = [float(b) for b in np.ravel(bias)]
+        self.classes = list(classes)
+        self.rules_weight = [float(w) for w in np.ravel(rules_weight)]
+        self.params = dict(params)
+        self.columns = [self.weights[:, k].tolist() for k in range(self.weights.shape[1])]
+        if len(self.classes) == 2:  # binary: one column, the positive class's logit
+            self.polarity = self.columns[0]
+        else:
+            pos, neg = self.classes.index("positive"), self.classes.index("negative")
+            self.polarity = (self.weights[:, pos] - self.weights[:, neg]).tolist()
+        # what a feature shows as a driver (None: placeholders, stop words, stems, punctuation)
+        self.shown = [_shown(f) for f in features]
+
+    @classmethod
+    def load(cls, path) -> LinearModel:
+        """Read a model saved by :meth:`save`."""
+        with np.load(path, allow_pickle=False) as data:
+            names = [str(x) for x in data["params_names"]]
+            params = dict(zip(names, (float(v) for v in data["params"]), strict=True))
+            return cls(
+                [str(f) for f in data["features"]],
+                data["weights"],
+                data["bias"],
+                [str(c) for c in data["classes"]],
+                data["rules_weight"],
+                params,
+            )
+
+    def save(self, path, features: list[str]) -> None:
+        """Write the compact weight file (float16 weights, compressed)."""
+        names = sorted(self.params)
+        np.savez_compressed(
+            path,
+            features=np.array(features),
+            weights=self.weights.astype(np.float16),
+            bias=np.array(self.bias),
+            classes=np.array(self.classes),
+            rules_weight=np.array(self.rules_weight),
+            params=np.array([self.params[n] for n in names], dtype=np.float64),
+            params_names=np.array(names),
+        )
+
+    def predict(self, feats: list[str], rules: float) -> tuple[dict[str, float], list[int]]:
+        """Class probabilities and the indices of the features present (each counted once)."""
+        get = self.index.get
+        idx = [i for f in dict.fromkeys(feats) if (i := get(f)) is not None]
+        logits = [
+            b + r * rules + sum(map(col.__getitem__, idx))
+            for b, r, col in zip(self.bias, self.rules_weight, self.columns, strict=True)
+        ]
+        if len(logits) == 1:
+            p = 1.0 / (1.0 + math.exp(-logits[0]))
+            return {self.classes[0]: p, self.classes[1]: 1.0 - p}, idx
+        top = max(logits)
+        exps = [math.exp(x - top) for x in logits]
+        total = sum(exps)
+        return {c: e / total for c, e in zip(self.classes, exps, strict=True)}, idx
+
+
+def _shown(feature: str) -> str | None:
+    if feature.startswith(("=", "<", "~")):
+        return None
+    shown = "not " + feature[4:] if feature.startswith("not_") else feature
+    return shown if _telling(shown) else None
+
+
+@cache
+def model(language: str) -> LinearModel | None:
+    """The packaged model for ``language`` (``en`` or ``tr``), loaded once; None when absent."""
+    ref = resources.files("nlp").joinpath("data", f"sentiment_{language}.npz")
+    if not ref.is_file():
+        log.warning("no trained sentiment model for %s; rules only", language)
+        return None
+    with resources.as_file(ref) as path:
+        return LinearModel.load(path)
+
+
+DEFAULT_BAND = (-0.05, 0.05)
+QUESTION_DAMPING = 0.05
+MAX_MODEL_DRIVERS = 6
+_SKIP = frozenset({"url", "@user", "0"})
+_PUNCT = frozenset("!?$%&*+/<=>@#^_`|~[]{}")
+
+
+def _telling(feature: str) -> bool:
+    """A feature worth showing as a driver: some word in it is neither a stop word nor a placeholder
+    (emoji and emoticons count as words; digits and punctuation do not)."""
+    stop = stopwords()
+    for word in feature.split():
+        if word in _SKIP or word in stop or word.replace("not", "") == "":
+            continue
+        if all(ch in _PUNCT or ch.isdigit() for ch in word):
+            continue
+        return True
+    return False
+
+
+def band(language: str) -> tuple[float, float]:
+    """The neutral band ``(negative at or below, positive at or above)`` fitted for ``language``'s model."""
+    m = model(language) if language in FEATURES else None
+    if m is None:
+        return DEFAULT_BAND
+    return m.params["neg"], m.params["pos"]
+
+
+def blend(
+    language: str, text: str, rules: float, rule_drivers: list[dict], overrides: Mapping[str, float] | None = None
+) -> tuple[float, list[dict]]:
+    """Score and drivers of ``text``: the rule score blended with the trained model's polarity.
+
+    score = a * rules + (1 - a) * (p_positive - p_negative), ``a`` fitted per language. Explicit
+    patterns beat the model: with a complaint rule the score is never above the rules' score, with a
+    praise rule ("would order again") never below it; in a one-sentence customer question the model's
+    polarity counts x QUESTION_DAMPING (questions ask, they rarely judge); a word of the brand's own
+    lexicon (``overrides``) leaves the text to the rules. Drivers are the
+    words and n-grams that moved the score most (rule valence / 4 * a plus model logit / 4 * (1 - a),
+    merged per word), then the rules.
+    """
+    m = model(language)
+    if m is None:
+        return rules, rule_drivers
+    a = m.params["blend"]
+    feats = FEATURES[language](text)
+    if overrides and not overrides.keys().isdisjoint(feats):
+        return rules, rule_drivers  # the brand's own lexicon says what its words mean here
+    probs, idx = m.predict(feats, rules)
+    named = [d for d in rule_drivers if "rule" in d]
+    kinds = {d["rule"].split(":", 1)[0] for d in named}
+    damp = QUESTION_DAMPING if "question" in kinds else 1.0
+    score = a * rules + (1 - a) * damp * (probs["positive"] - probs["negative"])
+    if "complaint" in kinds:
+        score = min(score, rules)
+    elif "praise" in kinds:
+        score = max(score, rules)
+    if score == 0.0:
+        score = rules or (probs["positive"] - probs["negative"])
+    terms: dict[str, list] = {}
+    fold = fold_tr if language == "tr" else str.lower
+    for d in rule_drivers:
+        if "term" in d:
+            key = fold(d["term"])
+            if key in terms:
+                terms[key][1] += a * d["weight"]
+            else:
+                terms[key] = [d["term"], a * d["weight"]]
+    shown, polarity, scale = m.shown, m.polarity, (1 - a) / 4
+    moved = [(polarity[i], shown[i]) for i in idx if shown[i] is not None]
+    if len(moved) > MAX_MODEL_DRIVERS:
+        moved = heapq.nlargest(MAX_MODEL_DRIVERS, moved, key=lambda m: abs(m[0]))
+    for w, name in moved:
+        entry = terms.get(name)
+        if entry is None:
+            terms[name] = [name, w * scale]
+        else:
+            entry[1] += w * scale
+    ranked = sorted(terms.values(), key=lambda e: -abs(e[1]))[:MAX_MODEL_DRIVERS]
+    drivers = [{"term": t, "weight": round(w, 3)} for t, w in ranked if abs(w) >= 0.0005]
+    return score, drivers + named
