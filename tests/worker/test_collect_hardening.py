@@ -191,6 +191,6 @@ def test_sources_count_items_seen_stored_unmatched_and_duplicates(
     assert counts == {first: (4, 3, 1, 0), second: (4, 0, 1, 3)}
     out = CliRunner().invoke(app, ["sources"], env={"LISTENER_DATABASE_URL": db_url})
     assert out.exit_code == 0, out.output
-    header, *rows = out.output.splitlines()
+    header, *rows = out.stdout.splitlines()  # logs go to stderr
     assert header.split()[-7:] == ["seen", "stored", "no", "query", "dupes", "rate", "left"]
     assert rows[0].split()[-5:-1] == ["4", "3", "1", "0"] and rows[1].split()[-5:-1] == ["4", "0", "1", "3"]
