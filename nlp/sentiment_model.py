@@ -143,7 +143,9 @@ class LinearModel:
         # inference instead of an index probe plus one list access per class (see benchmarks/README.md)
         self.rows = {
             f: (*ws, pol, shown)
-            for f, ws, pol, shown in zip(features, zip(*self.columns), self.polarity, self.shown, strict=True)
+            for f, ws, pol, shown in zip(
+                features, zip(*self.columns, strict=True), self.polarity, self.shown, strict=True
+            )
         }
 
     @classmethod
@@ -181,8 +183,10 @@ class LinearModel:
         get = self.rows.get
         hits = [r for f in dict.fromkeys(feats) if (r := get(f)) is not None]
         k = len(self.bias)
-        sums = list(zip(*hits))[:k] if hits else [()] * k  # transposed in C: one column per class
-        logits = [b + r * rules + sum(col) for b, r, col in zip(self.bias, self.rules_weight, sums, strict=True)]
+        sums = list(zip(*hits, strict=True))[:k] if hits else [()] * k  # transposed in C: a column per class
+        logits = [
+            b + r * rules + sum(col) for b, r, col in zip(self.bias, self.rules_weight, sums, strict=True)
+        ]
         if k == 1:
             p = 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, logits[0]))))
             return {self.classes[0]: p, self.classes[1]: 1.0 - p}, hits
@@ -239,7 +243,11 @@ def band(language: str) -> tuple[float, float]:
 
 
 def blend(
-    language: str, text: str, rules: float, rule_drivers: list[dict], overrides: Mapping[str, float] | None = None
+    language: str,
+    text: str,
+    rules: float,
+    rule_drivers: list[dict],
+    overrides: Mapping[str, float] | None = None,
 ) -> tuple[float, list[dict]]:
     """Score and drivers of ``text``: the rule score blended with the trained model's polarity.
 
