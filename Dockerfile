@@ -22,6 +22,7 @@ COPY listener ./listener
 COPY collectors ./collectors
 COPY nlp ./nlp
 COPY alerts ./alerts
+COPY outbound ./outbound
 COPY migrations ./migrations
 # A regular (non-editable) install: the venv holds the code, the templates, the NLP data and the
 # `migrations` package, so `listener migrate` works without the checkout.

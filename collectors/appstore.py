@@ -8,7 +8,9 @@ Rate limits: undocumented (roughly 20 requests/minute per IP); a 403/429 is mapp
 The JSON wraps every value in ``{"label": …}``: ``feed.entry[]`` has ``id.label`` (review id),
 ``author.name.label``, ``im:rating.label`` (1–5, kept as ``rating``), ``title.label``,
 ``content.label``, ``im:version.label``, ``im:voteSum.label``/``im:voteCount.label``,
-``updated.label`` (ISO time with offset) and ``link.attributes.href``. ``feed.entry`` is a single
+``updated.label`` (ISO time with offset) and ``link.attributes.href`` (the app-level "write a
+review" page, the same for every review: not used). Apple has no page per review, so each review
+links to the app's review listing in its storefront, ``REVIEWS_URL``. ``feed.entry`` is a single
 object when a page has one review, and absent when it has none.
 
 Cursor: JSON ``{"<app_id>:<country>": iso}``, the newest ``updated`` seen per app and country;
@@ -17,23 +19,30 @@ pages are read until a review at or before it (or an empty page, or ``max_pages`
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-import httpx
 from pydantic import BaseModel, Field, field_validator
 
-from collectors.base import Author, Batch, CollectorError, CollectorParams, Platform, RawMention
+from collectors.base import (
+    Author,
+    Batch,
+    CollectorError,
+    CollectorParams,
+    HttpCollector,
+    Platform,
+    RawMention,
+    dump_json_cursor,
+    load_json_cursor,
+)
 from collectors.http import expect, fetch, parse_json
 from collectors.normalise import iso, parse_datetime
-from listener.settings import Settings
 
 log = logging.getLogger(__name__)
 
 FEED_PATH = "/{country}/rss/customerreviews/page={page}/id={app_id}/sortby=mostrecent/json"
-APP_URL = "https://apps.apple.com/{country}/app/id{app_id}"
+REVIEWS_URL = "https://apps.apple.com/{country}/app/id{app_id}?see-all=reviews"
 
 
 class AppStoreParams(CollectorParams):
@@ -62,21 +71,17 @@ class AppStoreParams(CollectorParams):
         return cleaned
 
 
-class AppStoreCollector:
+class AppStoreCollector(HttpCollector):
     """Reads the most recent reviews of each app in each storefront down to the cursor."""
 
     platform: ClassVar[Platform] = Platform.appstore
     Params: ClassVar[type[BaseModel]] = AppStoreParams
     default_interval: ClassVar[timedelta] = timedelta(hours=1)
 
-    def __init__(self, client: httpx.Client, settings: Settings) -> None:
-        self.client = client
-        self.settings = settings
-
     def collect(self, params: BaseModel, cursor: str | None) -> Batch:
         """Fetch reviews newer than each app/country cursor."""
         assert isinstance(params, AppStoreParams)
-        state = _load_cursor(cursor)
+        state = load_json_cursor(cursor, "appstore")
         base = params.base(self.settings.appstore_base_url)
         found: dict[str, RawMention] = {}
         new_state = dict(state)
@@ -89,7 +94,7 @@ class AppStoreCollector:
                     new_state[key] = iso(newest)
         return Batch(
             mentions=list(found.values()),
-            next_cursor=cursor if new_state == state else json.dumps(new_state, sort_keys=True),
+            next_cursor=dump_json_cursor(cursor, state, new_state),
         )
 
     def _read(
@@ -123,18 +128,6 @@ class AppStoreCollector:
         return newest
 
 
-def _load_cursor(cursor: str | None) -> dict[str, str]:
-    if not cursor:
-        return {}
-    try:
-        data = json.loads(cursor)
-    except ValueError:
-        raise CollectorError(f"unreadable appstore cursor {cursor[:40]!r}") from None
-    if not isinstance(data, dict):
-        raise CollectorError("appstore cursor must be a JSON object")
-    return {str(k): str(v) for k, v in data.items()}
-
-
 def _label(node: Any) -> str | None:
     if isinstance(node, dict) and isinstance(node.get("label"), str):
         return node["label"]
@@ -155,9 +148,6 @@ def _to_mention(entry: Any, app_id: str, country: str) -> RawMention | None:
     published = parse_datetime(_label(entry.get("updated")))
     if not rating_label or not review_id or published is None:
         return None  # the app's own metadata entry (older feeds) or a broken one
-    link = entry.get("link")
-    link = link[0] if isinstance(link, list) and link else link
-    href = ((link or {}).get("attributes") or {}).get("href") if isinstance(link, dict) else None
     author = entry.get("author") or {}
     try:
         rating: float | None = float(rating_label)
@@ -166,7 +156,7 @@ def _to_mention(entry: Any, app_id: str, country: str) -> RawMention | None:
     return RawMention(
         platform=Platform.appstore.value,
         external_id=review_id,
-        url=href or APP_URL.format(country=country, app_id=app_id),
+        url=REVIEWS_URL.format(country=country, app_id=app_id),
         text=(_label(entry.get("content")) or "").strip(),
         title=_label(entry.get("title")),
         kind="review",

@@ -21,6 +21,13 @@ log = logging.getLogger(__name__)
 # What feedparser falls back to when UTF-8 fails and nothing declared a charset.
 _FALLBACK_ENCODINGS = frozenset({"windows-1252", "cp1252", "iso-8859-1", "iso-8859-2"})
 _XML_ENCODING_DECL = re.compile(rb"^\s*<\?xml[^>]*encoding=", re.IGNORECASE)
+# The end of a whole document: the root's closing tag, then only whitespace and comments.
+_CLOSED_ROOT = re.compile(r"</\s*(?:[\w.-]+:)?(?:rss|feed|rdf)\s*>(?:\s|<!--.*?-->)*\Z", re.I | re.S)
+# Strict-parser complaints the loose parser recovers from completely (HTML entities such as &nbsp;
+# in RSS, a namespace prefix used without its declaration); any other one means entries may be lost.
+_RECOVERABLE = ("undefined entity", "unbound prefix")
+# Notes about the transport or the charset, not the document's structure.
+_HARMLESS = frozenset({"NonXMLContentType", "CharacterEncodingOverride"})
 
 
 def parse_feed(body: bytes, headers: dict[str, str]) -> dict[str, Any]:
@@ -42,6 +49,40 @@ def parse_feed(body: bytes, headers: dict[str, str]) -> dict[str, Any]:
                 reparsed["bozo_exception"] = parsed.get("bozo_exception")
                 return reparsed
     return parsed
+
+
+def broken(body: bytes, parsed: Any) -> str | None:
+    """Why a parsed body must fail the run (nothing from it stored), or None when it is whole.
+
+    A body cut short (the root element never closes) or one the strict XML parser gave up on for
+    anything but a recoverable slip is broken: feedparser's loose parser would return only the
+    entries before the damage. The reason names the problem and its line, never the body's text."""
+    if parsed.get("version", "").startswith("json"):
+        return None
+    exc = parsed.get("bozo_exception")
+    if not _ends_with_closed_root(body):
+        return "the body ends before the feed's closing tag (truncated)"
+    if parsed.get("bozo") and type(exc).__name__ not in _HARMLESS:
+        message = str(exc)
+        if not any(slip in message for slip in _RECOVERABLE):
+            return f"the feed is malformed ({type(exc).__name__}: {message[:120]})"
+    return None
+
+
+def recoverable_problem(parsed: Any) -> str | None:
+    """A note for a feed parsed whole despite a slip (a warning, not a failure), else None."""
+    exc = parsed.get("bozo_exception")
+    if not parsed.get("bozo") or type(exc).__name__ == "NonXMLContentType":
+        return None
+    return f"feed is malformed ({type(exc).__name__}: {str(exc)[:120]})"
+
+
+def _ends_with_closed_root(body: bytes) -> bool:
+    if body[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        tail = body.decode("utf-16", "replace")[-1024:]
+    else:
+        tail = body[-1024:].decode("utf-8", "replace")
+    return _CLOSED_ROOT.search(tail) is not None
 
 
 def _parse(body: bytes, headers: dict[str, str]) -> Any:

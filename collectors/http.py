@@ -1,9 +1,11 @@
 """The one HTTP client collectors use, and the mapping of HTTP outcomes to collector errors.
 
 ``make_client`` builds an ``httpx.Client`` with the service timeout and User-Agent, following
-redirects and honouring ``HTTP(S)_PROXY``. ``fetch`` sends a request and turns transport errors and
-bad statuses into :class:`RetryLater` / :class:`AuthError` / :class:`CollectorError`. Error messages
-name the host and path only: never the query string, which may carry an API key.
+redirects, honouring ``HTTP(S)_PROXY`` and connecting only where the outbound-address policy allows
+(``outbound.http``; a refusal is a CollectorError, not a retry). ``fetch`` sends a request and
+turns transport errors and bad statuses into :class:`RetryLater` / :class:`AuthError` /
+:class:`CollectorError`. Error messages name the host and path only: never the query string,
+which may carry an API key.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import httpx
 
 from collectors.base import AuthError, CollectorError, RetryLater, excerpt_of
 from collectors.normalise import parse_datetime
-from listener.settings import Settings
+from collectors.settings import CollectorSettings
+from outbound.http import GuardedClient, refusal_of
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +30,12 @@ log = logging.getLogger(__name__)
 _EPOCH_THRESHOLD = 1_000_000_000
 
 
-def make_client(settings: Settings, *, transport: httpx.BaseTransport | None = None) -> httpx.Client:
-    """An ``httpx.Client`` with the settings' timeout and User-Agent; follows redirects, uses proxies."""
-    return httpx.Client(
+def make_client(settings: CollectorSettings, *, transport: httpx.BaseTransport | None = None) -> httpx.Client:
+    """An ``httpx.Client`` with the settings' timeout and User-Agent; follows redirects, uses proxies,
+    and connects only to addresses the settings' outbound-address policy allows (every redirect
+    hop included). ``transport`` replaces the network for tests (``httpx.MockTransport``)."""
+    return GuardedClient(
+        settings.outbound_policy(),
         timeout=httpx.Timeout(settings.http_timeout),
         headers={"User-Agent": settings.user_agent},
         follow_redirects=True,
@@ -57,6 +63,9 @@ def fetch(
         raise RetryLater(None, f"timeout talking to {where(exc.request)}") from exc
     except httpx.TransportError as exc:
         target = where(exc.request) if _has_request(exc) else "the platform"
+        refused = refusal_of(exc)
+        if refused is not None:  # not transient: the operator must allow the address or fix the URL
+            raise CollectorError(f"refused to connect to {target}: {refused}") from exc
         raise RetryLater(None, f"network error talking to {target}: {type(exc).__name__}") from exc
     if check:
         check_response(resp)
@@ -151,14 +160,18 @@ def rate_limit_remaining(headers: httpx.Headers) -> int | None:
 
 
 def parse_json(resp: httpx.Response) -> Any:
-    """The JSON body, or CollectorError with an excerpt when it is malformed or truncated."""
+    """The JSON body, or CollectorError when it is malformed or truncated: the message says where
+    the JSON broke and how long the body was, never what it held (it may be hostile or private)."""
     body = _body(resp)
     try:
         return json.loads(body)
     except ValueError as exc:
+        where_broken = (
+            f" at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+        )
         raise CollectorError(
-            f"{where(resp.request)} returned malformed JSON ({exc.__class__.__name__})",
-            excerpt=excerpt_of(body),
+            f"{where(resp.request)} returned malformed JSON ({exc.__class__.__name__}{where_broken}; "
+            f"{len(body)} bytes): nothing from it was kept"
         ) from exc
 
 

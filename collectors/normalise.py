@@ -114,14 +114,42 @@ def unwrap_redirect(url: str) -> str:
     return url
 
 
-def canonical_url(url: str | None) -> str | None:
-    """Unwrapped, lowercase-host URL without fragment and tracking params (utm_*, fbclid, gclid…)."""
+# What browsers strip from both ends of a URL (C0 controls and space) and delete inside (tab, LF, CR).
+_URL_EDGES = "".join(map(chr, range(0x21)))
+_URL_DELETED = re.compile(r"[\t\n\r]")
+_URL_FORBIDDEN = re.compile(r"[\x00-\x20\x7f-\x9f\s]")
+
+
+def http_url(url: str | None) -> str | None:
+    """``url`` if it is an http(s) URL with a host, else None: the only links Listener keeps.
+
+    Browsers ignore leading/trailing controls and spaces and delete tabs and newlines anywhere, so
+    `` JaVaScRiPt:…`` and ``java\tscript:…`` are read the way a browser would read them (and
+    refused); a URL still holding a control character or a space afterwards is refused too. An
+    entity-encoded scheme (``&#106;avascript:``) has no http(s) scheme and is refused as well."""
     if not url:
         return None
-    url = unwrap_redirect(url.strip())
+    text = _URL_DELETED.sub("", url.strip(_URL_EDGES))
+    if not text or _URL_FORBIDDEN.search(text):
+        return None
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+    except ValueError:  # a malformed IPv6 literal or port
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return None
+    return text
+
+
+def canonical_url(url: str | None) -> str | None:
+    """Unwrapped, lowercase-host URL without fragment and tracking params (utm_*, fbclid, gclid…);
+    None for anything that is not an http(s) URL with a host (see :func:`http_url`)."""
+    url = http_url(url)
+    if url is None:
+        return None
+    url = unwrap_redirect(url)
     parts = urlsplit(url)
-    if not parts.scheme or not parts.netloc:
-        return url
     query = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)

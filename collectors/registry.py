@@ -8,13 +8,16 @@ from typing import Any
 from pydantic import BaseModel
 
 from collectors.appstore import AppStoreCollector
+from collectors.appstoreconnect import AppStoreConnectCollector
 from collectors.base import Collector, CollectorError, Platform
 from collectors.bluesky import BlueskyCollector
+from collectors.googleplay import GooglePlayCollector
 from collectors.hackernews import HackerNewsCollector
 from collectors.mastodon import MastodonCollector
 from collectors.reddit import RedditCollector
 from collectors.replay import ReplayCollector
 from collectors.rss import RssCollector
+from collectors.settings import CollectorSettings
 from collectors.twitter import TwitterCollector
 from collectors.youtube import YouTubeCollector
 
@@ -29,6 +32,8 @@ COLLECTORS: dict[Platform, type[Collector]] = {
     Platform.youtube: YouTubeCollector,
     Platform.appstore: AppStoreCollector,
     Platform.twitter: TwitterCollector,
+    Platform.googleplay: GooglePlayCollector,
+    Platform.appstoreconnect: AppStoreConnectCollector,
     Platform.replay: ReplayCollector,
 }
 
@@ -42,10 +47,17 @@ def get_collector(platform: Platform | str) -> type[Collector]:
         raise CollectorError(f"unknown platform {platform!r} (known: {known})") from exc
 
 
-def validate_params(platform: Platform | str, raw: dict[str, Any]) -> BaseModel:
+def validate_params(
+    platform: Platform | str, raw: dict[str, Any], *, settings: CollectorSettings | None = None
+) -> BaseModel:
     """Validate a source's params against the platform's ``Params`` model.
+
+    With ``settings`` (the API and the collection job pass them), the checks that depend on the
+    installation run too: URLs and ``base_url`` against the outbound-address policy, a replay
+    path against the replay directory. Without, those checks wait for collection time (the
+    HTTP client refuses internal addresses when it connects; replay checks its path).
 
     Raises pydantic ``ValidationError`` (each error's ``loc`` names the field; the API renders it as
     a 422) or CollectorError for an unknown platform.
     """
-    return get_collector(platform).Params.model_validate(raw)
+    return get_collector(platform).Params.model_validate(raw, context={"settings": settings})

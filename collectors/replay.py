@@ -1,4 +1,9 @@
-"""Replays a JSON Lines file of mentions over time, for the offline demo. No network.
+"""Replays a JSON Lines file of mentions over time, for the offline demo and tests. No network.
+
+A demo/test platform: off unless ``replay_dir`` (``LISTENER_REPLAY_DIR``) names a directory, and
+it reads only regular files inside that directory (``path`` relative to it, or absolute inside it;
+``..`` and symlinks are resolved before the check). Errors never echo a file's content and say the
+same for every path outside the directory, whether or not it exists.
 
 Each line is one mention with ``RawMention``'s fields (``author`` an object, ``published_at`` an
 ISO time; ``platform`` defaults to ``replay``), sorted by ``published_at``. The first call anchors
@@ -20,11 +25,11 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from collectors.base import Author, Batch, CollectorError, Platform, RawMention
+from collectors.base import Author, Batch, CollectorError, HttpCollector, Platform, RawMention
 from collectors.normalise import iso, parse_datetime
-from listener.settings import Settings
+from collectors.settings import CollectorSettings
 
 log = logging.getLogger(__name__)
 
@@ -32,32 +37,55 @@ _KINDS = frozenset({"post", "comment", "review", "news"})
 
 
 class ReplayParams(BaseModel):
-    """The JSONL file to play and how much faster than real time to play it."""
+    """The JSONL file to play (inside the replay directory) and how much faster than real time."""
 
     model_config = ConfigDict(extra="forbid")
 
-    path: str = Field(min_length=1)
+    path: str = Field(min_length=1, max_length=1024)
     speed: float = Field(1.0, gt=0, le=100_000)
     id_prefix: str = Field("", max_length=64)
 
     @field_validator("path")
     @classmethod
-    def _file_exists(cls, path: str) -> str:
-        if not Path(path).is_file():
-            raise ValueError(f"no such file: {path}")
+    def _inside_replay_dir(cls, path: str, info: ValidationInfo) -> str:
+        settings = (info.context or {}).get("settings")
+        if settings is not None:  # saved through the API: check now (collect checks again)
+            try:
+                replay_file(path, settings.replay_dir)
+            except CollectorError as exc:
+                raise ValueError(exc.message) from None
         return path
 
 
-class ReplayCollector:
+def replay_file(path: str, replay_dir: str) -> Path:
+    """The regular file ``path`` names inside ``replay_dir``, symlinks and ``..`` resolved.
+
+    Raises CollectorError when replay is off (no directory), when the path leads outside the
+    directory (one message, whether or not such a file exists) or names no file inside it."""
+    if not replay_dir:
+        raise CollectorError(
+            "the replay platform is off: set LISTENER_REPLAY_DIR to the directory of its JSONL files"
+        )
+    if "\x00" in path:
+        raise CollectorError("replay files must be inside the replay directory")
+    base = Path(replay_dir).resolve()
+    target = (base / path).resolve()  # an absolute path replaces base; symlinks are followed
+    if not target.is_relative_to(base) or target == base:
+        raise CollectorError("replay files must be inside the replay directory")
+    if not target.is_file():
+        raise CollectorError(f"no replay file {str(target.relative_to(base))!r} in the replay directory")
+    return target
+
+
+class ReplayCollector(HttpCollector):
     """Plays recorded mentions as if they were arriving now."""
 
     platform: ClassVar[Platform] = Platform.replay
     Params: ClassVar[type[BaseModel]] = ReplayParams
     default_interval: ClassVar[timedelta] = timedelta(seconds=30)
 
-    def __init__(self, client: httpx.Client, settings: Settings) -> None:
-        self.client = client
-        self.settings = settings
+    def __init__(self, client: httpx.Client, settings: CollectorSettings) -> None:
+        super().__init__(client, settings)
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     def collect(self, params: BaseModel, cursor: str | None) -> Batch:
@@ -67,7 +95,7 @@ class ReplayCollector:
         state = json.loads(cursor) if cursor else {"index": 0, "anchor": iso(now)}
         anchor = parse_datetime(state.get("anchor")) or now
         index = int(state.get("index", 0))
-        rows = _read(Path(params.path))
+        rows = _read(replay_file(params.path, self.settings.replay_dir))
         if not rows:
             return Batch(mentions=[], next_cursor=cursor)
         first = rows[0]["published_at"]
@@ -96,7 +124,7 @@ def _read(path: Path) -> list[dict[str, Any]]:
             row = json.loads(line)
             row["published_at"] = parse_datetime(row["published_at"])
         except (ValueError, KeyError, TypeError) as exc:
-            raise CollectorError(f"{path.name} line {number} is not a mention", excerpt=line[:200]) from exc
+            raise CollectorError(f"{path.name} line {number} is not a mention") from exc
         if row["published_at"] is None:
             raise CollectorError(f"{path.name} line {number}: published_at is not an ISO time")
         if row.get("kind", "post") not in _KINDS:

@@ -8,9 +8,12 @@ Conditional GET: the ETag / Last-Modified of each URL are kept in the cursor and
 
 Cursor: JSON ``{"feeds": {url: {"etag": str|None, "modified": str|None, "newest": iso|None}}}``.
 Entries published before ``newest`` are skipped (entries at the same time are kept: the DB key
-``(platform, external_id)`` drops repeats). Broken feeds (feedparser ``bozo``) still yield what
-could be parsed and add a warning. With several URLs, one failing feed becomes a warning and keeps
-its old cursor; only when every URL fails is the first error raised.
+``(platform, external_id)`` drops repeats). A broken body (cut short, or malformed beyond the
+slips feedparser recovers from: see ``feeds.broken``) fails that feed: none of its entries is
+stored and its ETag and cursor stay, so the next pass fetches it whole. A recoverable slip (an HTML
+entity, an undeclared prefix, a guessed charset) only adds a warning. With several URLs, one
+failing feed becomes a warning and keeps its old cursor; only when every URL fails is the first
+error raised. Errors name the problem, never the body's text.
 """
 
 from __future__ import annotations
@@ -22,19 +25,20 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Literal
 
 import httpx
-from pydantic import BaseModel, Field, HttpUrl
+from pydantic import BaseModel, Field, HttpUrl, ValidationInfo, field_validator
 
 from collectors.base import (
     Author,
     Batch,
     CollectorError,
     CollectorParams,
+    HttpCollector,
     Platform,
     RawMention,
     RetryLater,
-    excerpt_of,
+    allowed_url,
 )
-from collectors.feeds import parse_feed
+from collectors.feeds import broken, parse_feed, recoverable_problem
 from collectors.http import fetch
 from collectors.normalise import (
     canonical_url,
@@ -45,12 +49,8 @@ from collectors.normalise import (
     language_hint,
     parse_datetime,
 )
-from listener.settings import Settings
 
 log = logging.getLogger(__name__)
-
-# feedparser flags a missing/odd Content-Type as bozo; that alone is not worth a warning.
-_HARMLESS_BOZO = frozenset({"NonXMLContentType"})
 
 
 class RssParams(CollectorParams):
@@ -59,17 +59,20 @@ class RssParams(CollectorParams):
     urls: list[HttpUrl] = Field(min_length=1, max_length=50)
     kind: Literal["news", "post", "review"] = "news"
 
+    @field_validator("urls")
+    @classmethod
+    def _urls_allowed(cls, urls: list[HttpUrl], info: ValidationInfo) -> list[HttpUrl]:
+        for url in urls:
+            allowed_url(str(url), info)
+        return urls
 
-class RssCollector:
+
+class RssCollector(HttpCollector):
     """Fetches feeds conditionally and turns entries into mentions."""
 
     platform: ClassVar[Platform] = Platform.rss
     Params: ClassVar[type[BaseModel]] = RssParams
     default_interval: ClassVar[timedelta] = timedelta(minutes=15)
-
-    def __init__(self, client: httpx.Client, settings: Settings) -> None:
-        self.client = client
-        self.settings = settings
 
     def collect(self, params: BaseModel, cursor: str | None) -> Batch:
         """Fetch every feed newer than the cursor; see the module docstring for the rules."""
@@ -113,11 +116,14 @@ class RssCollector:
         if resp.status_code == 304:
             return [], True
         parsed = parse_feed(resp.content, dict(resp.headers))
-        exc = parsed.get("bozo_exception")
         if parsed["bozo"] and not parsed["entries"] and not parsed.get("version"):
-            raise CollectorError(f"{url} is not a feed", excerpt=excerpt_of(resp.content))
-        if parsed["bozo"] and type(exc).__name__ not in _HARMLESS_BOZO:
-            warnings.append(f"{url}: feed is malformed ({type(exc).__name__}: {str(exc)[:120]})")
+            raise CollectorError(f"{url} is not a feed ({type(parsed.get('bozo_exception')).__name__})")
+        problem = broken(resp.content, parsed)
+        if problem:  # nothing from a broken body: no entry stored, no ETag or cursor moved
+            raise CollectorError(f"{url}: {problem}")
+        note = recoverable_problem(parsed)
+        if note:
+            warnings.append(f"{url}: {note}")
         state["etag"] = resp.headers.get("etag")
         state["modified"] = resp.headers.get("last-modified")
         newest = parse_datetime(state.get("newest"))
@@ -182,6 +188,7 @@ def _to_mention(
         digest = hashlib.sha1(f"{feed_url}\n{title}\n{text[:200]}".encode()).hexdigest()
         external_id = f"sha1:{digest}"
     author_name = fix_mojibake(html_to_text(entry.get("author"))) or None
+    email = str((entry.get("author_detail") or {}).get("email") or "").strip()
     mention = RawMention(
         platform=Platform.rss.value,
         external_id=external_id,
@@ -189,7 +196,7 @@ def _to_mention(
         text=text,
         title=title,
         kind=kind,  # type: ignore[arg-type]
-        author=Author(handle=None, name=author_name, reach=None),
+        author=Author(handle=email or author_name, name=author_name, reach=None),
         engagement={},
         rating=None,
         published_at=published or fallback,

@@ -12,7 +12,7 @@ Roles are ordered; each includes the ones before it:
 | agent | also update mentions (status, assignee, tags, notes, sentiment) and draft replies |
 | manager | also manage brands, queries, sources, taxonomy, templates, rules, silences and channels;
   approve replies; handle incidents; push mentions (ingest) |
-| admin | also manage API keys |
+| admin | also manage API keys and users |
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from listener.errors import Conflict, NotFound, Unprocessable
 from listener.storage.base import utcnow
 from listener.storage.models import ROLES, ApiKey
+from listener.storage.people_models import User
 
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
 KEY_PREFIX = "lsn_"
@@ -34,10 +35,12 @@ KEY_PREFIX = "lsn_"
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is calling: the key's name (recorded in the audit trail) and role."""
+    """Who is calling: the key's name (recorded in the audit trail), role, and the person the key
+    belongs to (``user_id``; None for a team key)."""
 
     name: str
     role: str
+    user_id: int | None = None
 
     def can(self, role: str) -> bool:
         """True when this principal's role is ``role`` or above."""
@@ -49,10 +52,15 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def create_key(session: Session, *, name: str, role: str) -> tuple[ApiKey, str]:
-    """Create a key; returns the row and the key itself (the only time it is available)."""
+def create_key(session: Session, *, name: str, role: str, user: User | None = None) -> tuple[ApiKey, str]:
+    """Create a key (for ``user``, when given); returns the row and the key itself (the only time it
+    is available). A user's key cannot have a higher role than the user."""
     if role not in ROLE_RANK:
         raise Unprocessable(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
+    if user is not None and ROLE_RANK[role] > ROLE_RANK[user.role]:
+        raise Unprocessable(f"{user.email} is a {user.role}; their keys cannot have the {role!r} role")
+    if user is not None and not user.active:
+        raise Conflict(f"{user.email} is disabled")
     name = name.strip()
     if not name or len(name) > 200:
         raise Unprocessable("a key needs a name of 1 to 200 characters")
@@ -60,20 +68,36 @@ def create_key(session: Session, *, name: str, role: str) -> tuple[ApiKey, str]:
         raise Conflict(f"a key named {name!r} already exists")
     prefix = secrets.token_hex(4)
     key = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
-    row = ApiKey(name=name, role=role, prefix=prefix, key_hash=hash_key(key))
+    row = ApiKey(
+        name=name, role=role, prefix=prefix, key_hash=hash_key(key), user_id=user.id if user else None
+    )
     session.add(row)
     session.flush()
     return row, key
 
 
 def authenticate(session: Session, key: str) -> ApiKey | None:
-    """The live (not revoked) key row for ``key``, or None."""
+    """The live key row for ``key``: not revoked, and its user (if any) active; None otherwise."""
     if not key.startswith(KEY_PREFIX) or len(key) > 200:
         return None
     row = session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_key(key)))
     if row is None or row.revoked_at is not None:
         return None
+    if row.user_id is not None:
+        user = session.get(User, row.user_id)
+        if user is None or not user.active:
+            return None
     return row
+
+
+def principal_of(session: Session, row: ApiKey) -> Principal:
+    """The principal a live key acts as: its role, capped by its user's role."""
+    role = row.role
+    if row.user_id is not None:
+        user = session.get(User, row.user_id)
+        if user is not None and ROLE_RANK[user.role] < ROLE_RANK[role]:
+            role = user.role
+    return Principal(name=row.name, role=role, user_id=row.user_id)
 
 
 def revoke_key(session: Session, *, name: str) -> ApiKey:

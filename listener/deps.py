@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 from sqlalchemy.orm import Session
 
-from listener.auth import Principal, authenticate
+from listener.auth import Principal, authenticate, principal_of
 from listener.errors import Forbidden, Unauthorized, Unprocessable
 from listener.settings import Settings
 from listener.storage.base import utcnow
@@ -56,11 +56,11 @@ def principal_for(session: Session, key: str | None) -> Principal:
         raise Unauthorized("missing API key: send 'Authorization: Bearer <key>'")
     row = authenticate(session, key)
     if row is None:
-        raise Unauthorized("invalid or revoked API key")
+        raise Unauthorized("invalid or revoked API key (or its user is disabled)")
     now = utcnow()
     if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
         row.last_used_at = now  # at most one write a minute per key
-    return Principal(name=row.name, role=row.role)
+    return principal_of(session, row)
 
 
 def require(role: str) -> Callable[..., Principal]:

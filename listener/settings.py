@@ -7,6 +7,7 @@ down; nothing reads the environment anywhere else. Secrets are ``SecretStr``: th
 
 from __future__ import annotations
 
+import string
 from functools import lru_cache
 from typing import Annotated, Any
 
@@ -14,11 +15,17 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
+from collectors.settings import CollectorSettings
+
 DEFAULT_DATABASE_URL = "sqlite:///./listener.db"
+CASE_ID_FIELDS = {"n", "year", "month"}
 
 
-class Settings(BaseSettings):
-    """Effective configuration. Every field maps to ``LISTENER_<FIELD>`` (case-insensitive)."""
+class Settings(BaseSettings, CollectorSettings):
+    """Effective configuration. Every field maps to ``LISTENER_<FIELD>`` (case-insensitive); the
+    collectors' fields (platform hosts, credentials, timeouts, the outbound-address allow list, the
+    replay directory) come from :class:`collectors.settings.CollectorSettings`, so a ``Settings`` is
+    what collectors receive."""
 
     model_config = SettingsConfigDict(
         env_prefix="LISTENER_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
@@ -56,29 +63,19 @@ class Settings(BaseSettings):
     support_url: str = Field(
         "", description="The link offered in replies ({{ link }}), e.g. your help centre"
     )
-
-    # --- collection ----------------------------------------------------------------------------
-    http_timeout: float = Field(20.0, gt=0, description="Seconds before an outbound HTTP request fails")
-    user_agent: str = Field(
-        "Listener/0.1 (+https://github.com/listener-dev/listener; social listening)",
-        description="User-Agent sent to platforms (Reddit requires a descriptive one)",
+    status_url: str = Field("", description="Your status page, offered in outage replies ({{ status_link }})")
+    case_id_format: str = Field(
+        "CS-{year}-{n:06d}",
+        description="How case ids read: {n} is the counter (per year when {year} is used), {year}, {month}",
     )
-    reddit_base_url: str = "https://www.reddit.com"
-    reddit_oauth_base_url: str = "https://oauth.reddit.com"
-    reddit_client_id: str = ""
-    reddit_client_secret: SecretStr = SecretStr("")
-    hackernews_base_url: str = "https://hn.algolia.com"
-    mastodon_base_url: str = "https://mastodon.social"
-    mastodon_access_token: SecretStr = SecretStr("")
-    bluesky_base_url: str = "https://public.api.bsky.app"
-    bluesky_auth_base_url: str = "https://bsky.social"
-    bluesky_handle: str = ""
-    bluesky_app_password: SecretStr = SecretStr("")
-    youtube_base_url: str = "https://www.googleapis.com/youtube/v3"
-    youtube_api_key: SecretStr = SecretStr("")
-    appstore_base_url: str = "https://itunes.apple.com"
-    twitter_base_url: str = "https://api.twitter.com"
-    twitter_bearer_token: SecretStr = SecretStr("")
+    reply_four_eyes: bool = Field(
+        True, description="The person who drafted a reply cannot approve it (false: one person may do both)"
+    )
+    reply_team_name: str = Field(
+        "",
+        description='Who replies are signed by when the key has no user, e.g. "{brand} Care" '
+        '(default: "{brand} Support", in Turkish "{brand} Destek Ekibi")',
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -89,6 +86,11 @@ class Settings(BaseSettings):
             # psycopg 3 is the driver we ship; the bare scheme would pick psycopg2.
             value = "postgresql+psycopg://" + value.split("://", 1)[1]
         return value
+
+    @field_validator("case_id_format")
+    @classmethod
+    def _case_format(cls, value: str) -> str:
+        return check_case_id_format(value)
 
     @field_validator("log_level")
     @classmethod
@@ -122,6 +124,25 @@ class Settings(BaseSettings):
             else:
                 out[name] = value
         return out
+
+
+def check_case_id_format(fmt: str) -> str:
+    """``fmt`` when it is a usable case-id format; ValueError saying why otherwise."""
+    try:
+        names = {f for _, f, _, _ in string.Formatter().parse(fmt) if f is not None}
+    except ValueError as exc:
+        raise ValueError(f"not a format string: {exc}") from exc
+    if "n" not in names:
+        raise ValueError("the format must contain {n} (the counter), e.g. CS-{year}-{n:06d}")
+    if names - CASE_ID_FIELDS:
+        raise ValueError(f"unknown field(s) {', '.join(sorted(names - CASE_ID_FIELDS))}; use n, year, month")
+    try:
+        sample = fmt.format(n=123456, year=2026, month=12)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"the format does not work with a number: {exc}") from exc
+    if not 1 <= len(sample) <= 64:
+        raise ValueError("a case id must be 1 to 64 characters long")
+    return fmt
 
 
 def mask_url_password(url: str) -> str:

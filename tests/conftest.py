@@ -19,11 +19,15 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from listener.pipeline import clustering
-from listener.settings import Settings
-from listener.storage import migrate
-from listener.storage.base import Base
-from listener.storage.db import make_engine
+# The test configuration, set explicitly: every test server listens on 127.0.0.1, which the
+# outbound-address policy refuses unless allowed (tests of the policy build their own, stricter one).
+os.environ["LISTENER_OUTBOUND_ALLOW"] = "127.0.0.0/8,::1"
+
+from listener.pipeline import clustering  # noqa: E402
+from listener.settings import Settings  # noqa: E402
+from listener.storage import migrate  # noqa: E402
+from listener.storage.base import Base  # noqa: E402
+from listener.storage.db import make_engine  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get(
     "LISTENER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -72,7 +72,9 @@ class Detector(Protocol):
 
     ``update`` is called once per bucket in time order (a repeated ``at`` replaces the bucket's value,
     e.g. a partial bucket growing); gaps between buckets count as zero. Returns a ``Detection`` when
-    the bucket is anomalous, else ``None``. Memory is bounded by the detector's history length.
+    the bucket is anomalous (the seasonal detector: on every bucket of an episode, from its onset
+    until the series is back at its baseline), else ``None``. Memory is bounded by the detector's
+    history length.
     """
 
     name: str

@@ -1,21 +1,24 @@
-"""The default crisis detector: seasonal robust baseline, negative-binomial score, several scales.
+"""The default spike detector: seasonal baseline, burst-aware count score, one episode per burst.
 
-For bucket ``n`` (periods per day and week derived from the interval):
+Derived on real 5-minute Twitter mention counts (NAB realTweets; ``benchmarks/detectors.py``). For
+bucket ``n`` (periods per day and week derived from the interval):
 
 * ``expected = A·F·C``: ``A·F`` from :class:`~alerts.detectors.profile.SeasonalProfile` (same time
   of day over 7 days, trimmed mean × time-of-week factor from 4 weeks); ``C ≥ 1`` follows an upward
-  level shift or ramp within about half a day (median over the last day's 6 blocks of observed /
-  expected, soft-thresholded by two standard errors); it never goes below 1, so quiet days and
-  holidays never lower the bar;
-* score: ``(observed − expected) / spread`` with ``spread = (√(x+⅜) + √(μ+⅜))/2 · √(1 + alpha·μ)``:
-  the Anscombe Poisson deviate (a floor suited to counts) inflated by an over-dispersion ``alpha``
-  fitted robustly (median) on the last 7 days of residuals; below 10 expected mentions the exact
-  negative-binomial tail (the baseline's own uncertainty folded in) as a Gaussian-equivalent score;
-* scales: the newest bucket and windows of 15 min, 1 h, 3 h, 6 h, 12 h (2–3 days for daily series),
-  so 12 mentions spread over an afternoon fire like 12 in one bucket; a window overlapping buckets
-  that already fired is skipped (the same mentions never alert twice);
-* a scale fires when ``score ≥ threshold``, ``observed ≥ min_count`` and ``observed ≥ min_ratio ·
-  expected``; the best firing scale is reported. Silent for ``warmup`` buckets (4 days; 14 daily).
+  level shift within about half a day (median over the last day's 6 blocks of observed / expected,
+  soft-thresholded by two standard errors), so a new level becomes the baseline instead of alarming
+  for days; it never goes below 1, so quiet days and holidays never lower the bar;
+* score per window (1 h, 6 h and 24 h; the bucket itself when it is an hour or longer; 1–3 days for
+  daily series): the Anscombe deviate ``2(√(x+⅜) − √(μ+⅜))`` over ``√(1 + alpha·μ)``, below 10
+  expected mentions the exact negative-binomial tail, so sparse night-time counts do not fire.
+  ``alpha`` is fitted per window length by the method of moments on the last 14 days, bursts
+  included: a brand whose volume bursts often needs a bigger burst to alarm than a steady one;
+* each window length has the threshold that gives the same Gaussian false-alarm rate per week
+  (:func:`~alerts.detectors.base.scaled_threshold`);
+* **episodes**: an onset needs ``score ≥ threshold``, ``observed ≥ min_count`` and ``observed ≥
+  min_ratio · expected`` in a window that does not overlap the previous episode; the episode then
+  stays firing (one incident that grows) until the last hour has been within one spread of the
+  baseline for an hour. Silent for ``warmup`` (3 days; 14 for daily series) plus a day of residuals.
 """
 
 from __future__ import annotations
@@ -27,7 +30,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
 
+from alerts.detectors import replays
 from alerts.detectors.base import (
+    DAY,
+    HOUR,
     PRESETS,
     BucketSeries,
     Detection,
@@ -43,7 +49,11 @@ log = logging.getLogger(__name__)
 
 SMALL = 10.0  # expected counts below this are scored with the exact negative-binomial tail
 LEVEL_BLOCKS = 6  # the last day is cut into this many blocks for the level correction
-SCALES = tuple(timedelta(minutes=m) for m in (15, 60, 180, 360, 720))
+SCALES = (HOUR, 6 * HOUR, DAY)  # window lengths tested beside the bucket itself
+RELEASE = 1.0  # an episode ends once the last hour has scored below this for QUIET
+QUIET = HOUR
+REPLAY_DAYS = 2  # assess_last replays this much history to find an ongoing episode
+FIT_DAYS = 14  # days of residuals behind each scale's over-dispersion
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,34 +106,30 @@ class SeasonalSpikeDetector:
         pd = self.profile.period_day
         self.level_block = max(1, pd // LEVEL_BLOCKS)
         self.level_span = self.level_block * (LEVEL_BLOCKS if pd >= LEVEL_BLOCKS else 7)
-        if interval >= timedelta(days=1):
-            ks = {1, 2, 3}
-        else:
-            ks = {1} | {k for d in SCALES if 2 <= (k := round(d / interval)) <= max(1, pd // 2)}
-        self.scales = sorted(ks) if self.multiscale else [1]
-        self.threshold = (
-            self._threshold
-            if self._threshold is not None
-            else scaled_threshold(self._preset_threshold, interval)
-        )
-        self.warmup = self._warmup if self._warmup is not None else max(4 * pd, 14)
-        self.min_pairs = min(24, max(8, self.warmup // 2))
-        size = min(max(7 * pd, 56), 2016)
-        # residuals at the 1-bucket scale fit alpha; window sums reuse it, taking relative errors inside
-        # a window as fully correlated (measured: per-scale fits bought nothing and cost 3x the time)
-        self._pairs = {1: deque[tuple[float, float]](maxlen=size)}
+        ks = {1, 2, 3} if interval >= DAY else {max(1, round(d / interval)) for d in SCALES}
+        self.scales = sorted(ks) if self.multiscale else [min(ks)]
+        base = self._threshold if self._threshold is not None else self._preset_threshold
+        self.thresholds = {k: scaled_threshold(base, k * interval) for k in self.scales}
+        self.threshold = self.thresholds[self.scales[0]]
+        self.hour = max(1, round(HOUR / interval))
+        self.quiet = max(1, round(QUIET / interval))
+        self.warmup = self._warmup if self._warmup is not None else max(3 * pd, 14)
+        self.min_pairs = max(pd, 8)  # a day of residuals before the tail fit speaks
+        size = max(FIT_DAYS * pd, 56)
+        self._pairs = {k: deque[tuple[float, float]](maxlen=size) for k in self.scales}
         self._alpha: dict[int, float] = {}
         self._alpha_at = -(10**12)
-        keep = max(self.level_span, self.scales[-1]) + 2
+        keep = max(self.level_span, self.scales[-1], size) + 2
         self._mu0, self._mu = BucketSeries(keep), BucketSeries(keep)
         self._basis = 1
-        self._last_fire: int | None = None
+        self._episode: tuple[int, int] | None = None  # (onset, last bucket still elevated)
+        self._ended: int | None = None  # last bucket of the previous episode
         self._open: tuple[int, float, float] | None = None  # newest bucket: (index, A·F, expected)
 
     # -- incremental --------------------------------------------------------------------------------
     def update(self, at: datetime, value: float) -> Detection | None:
         """Add the count of the bucket holding ``at`` (a repeated bucket replaces its value; skipped
-        buckets count as 0); return a Detection when it fires."""
+        buckets count as 0); return a Detection while an episode fires (its first one at the onset)."""
         at = as_utc(at)
         if self.interval is None:
             self._pending.append((at, float(value)))
@@ -142,26 +148,18 @@ class SeasonalSpikeDetector:
                 self._step(j, 0.0)
         verdict = self._step(n, float(value))
         if verdict is not None and verdict.firing:
-            return Detection(
-                at,
-                verdict.value,
-                round(verdict.expected, 3),
-                round(verdict.score, 3),
-                self.name,
-                verdict.buckets,
-            )
+            expected, score = round(verdict.expected, 3), round(verdict.score, 3)
+            return Detection(at, verdict.value, expected, score, self.name, verdict.buckets)
         return None
 
-    def _step(self, n: int, value: float) -> Assessment | None:
+    def _step(self, n: int, value: float, fraction: float = 1.0, judge: bool = True) -> Assessment | None:
+        """Add bucket ``n``; with ``judge`` (else it only feeds the history) refit and judge it."""
         if self._open is not None and n > self._open[0]:
             self._close()
         if not self.profile.series.put(n, value):
             log.debug("seasonal detector: ignoring out-of-order bucket %s", n)
             return None
-        stale = not self._alpha or n - self._alpha_at >= self.profile.period_day
-        if stale and len(self._pairs[1]) >= self.min_pairs:
-            self._alpha = {k: solve_alpha(pairs) for k, pairs in self._pairs.items()}
-            self._alpha_at = n
+        fitted = judge and self._refit(n)
         found = self.profile.estimate(n)
         if found is None:
             self._open = None
@@ -169,46 +167,60 @@ class SeasonalSpikeDetector:
         mu0, self._basis = found
         mu = mu0 * self._level(n)
         self._open = (n, mu0, mu)
-        if not self._speaks():
+        if not judge or self.profile.series.span() < self.warmup or not fitted:
             return None
-        verdict = self._judge(n, mu, lambda lo, hi: self._mu.total(lo, hi))
-        if verdict.firing:
-            self._last_fire = n
-        return verdict
+        mu *= min(max(fraction, 0.05), 1.0)  # a partial newest bucket expects its share only
+        return self._episodes(n, mu, self._judge(n, mu))
+
+    def _refit(self, n: int) -> bool:
+        """Refit each window's over-dispersion when a day has passed; False before enough residuals."""
+        if len(self._pairs[self.scales[0]]) < self.min_pairs:
+            return False
+        if n - self._alpha_at >= self.profile.period_day:
+            self._alpha = {k: solve_alpha(pairs) for k, pairs in self._pairs.items()}
+            self._alpha_at = n
+        return True
+
+    def _episodes(self, n: int, mu: float, best: Assessment) -> Assessment:
+        """Onset, continuation and end of an episode; the verdict fires while one lasts."""
+        if self._episode is None:
+            if not best.firing:
+                return best
+            self._episode = (n, n)
+            return best
+        onset, elevated = self._episode
+        hourly = self._verdict(n, self.hour, mu)
+        if hourly is not None and hourly.score >= RELEASE:
+            elevated = n
+        if n - elevated > self.quiet:  # calm for a whole hour after the last elevated bucket
+            self._episode, self._ended = None, elevated
+            return Assessment(best.value, best.expected, best.spread, best.score, False, best.buckets)
+        self._episode = (onset, elevated)
+        return Assessment(best.value, best.expected, best.spread, best.score, True, best.buckets)
 
     def _close(self) -> None:
-        """Finalise the newest bucket: keep its residual, its expected and its clipped value."""
+        """Finalise the newest bucket: keep its expected counts and its residual at every scale."""
         assert self._open is not None
         n, mu0, mu = self._open
         self._mu0.put(n, mu0)
         self._mu.put(n, mu)
-        self._record(n, lambda lo, hi: self._mu.total(lo, hi))
-        self._open = None
-
-    def _record(self, n: int, expected_sum) -> None:  # type: ignore[no-untyped-def]
-        """Keep the residual of bucket ``n`` at every scale (window sums ending at ``n``)."""
         for k, pairs in self._pairs.items():
-            observed, expected = self.profile.series.total(n - k + 1, n + 1), expected_sum(n - k + 1, n + 1)
+            observed, expected = self.profile.series.total(n - k + 1, n + 1), self._mu.total(n - k + 1, n + 1)
             if observed is not None and expected is not None:
                 pairs.append((observed, expected))
+        self._open = None
 
-    def _speaks(self) -> bool:
-        return self.profile.series.span() >= self.warmup and len(self._pairs[1]) >= self.min_pairs
-
-    def _level(self, n: int, base=None) -> float:  # type: ignore[no-untyped-def]
+    def _level(self, n: int) -> float:
         """Upward level correction: the median over the last day's blocks of observed / expected
-        (shrunk by a pseudo-count), never below 1. An incident or outage filling under half the blocks
-        cannot move it, quiet days and holidays never lower the bar; a level shift or ramp up is
-        followed within about half a day."""
+        (shrunk by a pseudo-count), never below 1. An incident filling under half the blocks cannot
+        move it, quiet days and holidays never lower the bar; a level shift or ramp up is followed
+        within about half a day."""
         if not self.level_adjust:
             return 1.0
-        expected_sum = base or (lambda lo, hi: self._mu0.total(lo, hi))
         ratios = []
         for lo in range(n - self.level_span, n, self.level_block):
-            observed, expected = (
-                self.profile.series.total(lo, lo + self.level_block),
-                expected_sum(lo, lo + self.level_block),
-            )
+            observed = self.profile.series.total(lo, lo + self.level_block)
+            expected = self._mu0.total(lo, lo + self.level_block)
             if observed is None or expected is None:
                 return 1.0
             ratios.append((observed + PSEUDO) / (expected + PSEUDO))
@@ -218,78 +230,71 @@ class SeasonalSpikeDetector:
     def assess_last(self, points: list[tuple[datetime, float]], fraction: float = 1.0) -> Assessment | None:
         """Judge the last of ``points`` (a bucketed history, oldest first) in one go.
 
-        ``fraction`` (0–1] is how much of the last bucket has elapsed: a partial bucket is held against
-        that share of its expected count. None while the history is shorter than the warm-up.
+        The older history only feeds the seasonal profile; the last 14 days (plus the widest window)
+        give the residuals behind the over-dispersion, and the last 2 days are replayed as if live,
+        which finds whether an episode is still going on. ``fraction`` (0–1] is how much of the last
+        bucket has elapsed: a partial bucket is held against that share of its expected count. None
+        during the warm-up.
         """
         if len(points) < 2:
             return None
         if self.interval is None:
             gaps = sorted(as_utc(b[0]) - as_utc(a[0]) for a, b in zip(points, points[1:], strict=False))
             self.configure(max(min(g for g in gaps if g > timedelta(0)), timedelta(seconds=1)))
-        prof = self.profile
-        for at, value in points:
-            prof.series.put(bucket_index(at, prof.interval), float(value))
-        n, pd = bucket_index(points[-1][0], prof.interval), prof.period_day
-        if prof.expected(n) is None:
-            return None
-        history = min(max(2 * pd, 56), 600)  # residuals of the recent past fit the over-dispersion
-        base: dict[int, float] = {}
-        for j in range(n - history - self.scales[-1], n):
-            if (mu0 := prof.expected(j)) is not None:
-                base[j] = mu0
+        iv = self.profile.interval
+        values: dict[int, float] = {bucket_index(at, iv): float(v) for at, v in points}
+        n, first, pd = max(values), min(values), self.profile.period_day
+        fit = n - (self._pairs[self.scales[0]].maxlen or 0) - max(self.scales[-1], self.level_span)
+        live = n - REPLAY_DAYS * pd
+        key = (self._settings(), n, len(values), hash(tuple(sorted(values.items()))[:-1]))
+        if (state := replays.recall(key)) is not None:
+            self.__dict__.update(state)
+        else:
+            for j in range(first, n):
+                if j < fit:
+                    self.profile.series.put(j, values.get(j, 0.0))
+                else:
+                    self._step(j, values.get(j, 0.0), 1.0, j >= live)
+            if self._open is not None:  # finish the history, and any refit that is due, once
+                self._close()
+                self._refit(n)
+            replays.remember(key, self.__dict__)
+        return self._step(n, values[n], fraction, True)
 
-        def expected_sum(lo: int, hi: int) -> float | None:
-            values = [base.get(j) for j in range(lo, hi)]
-            return None if None in values else sum(values)  # type: ignore[arg-type]
-
-        for j in range(n - history, n):
-            if j in base:
-                self._record(j, expected_sum)
-        if not self._speaks():
-            return None
-        self._alpha = {k: solve_alpha(pairs) for k, pairs in self._pairs.items()}
-        level = self._level(n, expected_sum)
-        mu0, self._basis = prof.estimate(n) or (0.0, 1)
-        mu = mu0 * level
-        frac = min(max(fraction, 0.05), 1.0)  # a partial newest bucket expects its share only
-        return self._judge(
-            n, mu * frac, lambda lo, hi: None if (t := expected_sum(lo, hi)) is None else t * level
-        )
+    def _settings(self) -> tuple[object, ...]:
+        return (self.interval, self.thresholds[self.scales[0]], self.min_count, self.min_ratio,
+                self.level_adjust, self.multiscale, self.warmup)  # fmt: skip
 
     # -- the test -----------------------------------------------------------------------------------
-    def _judge(self, n: int, mu: float, past_expected) -> Assessment:  # type: ignore[no-untyped-def]
-        """Best verdict over the scales for bucket ``n`` whose expected count is ``mu``."""
-        best: Assessment | None = None
+    def _judge(self, n: int, mu: float) -> Assessment:
+        """Verdict for bucket ``n`` (expected count ``mu``): the highest-scoring firing window, else
+        the finest one."""
+        verdicts = []
         for k in self.scales:
-            if k > 1 and self._last_fire is not None and n - k < self._last_fire < n:
+            if k > 1 and self._ended is not None and n - k < self._ended:
                 continue  # mentions that already raised an alert do not raise another
-            observed = self.profile.series.total(n - k + 1, n + 1)
-            before = past_expected(n - k + 1, n) if k > 1 else 0.0
-            if observed is None or before is None:
-                continue
-            expected = before + mu
-            verdict = self._verdict(observed, expected, k)
-            if best is None or (verdict.firing, verdict.score) > (best.firing, best.score):
-                best = verdict
-        assert best is not None
-        return best
+            if (verdict := self._verdict(n, k, mu)) is not None:
+                verdicts.append(verdict)
+        firing = [v for v in verdicts if v.firing]
+        if firing or not verdicts:
+            return max(firing, key=lambda v: v.score, default=Assessment(0.0, mu, 1.0, 0.0, False))
+        return verdicts[0]
 
-    def _verdict(self, value: float, mu: float, k: int) -> Assessment:
-        spread = self._spread(mu, value, k)
-        score = (value - mu) / spread if value != mu else 0.0
-        if mu < SMALL:  # few mentions: the exact tail, with the baseline's own uncertainty folded in
-            basis_count = max(mu / k, 1e-3) * self._basis + 0.5
-            score = nb_score(value, mu, 1.0 / (self._alpha.get(1, 0.04) + 1.0 / basis_count))
-            spread = (value - mu) / score if score else spread
-        firing = score >= self.threshold and value >= self.min_count and value >= self.min_ratio * mu
-        return Assessment(value, mu, spread, score, firing, k)
-
-    def _spread(self, mu: float, value: float | None = None, k: int = 1) -> float:
-        """Poisson spread between the expected and observed level, inflated by over-dispersion.
-
-        ``(√(x+⅜) + √(μ+⅜)) / 2 · √(1 + alpha·μ)``: then ``(x − μ) / spread`` is the Anscombe
-        (variance-stabilised) Poisson deviate, honest about small counts, and ≈ ``(x − μ) /
-        √(μ + alpha·μ²)`` for large ones."""
-        alpha = self._alpha.get(k, self._alpha.get(1, 0.04))
-        x = mu if value is None else max(value, 0.0)
-        return (math.sqrt(x + 0.375) + math.sqrt(mu + 0.375)) / 2 * math.sqrt(1 + alpha * mu)
+    def _verdict(self, n: int, k: int, mu: float) -> Assessment | None:
+        """Verdict on the window of the ``k`` newest buckets ending at ``n`` (``mu`` expected at ``n``)."""
+        observed = self.profile.series.total(n - k + 1, n + 1)
+        before = self._mu.total(n - k + 1, n) if k > 1 else 0.0
+        if observed is None or before is None:
+            return None
+        expected = before + mu
+        alpha = self._alpha.get(k, 0.04)
+        if expected < SMALL:  # few mentions: the exact tail, with the baseline's own uncertainty folded in
+            basis_count = max(expected / k, 1e-3) * self._basis + 0.5
+            score = nb_score(observed, expected, 1.0 / (alpha + 1.0 / basis_count))
+        else:
+            deviate = 2 * (math.sqrt(observed + 0.375) - math.sqrt(expected + 0.375))
+            score = deviate / math.sqrt(1 + alpha * expected)
+        spread = (observed - expected) / score if score else math.sqrt(expected + 0.375)
+        least = max(self.min_count, self.min_ratio * expected)
+        firing = score >= self.thresholds[k] and observed >= least
+        return Assessment(observed, expected, spread, score, firing, k)

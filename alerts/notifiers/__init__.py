@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+import httpx
+
+from outbound.http import refusal_of
+
 Status = Literal["sent", "retry", "dead"]
 
 
@@ -32,3 +36,12 @@ def retry_after_seconds(value: str | None) -> float | None:
         return max(0.0, float(value.strip()))
     except ValueError:
         return None
+
+
+def transport_failure(exc: httpx.HTTPError) -> Outcome:
+    """A request that got no answer: dead when the outbound-address policy refused the receiver's
+    address (retrying cannot help), else retried."""
+    refused = refusal_of(exc)
+    if refused is not None:
+        return Outcome("dead", f"refused by the outbound-address policy: {refused}")
+    return Outcome("retry", "timeout" if isinstance(exc, httpx.TimeoutException) else type(exc).__name__)

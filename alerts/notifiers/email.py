@@ -15,6 +15,8 @@ from typing import Any
 
 from alerts.notifiers import SENT, Outcome
 from alerts.notifiers.rendering import render, subject
+from outbound import smtp as outbound_smtp
+from outbound.policy import STRICT, AddressRefused, OutboundPolicy
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +59,7 @@ def build(config: dict[str, Any], payload: dict[str, Any], *, key: str, channel_
     return msg
 
 
-def _connect(config: dict[str, Any]) -> smtplib.SMTP:
+def _connect(config: dict[str, Any], policy: OutboundPolicy) -> smtplib.SMTP:
     host = str(config.get("host") or "127.0.0.1")
     security = config.get("security") or "plain"
     port = int(config.get("port") or (465 if security == "tls" else 587 if security == "starttls" else 25))
@@ -66,29 +68,40 @@ def _connect(config: dict[str, Any]) -> smtplib.SMTP:
     if config.get("insecure_tls"):
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
-    if security == "tls":
-        smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
-    else:
-        smtp = smtplib.SMTP(host, port, timeout=timeout)
-        if security == "starttls":
-            smtp.starttls(context=context)
+    # resolve once, check every address, connect to a checked one (outbound.smtp)
+    smtp = outbound_smtp.connect(
+        host, port, policy=policy, tls=security == "tls", timeout=timeout,
+        **({"context": context} if security == "tls" else {}),
+    )  # fmt: skip
+    if security == "starttls":
+        smtp.starttls(context=context)
     if config.get("username"):
         smtp.login(str(config["username"]), str(config.get("password") or ""))
     return smtp
 
 
-def send(config: dict[str, Any], payload: dict[str, Any], *, key: str, channel_id: int) -> Outcome:
-    """Send one message; 5xx refusals and bad credentials are dead, the rest retries."""
+def send(
+    config: dict[str, Any],
+    payload: dict[str, Any],
+    *,
+    key: str,
+    channel_id: int,
+    policy: OutboundPolicy = STRICT,
+) -> Outcome:
+    """Send one message; 5xx refusals, bad credentials and a host the outbound-address ``policy``
+    refuses are dead, the rest retries."""
     if not config.get("to"):
         return Outcome("dead", "channel has no recipients")
     msg = build(config, payload, key=key, channel_id=channel_id)
     try:
-        smtp = _connect(config)
+        smtp = _connect(config, policy)
         try:
             smtp.send_message(msg)
         finally:
             with contextlib.suppress(smtplib.SMTPException):
                 smtp.quit()
+    except AddressRefused as exc:
+        return Outcome("dead", f"refused by the outbound-address policy: {exc}"[:300])
     except smtplib.SMTPAuthenticationError as exc:
         return Outcome("dead", f"authentication failed ({exc.smtp_code})")
     except smtplib.SMTPRecipientsRefused as exc:

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from alerts.notifiers import SENT, Outcome, retry_after_seconds
+from alerts.notifiers import SENT, Outcome, retry_after_seconds, transport_failure
 from alerts.notifiers.rendering import KIND_WORDS, headline
 
 log = logging.getLogger(__name__)
@@ -102,10 +102,8 @@ def send(client: httpx.Client, config: dict[str, Any], payload: dict[str, Any], 
         return Outcome("dead", "channel has no webhook_url")
     try:
         r = client.post(url, json=message(payload), timeout=float(config.get("timeout", 10.0)))
-    except httpx.TimeoutException:
-        return Outcome("retry", "timeout")
     except httpx.HTTPError as exc:
-        return Outcome("retry", f"{type(exc).__name__}")
+        return transport_failure(exc)
     body = r.text.strip()[:200]
     if r.status_code == 200:
         return SENT

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from alerts.notifiers import SENT, Outcome, retry_after_seconds
+from alerts.notifiers import SENT, Outcome, retry_after_seconds, transport_failure
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +45,8 @@ def send(client: httpx.Client, config: dict[str, Any], payload: dict[str, Any], 
         headers[SIGNATURE_HEADER] = signature(str(config["secret"]), data)
     try:
         r = client.post(url, content=data, headers=headers, timeout=float(config.get("timeout", 10.0)))
-    except httpx.TimeoutException:
-        return Outcome("retry", "timeout")
     except httpx.HTTPError as exc:
-        return Outcome("retry", f"{type(exc).__name__}")
+        return transport_failure(exc)
     if 200 <= r.status_code < 300:
         return SENT
     text = r.text.strip()[:200]

@@ -54,8 +54,8 @@ class SpikeParams(RuleParams):
     ratio_window_minutes: int = Field(60, ge=1, le=7 * 24 * 60)
 
     def lookback(self) -> timedelta:
-        """Mentions of the widest scale the detector may report (12 h), for the evidence."""
-        return max(timedelta(hours=12), timedelta(minutes=2 * self.ratio_window_minutes))
+        """Mentions of the widest window the detector may report (24 h), for the evidence."""
+        return max(timedelta(hours=24), timedelta(minutes=2 * self.ratio_window_minutes))
 
     def history(self) -> timedelta:
         """Five weeks of buckets: 7 days for the daily part, 4 weeks more for the weekly factor."""

@@ -15,6 +15,7 @@ from listener.api import (
     stats,
     taxonomy,
     templates,
+    users,
 )
 
 api_router = APIRouter(prefix="/api/v1")
@@ -30,6 +31,7 @@ for module in (
     templates,
     replies,
     keys,
+    users,
     alerts,
 ):
     api_router.include_router(module.router)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-import httpx
 from fastapi import APIRouter, Query, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from listener.deps import Manager, SessionDep, Viewer
+from listener.deps import Manager, SessionDep, SettingsDep, Viewer
 from listener.engine import delivery, digest
 from listener.errors import Conflict, Unprocessable
 from listener.schemas.alerts import (
@@ -27,6 +26,7 @@ from listener.storage.audit import add_recorded, record
 from listener.storage.lookup import get_or_404
 from listener.storage.models import AlertRule, Brand, Channel, Notification, Silence
 from listener.storage.times import aware
+from outbound.policy import AddressRefused, OutboundPolicy, check_host, check_url
 
 router = APIRouter(tags=["alerts"])
 REQUIRED = {"slack": ("webhook_url",), "email": ("host", "from_addr", "to"), "webhook": ("url",)}
@@ -135,16 +135,23 @@ def _channel_read(session: Session, c: Channel) -> ChannelRead:
     )
 
 
-def _check_config(type_: str, config: dict[str, Any]) -> None:
+def _check_config(type_: str, config: dict[str, Any], policy: OutboundPolicy) -> None:
     missing = [k for k in REQUIRED[type_] if not config.get(k)]
     if missing:
         raise Unprocessable(
             f"a {type_} channel needs {', '.join(missing)}",
             details=[{"field": f"config.{k}"} for k in missing],
         )
-    url = config.get(URL_FIELDS.get(type_, ""))
-    if url is not None and not str(url).startswith(("http://", "https://")):
-        raise Unprocessable("the URL must be http(s)", details=[{"field": f"config.{URL_FIELDS[type_]}"}])
+    # the outbound-address policy: no loopback, private, link-local or metadata receivers
+    address_field = URL_FIELDS.get(type_) or ("host" if type_ == "email" else None)
+    if address_field is not None and config.get(address_field) is not None:
+        value = str(config[address_field])
+        try:
+            check_url(value, policy) if address_field != "host" else check_host(value, policy)
+        except AddressRefused as exc:
+            raise Unprocessable(
+                f"config.{address_field}: {exc}", details=[{"field": f"config.{address_field}"}]
+            ) from None
     if type_ == "email":
         to = config.get("to")
         if not isinstance(to, list) or not all(isinstance(a, str) and "@" in a for a in to):
@@ -194,10 +201,12 @@ def list_channels(session: SessionDep, _: Viewer) -> list[ChannelRead]:
 
 
 @router.post("/channels", status_code=201, summary="Create a Slack, email or webhook channel")
-def create_channel(body: ChannelCreate, session: SessionDep, who: Manager) -> ChannelRead:
+def create_channel(
+    body: ChannelCreate, session: SessionDep, settings: SettingsDep, who: Manager
+) -> ChannelRead:
     if session.scalar(select(Channel.id).where(Channel.name == body.name)) is not None:
         raise Conflict(f"a channel named {body.name!r} already exists")
-    _check_config(body.type, body.config)
+    _check_config(body.type, body.config, settings.outbound_policy())
     channel = Channel(name=body.name, type=body.type, config=body.config, enabled=body.enabled)
     add_recorded(
         session,
@@ -215,7 +224,9 @@ def read_channel(channel_id: int, session: SessionDep, _: Viewer) -> ChannelRead
 
 
 @router.patch("/channels/{channel_id}", summary="Update a channel (secret fields left out are kept)")
-def update_channel(channel_id: int, body: ChannelUpdate, session: SessionDep, who: Manager) -> ChannelRead:
+def update_channel(
+    channel_id: int, body: ChannelUpdate, session: SessionDep, settings: SettingsDep, who: Manager
+) -> ChannelRead:
     channel = get_channel(session, channel_id)
     if body.name is not None and body.name != channel.name:
         if session.scalar(select(Channel.id).where(Channel.name == body.name)) is not None:
@@ -223,7 +234,7 @@ def update_channel(channel_id: int, body: ChannelUpdate, session: SessionDep, wh
         channel.name = body.name
     if body.config is not None:
         merged = {**(channel.config or {}), **body.config}
-        _check_config(channel.type, merged)
+        _check_config(channel.type, merged, settings.outbound_policy())
         channel.config = merged
     if body.enabled is not None:
         channel.enabled = body.enabled
@@ -247,11 +258,11 @@ def delete_channel(channel_id: int, session: SessionDep, who: Manager) -> Respon
 
 
 @router.post("/channels/{channel_id}/test", summary="Send a test message now; returns its delivery")
-def test_channel(channel_id: int, session: SessionDep, _: Manager) -> NotificationRead:
+def test_channel(channel_id: int, session: SessionDep, settings: SettingsDep, _: Manager) -> NotificationRead:
     channel = get_channel(session, channel_id)
     now = _now()
     n = delivery.queue_test(session, channel, now)
-    with httpx.Client(timeout=10.0) as client:
+    with delivery.outbound_client(settings) as client:
         delivery.deliver_pending(session, client, now, ids=[n.id], sleep=lambda _: None)
     session.refresh(n)
     return NotificationRead.model_validate(n)

@@ -10,6 +10,8 @@ from pydantic import Field
 
 from listener.auth import create_key, list_keys, revoke_key
 from listener.deps import Admin, SessionDep
+from listener.errors import NotFound, Unprocessable
+from listener.people import find_user
 from listener.schemas.common import ReadModel, StrictIn
 from listener.storage.audit import record
 
@@ -19,6 +21,9 @@ router = APIRouter(prefix="/keys", tags=["keys"])
 class KeyCreate(StrictIn):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     role: Literal["viewer", "agent", "manager", "admin"]
+    user: Annotated[str, Field(min_length=1, max_length=254)] | None = Field(
+        None, description="The user (e-mail or id) the key belongs to: replies are signed as that person"
+    )
 
 
 class KeyRead(ReadModel):
@@ -29,6 +34,7 @@ class KeyRead(ReadModel):
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    user_id: int | None = None
 
 
 class KeyCreated(KeyRead):
@@ -42,7 +48,11 @@ def get_keys(session: SessionDep, _: Admin) -> list[KeyRead]:
 
 @router.post("", status_code=201, summary="Create an API key")
 def post_key(body: KeyCreate, session: SessionDep, who: Admin) -> KeyCreated:
-    row, key = create_key(session, name=body.name, role=body.role)
+    try:
+        user = find_user(session, body.user) if body.user else None
+    except NotFound as exc:
+        raise Unprocessable(exc.message, details=[{"field": "user"}]) from exc
+    row, key = create_key(session, name=body.name, role=body.role, user=user)
     record(
         session,
         actor=who.name,

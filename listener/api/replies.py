@@ -9,8 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.replies import TemplateError, render
+from listener.auth import Principal
 from listener.deps import Agent, FilterDep, Manager, SessionDep, SettingsDep, Viewer
-from listener.engine.suggestions import context_for, limit_for, suggest
+from listener.engine.four_eyes import FourEyes, drafted_by
+from listener.engine.suggestions import context_for, limit_for, suggest, with_case_id
 from listener.errors import Conflict, Unprocessable
 from listener.schemas.replies import (
     EscalationRead,
@@ -22,6 +24,7 @@ from listener.schemas.replies import (
     SuggestionRead,
     SuggestionsRead,
 )
+from listener.settings import Settings
 from listener.storage.audit import record
 from listener.storage.base import utcnow
 from listener.storage.lookup import get_or_404
@@ -53,9 +56,14 @@ def suggestions(
     who: Viewer,
     limit: Annotated[int, Query(ge=1, le=10)] = 3,
     channel: Annotated[Literal["dm", "public"] | None, Query()] = None,
+    include_answered: Annotated[
+        bool, Query(description="Suggest even when the mention is already replied or resolved")
+    ] = False,
 ) -> SuggestionsRead:
     m = _mention(session, mention_id)
-    found = suggest(session, m, settings, agent=who.name, channel=channel, limit=limit)
+    found = suggest(
+        session, m, settings, who=who, channel=channel, limit=limit, include_answered=include_answered
+    )
     esc = found.escalate
     return SuggestionsRead(
         mention_id=m.id,
@@ -75,6 +83,8 @@ def suggestions(
             for r in found.items
         ],
         note=found.note,
+        status=m.status,
+        answered=ReplyRead.model_validate(found.answered) if found.answered else None,
     )
 
 
@@ -94,7 +104,8 @@ def create_reply(
             )
         if text is None:
             try:
-                text = render(t.body, context_for(session, m, settings, who.name))
+                ctx = context_for(session, m, settings, who)
+                text = render(t.body, with_case_id(session, m, settings, ctx, t.body))
             except TemplateError as exc:
                 raise Unprocessable(str(exc), details=[{"field": "template_id"}]) from exc
     assert text is not None
@@ -111,6 +122,7 @@ def create_reply(
         text=text,
         status="draft",
         created_by=who.name,
+        created_by_user_id=who.user_id,
     )
     session.add(reply)
     session.flush()
@@ -138,24 +150,38 @@ def reply_queue(
     return [ReplyRead.model_validate(r) for r in rows]
 
 
-def _review(session: Session, reply_id: int, who: str, status: str, comment: str | None) -> Reply:
+def _review(
+    session: Session, settings: Settings, reply_id: int, who: Principal, status: str, comment: str | None
+) -> Reply:
     r = _reply(session, reply_id)
     if r.status != "draft":
         raise Conflict(f"reply {reply_id} is {r.status}; only drafts can be approved or rejected")
-    r.status, r.reviewed_by, r.reviewed_at, r.review_comment = status, who, utcnow(), comment
+    if status == "approved" and settings.reply_four_eyes and drafted_by(r, who):
+        raise FourEyes(
+            f"you drafted reply {reply_id}; another manager must approve it (four-eyes rule; "
+            "LISTENER_REPLY_FOUR_EYES=false lets one person draft and approve)"
+        )
+    r.status, r.reviewed_by, r.reviewed_at, r.review_comment = status, who.name, utcnow(), comment
     session.flush()
-    _log(session, who, r, f"reply_{status}", comment=comment)
+    _log(session, who.name, r, f"reply_{status}", comment=comment)
     return r
 
 
-@router.post("/replies/{reply_id}/approve", summary="Approve a draft (manager)")
-def approve(reply_id: int, body: ReviewIn, session: SessionDep, who: Manager) -> ReplyRead:
-    return ReplyRead.model_validate(_review(session, reply_id, who.name, "approved", body.comment))
+@router.post(
+    "/replies/{reply_id}/approve",
+    summary="Approve a draft (manager; not the person who drafted it, unless four-eyes is off)",
+)
+def approve(
+    reply_id: int, body: ReviewIn, session: SessionDep, settings: SettingsDep, who: Manager
+) -> ReplyRead:
+    return ReplyRead.model_validate(_review(session, settings, reply_id, who, "approved", body.comment))
 
 
 @router.post("/replies/{reply_id}/reject", summary="Reject a draft with a comment (manager)")
-def reject(reply_id: int, body: RejectIn, session: SessionDep, who: Manager) -> ReplyRead:
-    return ReplyRead.model_validate(_review(session, reply_id, who.name, "rejected", body.comment))
+def reject(
+    reply_id: int, body: RejectIn, session: SessionDep, settings: SettingsDep, who: Manager
+) -> ReplyRead:
+    return ReplyRead.model_validate(_review(session, settings, reply_id, who, "rejected", body.comment))
 
 
 @router.post("/replies/{reply_id}/sent", summary="Mark an approved reply as sent")

@@ -10,9 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collectors import COLLECTORS, CollectorError, validate_params
-from listener.deps import Manager, SessionDep, Viewer
+from listener.deps import Manager, SessionDep, SettingsDep, Viewer
 from listener.errors import Unprocessable, validation_details
 from listener.schemas.catalog import SourceCreate, SourceRead, SourceUpdate
+from listener.settings import Settings
 from listener.storage.audit import add_recorded, record
 from listener.storage.lookup import get_or_404
 from listener.storage.models import BLOCKED_STATUSES, Source
@@ -20,10 +21,11 @@ from listener.storage.models import BLOCKED_STATUSES, Source
 router = APIRouter(prefix="/sources", tags=["sources"])
 
 
-def checked_params(platform: str, params: dict[str, Any]) -> dict[str, Any]:
-    """``params`` validated by the platform's ``Params`` model, as JSON; 422 naming the field."""
+def checked_params(platform: str, params: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """``params`` validated by the platform's ``Params`` model (with this installation's
+    outbound-address policy and replay directory), as JSON; 422 naming the field."""
     try:
-        model = validate_params(platform, params)
+        model = validate_params(platform, params, settings=settings)
     except CollectorError as exc:
         known = [p.value for p in COLLECTORS]
         raise Unprocessable(
@@ -50,8 +52,8 @@ def list_sources(session: SessionDep, _: Viewer) -> list[SourceRead]:
 
 
 @router.post("", status_code=201, summary="Create a source")
-def create_source(body: SourceCreate, session: SessionDep, who: Manager) -> SourceRead:
-    params = checked_params(body.platform, body.params)
+def create_source(body: SourceCreate, session: SessionDep, settings: SettingsDep, who: Manager) -> SourceRead:
+    params = checked_params(body.platform, body.params, settings)
     source = Source(
         name=body.name,
         platform=body.platform,
@@ -75,11 +77,13 @@ def read_source(source_id: int, session: SessionDep, _: Viewer) -> SourceRead:
 
 
 @router.patch("/{source_id}", summary="Update a source")
-def update_source(source_id: int, body: SourceUpdate, session: SessionDep, who: Manager) -> SourceRead:
+def update_source(
+    source_id: int, body: SourceUpdate, session: SessionDep, settings: SettingsDep, who: Manager
+) -> SourceRead:
     source = _get(session, source_id)
     changes = body.model_dump(exclude_unset=True)
     if changes.get("params") is not None:
-        changes["params"] = checked_params(source.platform, changes["params"])
+        changes["params"] = checked_params(source.platform, changes["params"], settings)
     params_changed = changes.get("params") is not None and changes["params"] != source.params
     for name, value in changes.items():
         if value is not None or name == "interval_seconds":

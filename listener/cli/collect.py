@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import signal
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
@@ -13,6 +13,7 @@ from sqlalchemy import select
 from listener.cli.common import fail, load_settings, ready_engine
 from listener.storage.db import make_session_factory, session_scope
 from listener.storage.models import Source
+from listener.worker.backfill import run as run_backfill
 from listener.worker.alert_jobs import Outbox
 from listener.worker.collection import RunResult
 from listener.worker.scheduler import Collecting, build_scheduler, run_once
@@ -43,7 +44,7 @@ def worker() -> None:
     settings = load_settings()
     sessions = make_session_factory(ready_engine(settings))
     collecting = Collecting(settings, sessions, on_result=_log_run)
-    outbox = Outbox(sessions)
+    outbox = Outbox(sessions, settings)
     scheduler = build_scheduler(settings, sessions, collecting=collecting, outbox=outbox)
 
     def stop(signum: int, _frame: Any) -> None:
@@ -67,13 +68,24 @@ def worker() -> None:
 def collect(
     once: Annotated[bool, typer.Option("--once", help="Run the sources now, once, and exit")] = False,
     source: Annotated[int | None, typer.Option("--source", help="Only this source id (any status)")] = None,
+    backfill: Annotated[
+        int | None,
+        typer.Option("--backfill", min=1, max=365, help="Also walk this many days of history (resumable)"),
+    ] = None,
 ) -> None:
-    """Collect now from every enabled source (or one), ignoring schedules; exit 1 if any failed."""
+    """Collect now from every enabled source (or one), ignoring schedules; exit 1 if any failed.
 
-    if not once:
+    With ``--backfill DAYS`` the sources whose platform can walk its history are run step after step
+    until DAYS are read back (or a rate limit or error stops one: it goes on at the worker's runs,
+    or when the command is run again)."""
+
+    if not once and backfill is None:
         raise fail("only `collect --once` is supported; run `listener worker` to collect on a schedule", 2)
     settings = load_settings()
     sessions = make_session_factory(ready_engine(settings))
+    if backfill is not None:
+        _backfill(settings, sessions, backfill, source, run_once)
+        return
     results = run_once(settings, sessions, source, on_result=lambda r: typer.echo(_line(r)))
     if source is not None and not results:
         raise fail(f"source {source} does not exist, is disabled or is being run by another worker")
@@ -83,14 +95,27 @@ def collect(
         raise typer.Exit(1)
 
 
+def _backfill(settings: Any, sessions: Any, days: int, source: int | None, run_once: Any) -> None:
+    done, unfinished = run_backfill(
+        settings, sessions, days, source, now=datetime.now(UTC), run_once=run_once,
+        on_result=lambda r: typer.echo(_line(r) + (f" ({r.backfill_warning})" if r.backfill_warning else "")),
+    )  # fmt: skip
+    if not done and not unfinished:
+        raise fail("no source to backfill: none is enabled on a platform that can walk its history")
+    typer.echo(f"backfill of {days} day(s): {len(done)} source(s) done, {len(unfinished)} unfinished")
+    if unfinished:
+        typer.echo("unfinished sources continue at the worker's next runs (or run this command again): "
+                   + ", ".join(f"#{i}" for i in unfinished))  # fmt: skip
+        raise typer.Exit(1)
+
+
 def sources() -> None:
-    """Print each source's health: status, last success and error, failures, schedule, budget."""
-
-
+    """Print each source's health: status, last success and error, failures, schedule, what it
+    collected (items seen; stored; dropped as matching no query; duplicates) and its rate budget."""
     settings = load_settings()
     sessions = make_session_factory(ready_engine(settings))
     header = ("id", "name", "platform", "status", "last success", "last error", "failures", "next run",
-              "mentions", "rate left")  # fmt: skip
+              "seen", "stored", "no query", "dupes", "rate left")  # fmt: skip
     rows = [header]
     with session_scope(sessions) as session:
         for s in session.scalars(select(Source).order_by(Source.id)):
@@ -104,7 +129,10 @@ def sources() -> None:
                     _short(s.last_error or "-", 48),
                     str(s.consecutive_failures or 0),
                     _when(s.next_run_at),
+                    str(s.items_seen or 0),
                     str(s.mentions_collected or 0),
+                    str(s.items_unmatched or 0),
+                    str(s.items_duplicate or 0),
                     "-" if s.rate_limit_remaining is None else str(s.rate_limit_remaining),
                 )
             )

@@ -64,8 +64,8 @@ def ready_engine(settings: Settings, *, upgrade_if_empty: bool = True) -> Engine
 
 
 def install_defaults(engine: Engine) -> None:
-    """First-run content: the default reply template library (never reinstalled once edited)."""
-
+    """The default reply template library: installed on the first run; later runs add new defaults
+    and refresh unedited ones (edited or deleted defaults are left alone)."""
 
     try:
         with session_scope(make_session_factory(engine)) as session:

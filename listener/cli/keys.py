@@ -8,6 +8,7 @@ import typer
 
 from listener.auth import ROLE_RANK, create_key, list_keys, revoke_key
 from listener.cli.common import load_settings, ready_engine, user_errors
+from listener.people import find_user
 from listener.storage.db import make_session_factory, session_scope
 
 keys_app = typer.Typer(help="Manage API keys (shown once when created, stored hashed).", no_args_is_help=True)
@@ -17,6 +18,9 @@ keys_app = typer.Typer(help="Manage API keys (shown once when created, stored ha
 def create(
     role: Annotated[str, typer.Option(help="viewer, agent, manager or admin")],
     name: Annotated[str, typer.Option(help="Who or what uses the key (shown in the audit trail)")],
+    user: Annotated[
+        str | None, typer.Option(help="The user (e-mail) the key belongs to: replies are signed as them")
+    ] = None,
 ) -> None:
     """Create a key and print it (the only time it is shown)."""
     if role not in ROLE_RANK:
@@ -24,7 +28,8 @@ def create(
         raise typer.Exit(2)
     sessions = make_session_factory(ready_engine(load_settings()))
     with user_errors(), session_scope(sessions) as session:
-        row, key = create_key(session, name=name, role=role)
+        owner = find_user(session, user) if user else None
+        row, key = create_key(session, name=name, role=role, user=owner)
     typer.echo(key)
     typer.echo(
         f"created key {row.name!r} with role {row.role}; store it now, it is not shown again", err=True

@@ -22,9 +22,12 @@ from listener.cli.collect import collect, sources, worker
 from listener.cli.common import fail, install_defaults, load_settings, ready_engine, user_errors
 from listener.cli.keys import keys_app
 from listener.cli.nlp import reanalyze, score
+from listener.cli.users import users_app
+from listener.demo import demo_settings
 from listener.demo.alerts import replay, seed_alerts
 from listener.demo.seed import seed, seed_live_source
 from listener.demo.sink import DemoSink, describe
+from listener.engine.delivery import outbound_client
 from listener.errors import NotFound
 from listener.pipeline.exporting import export_lines
 from listener.pipeline.importing import format_of, import_stream, read_records
@@ -43,6 +46,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(keys_app, name="keys")
+app.add_typer(users_app, name="users")
 app.command()(score)
 app.command()(worker)
 app.command()(collect)
@@ -54,7 +58,6 @@ DEMO_DATABASE = "sqlite:///./listener-demo.db"
 
 
 def _serve(settings, engine) -> None:  # type: ignore[no-untyped-def]
-
 
     uvicorn.run(
         create_app(settings, engine=engine), host=settings.host, port=settings.port, log_level="warning"
@@ -98,7 +101,6 @@ def import_(
     format: Annotated[str | None, typer.Option(help="jsonl or csv (default: from the file name)")] = None,
 ) -> None:
     """Import mentions (idempotent: known (platform, external_id) are counted as duplicates)."""
-
 
     settings = load_settings()
     sessions = make_session_factory(ready_engine(settings))
@@ -161,7 +163,9 @@ def demo(
     """Everything in one process, offline: seed brands and the bundled sample, then serve, while a
     background thread replays the sample as new mentions arriving live (14 days in 10 minutes)."""
 
-    settings = load_settings(database_url=database_url, host=host, port=port, pages_anonymous=True)
+    settings = demo_settings(
+        load_settings(database_url=database_url, host=host, port=port, pages_anonymous=True)
+    )
     if not settings.support_url:  # the demo brand's (fictional) help centre, for {{ link }} in replies
         settings = settings.model_copy(update={"support_url": "https://acme.example/help"})
     engine = ready_engine(settings)
@@ -176,7 +180,7 @@ def demo(
         except NotFound:
             pass
         _, key = create_key(session, name="demo-admin", role="admin")
-    crisis = _demo_alerts(sessions)
+    crisis = _demo_alerts(sessions, settings)
     with session_scope(sessions) as session:
         seed_live_source(session, enabled=not no_live)
     url = f"http://{settings.host}:{settings.port}/"
@@ -204,7 +208,6 @@ class LiveCollection:
     ``tick_seconds`` (first tick at once) until ``stop()`` or the process ends."""
 
     def __init__(self, settings, sessions, *, tick_seconds: float = LIVE_TICK_SECONDS, on_result=None):  # type: ignore[no-untyped-def]
-
 
         self.collecting = Collecting(settings, sessions, concurrency=1, on_result=on_result)
         self.tick_seconds = tick_seconds
@@ -239,9 +242,8 @@ def _echo_live(result) -> None:  # type: ignore[no-untyped-def]
         typer.echo(f"demo live feed: {result.error}", err=True)
 
 
-def _demo_alerts(sessions):  # type: ignore[no-untyped-def]
+def _demo_alerts(sessions, settings):  # type: ignore[no-untyped-def]
     """The demo's spike rule, a local webhook sink, the crisis replayed and delivered."""
-
 
     sink = DemoSink(on_alert=lambda p: typer.echo(describe(p), err=True))
     channel = {"name": "demo local sink", "type": "webhook", "config": {"url": sink.url}}
@@ -251,6 +253,7 @@ def _demo_alerts(sessions):  # type: ignore[no-untyped-def]
         if found is not None:  # a new port each run
             found.config = {**(found.config or {}), "url": sink.url}
     replay(sessions)
-    alert_jobs.deliver(sessions)
+    with outbound_client(settings) as client:  # 127.0.0.1 allowed by demo_settings
+        alert_jobs.deliver(sessions, client)
     with session_scope(sessions) as session:
         return session.scalar(select(Incident.id).order_by(Incident.id))

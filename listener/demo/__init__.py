@@ -12,7 +12,27 @@ tools/make_sample.py``, texts in ``tools/sample_texts.json``); see ``README.md``
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
+
+from collectors.settings import CollectorSettings
 
 SAMPLE_PATH = Path(__file__).with_name("sample_mentions.jsonl")
+DEMO_OUTBOUND_ALLOW = "127.0.0.1"  # the demo's local webhook sink
 
-__all__ = ["SAMPLE_PATH"]
+S = TypeVar("S", bound=CollectorSettings)
+
+
+def demo_settings(settings: S) -> S:
+    """``settings`` as the demo needs them, set explicitly: the replay platform on for the bundled
+    sample's directory (unless a replay directory is configured), and 127.0.0.1 allowed for the
+    local alert sink (added to any configured allow list)."""
+    allow = [a for a in (settings.outbound_allow, DEMO_OUTBOUND_ALLOW) if a]
+    return settings.model_copy(
+        update={
+            "replay_dir": settings.replay_dir or str(SAMPLE_PATH.parent),
+            "outbound_allow": ",".join(allow),
+        }
+    )
+
+
+__all__ = ["SAMPLE_PATH", "demo_settings"]

@@ -24,7 +24,9 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from alerts.notifiers import Outcome, email, slack, webhook
+from collectors.settings import CollectorSettings
 from listener.storage.models import Channel, Notification
+from outbound.http import GuardedClient, guarded_client, policy_of
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,12 @@ class SlackPacer:
 SLACK_PACER = SlackPacer()
 
 
+def outbound_client(settings: CollectorSettings) -> GuardedClient:
+    """The outbox's HTTP client: a 10 s timeout, and the outbound-address policy of ``settings``
+    checked on every connection (and handed to the SMTP sender through the client)."""
+    return guarded_client(settings.outbound_policy(), timeout=10.0, user_agent="listener-alerts")
+
+
 @dataclass
 class DeliveryReport:
     sent: list[int] = field(default_factory=list)
@@ -77,7 +85,7 @@ def send_one(client: httpx.Client, channel: Channel, notification: Notification)
     if channel.type == "webhook":
         return webhook.send(client, config, payload, key=key)
     if channel.type == "email":
-        return email.send(config, payload, key=key, channel_id=channel.id)
+        return email.send(config, payload, key=key, channel_id=channel.id, policy=policy_of(client))
     return Outcome("dead", f"unknown channel type {channel.type!r}")
 
 

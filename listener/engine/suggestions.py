@@ -3,6 +3,7 @@ and rendering from ``alerts.replies``. Used by the API and the pages."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from alerts.replies import (
     Escalation,
+    Hole,
     MentionFacts,
     TemplateError,
     TemplateFacts,
@@ -18,10 +20,15 @@ from alerts.replies import (
     render,
     variables_of,
 )
+from listener.auth import Principal
+from listener.engine.cases import case_id_for
+from listener.people import profile_for
 from listener.settings import Settings
 from listener.storage.models import Brand, Mention
-from listener.storage.replies import acceptance
-from listener.storage.reply_models import ReplyTemplate
+from listener.storage.replies import acceptance, last_sent_reply, rejected_templates
+from listener.storage.reply_models import Reply, ReplyTemplate
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -38,11 +45,16 @@ class Suggestions:
     escalate: Escalation | None
     items: list[Rendered] = field(default_factory=list)
     note: str | None = None
+    answered: Reply | None = None  # the sent reply, for a mention already replied or resolved
 
 
-def facts(m: Mention) -> MentionFacts:
+ANSWERED = ("replied", "resolved")
+
+
+def facts(m: Mention, *, language: str | None = None, rejected: frozenset[int] = frozenset()) -> MentionFacts:
+    """What ranking needs from the row; ``language`` stands in when none was detected."""
     return MentionFacts(
-        language=m.language,
+        language=m.language or language,
         sentiment_score=m.sentiment_score,
         sentiment_label=m.sentiment_label,
         topics=tuple(m.topics or ()),
@@ -50,12 +62,22 @@ def facts(m: Mention) -> MentionFacts:
         platform=m.platform,
         kind=m.kind,
         rating=m.rating,
+        text=" ".join(filter(None, (m.title, m.text))),
+        rejected=rejected,
     )
 
 
-def context_for(session: Session, m: Mention, settings: Settings, agent: str) -> dict[str, str]:
-    """The template variables for one mention."""
+def context_for(session: Session, m: Mention, settings: Settings, who: Principal) -> dict[str, str]:
+    """The template variables for one mention, signed by ``who``'s profile (or the team's).
+    ``case_id`` is left out: :func:`with_case_id` adds it when a template needs it."""
     brand = session.get(Brand, m.brand_id) if m.brand_id is not None else None
+    profile = profile_for(
+        session,
+        who.user_id,
+        brand=brand.name if brand else None,
+        language=m.language,
+        custom_team=settings.reply_team_name,
+    )
     products = [e.get("value") or e.get("text") for e in (m.entities or []) if e.get("type") == "product"]
     topic = next((t for t in (m.topics or []) if t != "praise_recommendation"), (m.topics or [""])[0])
     return {
@@ -65,10 +87,20 @@ def context_for(session: Session, m: Mention, settings: Settings, agent: str) ->
         "product": products[0] if products else (brand.products[0] if brand and brand.products else ""),
         "topic": topic.replace("_", " "),
         "platform": m.platform,
-        "agent_name": agent,
-        "case_id": f"CS-{m.id:06d}",
+        "agent_name": profile.display_name,
+        "signature": profile.signature,
         "link": settings.support_url or settings.public_url,
+        "status_link": settings.status_url,
     }
+
+
+def with_case_id(
+    session: Session, m: Mention, settings: Settings, ctx: dict[str, str], body: str
+) -> dict[str, str]:
+    """``ctx`` plus the mention's case id when ``body`` uses it (given from the counter on first use)."""
+    if "case_id" in variables_of(body) and "case_id" not in ctx:
+        ctx["case_id"] = case_id_for(session, m, settings.case_id_format)
+    return ctx
 
 
 def limit_for(settings: Settings, platform: str, channel: str) -> int | None:
@@ -105,25 +137,34 @@ def suggest(
     m: Mention,
     settings: Settings,
     *,
-    agent: str,
+    who: Principal,
     channel: str | None = None,
     limit: int = 3,
     library: Library | None = None,
+    include_answered: bool = False,
 ) -> Suggestions:
-    """Ranked, rendered suggestions that fit the platform's length limit, and any escalation.
-    Pass ``library`` when suggesting for many mentions, so the templates are read once."""
+    """Ranked, rendered suggestions that fit the platform's length limit, and any escalation. A
+    mention already replied or resolved gets its sent reply instead (``include_answered`` asks for
+    suggestions all the same). Pass ``library`` when suggesting for many mentions."""
+    if m.status in ANSWERED and not include_answered:
+        sent = last_sent_reply(session, m.id)
+        how = "the sent reply is shown" if sent else "no reply was sent through Listener"
+        return Suggestions(escalate=None, answered=sent, note=f"this mention is {m.status}: {how}")
     library = library or Library.load(session)
     by_id = library.by_id
-    ranked = rank(facts(m), library.facts, channel=channel)
-    out = Suggestions(escalate=escalation_for(facts(m)))
-    ctx = context_for(session, m, settings, agent)
+    profile_language = _agent_language(session, who)
+    mention_facts = facts(m, language=profile_language, rejected=rejected_templates(session, m.id))
+    ranked = rank(mention_facts, library.facts, channel=channel)
+    out = Suggestions(escalate=escalation_for(mention_facts))
+    ctx = context_for(session, m, settings, who)
     for s in ranked:
         t = by_id[s.template_id]
-        if not ctx["link"] and "link" in variables_of(t.body):
-            continue  # no support link configured: a sentence pointing at it would read broken
         try:
-            text = render(t.body, ctx)
-        except TemplateError:
+            text = render(t.body, with_case_id(session, m, settings, ctx, t.body))
+        except Hole:
+            continue  # it would print a value this mention lacks ("the quality of !"): not offered
+        except TemplateError as exc:
+            log.warning("reply template %s (%r) skipped for mention %s: %s", t.id, t.name, m.id, exc)
             continue
         cap = limit_for(settings, m.platform, t.channel)
         if cap is not None and len(text) > cap:
@@ -136,3 +177,8 @@ def suggest(
             f"no template fits this mention (language {m.language or 'unknown'}); write a reply by hand"
         )
     return out
+
+
+def _agent_language(session: Session, who: Principal) -> str | None:
+    """The language of the person's profile: replies to a mention of unknown language use it."""
+    return profile_for(session, who.user_id, brand=None, language=None).language

@@ -76,6 +76,7 @@ def mention_read(m: Mention, names: dict[int, str], extra_brand_ids: Iterable[in
         author=AuthorRead.model_construct(handle=m.author_handle, name=m.author_name, reach=m.author_reach),
         engagement=m.engagement or {},
         rating=m.rating,
+        details=m.details or {},
         published_at=m.published_at,
         collected_at=m.collected_at,
         language=m.language,

@@ -147,7 +147,10 @@ class SourceRead(ReadModel):
     last_error: str | None
     consecutive_failures: int
     next_run_at: datetime | None
-    mentions_collected: int
+    mentions_collected: int = Field(description="Mentions this source stored")
+    items_seen: int = Field(description="Items its collector returned (stored + unmatched + duplicate)")
+    items_unmatched: int = Field(description="Items dropped because they matched no brand query")
+    items_duplicate: int = Field(description="Items already stored (same platform and external id)")
     rate_limit_remaining: int | None
     created_at: datetime
     updated_at: datetime

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, Field, field_validator, model_validator
+from pydantic import AfterValidator, AwareDatetime, Field, field_validator, model_validator
 
+from collectors.normalise import http_url
 from listener.schemas.common import ReadModel, StrictIn
 
 Status = Literal["new", "in_progress", "replied", "resolved", "ignored"]
@@ -16,10 +17,22 @@ Tag = Annotated[str, Field(min_length=1, max_length=64)]
 MAX_TEXT = 100_000
 
 
+def _http_url(value: str) -> str:
+    url = http_url(value)
+    if url is None:
+        raise ValueError("url must be an http:// or https:// URL with a host")
+    return url
+
+
 class AuthorIn(StrictIn):
     handle: Annotated[str, Field(max_length=200)] | None = None
     name: Annotated[str, Field(max_length=200)] | None = None
     reach: Annotated[int, Field(ge=0, le=10**12)] | None = None
+
+
+class PlatformReplyIn(StrictIn):
+    text: Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+    replied_at: AwareDatetime | None = None
 
 
 class MentionIn(StrictIn):
@@ -27,7 +40,7 @@ class MentionIn(StrictIn):
 
     platform: Annotated[str, Field(pattern=r"^[a-z0-9_\-]{1,32}$")]
     external_id: Annotated[str, Field(min_length=1, max_length=512)]
-    url: Annotated[str, Field(max_length=4096, pattern=r"^https?://\S+$")] | None = None
+    url: Annotated[str, Field(max_length=4096), AfterValidator(_http_url)] | None = None
     text: Annotated[str, Field(max_length=MAX_TEXT)] = ""
     title: Annotated[str, Field(max_length=2000)] | None = None
     kind: Kind = "post"
@@ -36,6 +49,10 @@ class MentionIn(StrictIn):
         default_factory=dict, max_length=20
     )
     rating: Annotated[float, Field(ge=0, le=5)] | None = None
+    details: dict[Annotated[str, Field(max_length=32)], Annotated[str, Field(max_length=500)]] = Field(
+        default_factory=dict, max_length=20, description="Platform facts: app_version, device, os_version"
+    )
+    reply: PlatformReplyIn | None = Field(None, description="The brand's reply already on the platform")
     published_at: AwareDatetime
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] | None = None
     brand: Annotated[str, Field(max_length=200)] | None = Field(
@@ -90,6 +107,7 @@ class MentionRead(ReadModel):
     author: AuthorRead
     engagement: dict[str, int]
     rating: float | None
+    details: dict[str, str] = Field(default_factory=dict)
     published_at: datetime
     collected_at: datetime
     language: str | None

@@ -24,6 +24,10 @@ class Conditions(StrictIn):
     kinds: list[Literal["post", "comment", "review", "news"]] | None = None
     rating: Range | None = Field(None, description="[min, max] stars within [0, 5]")
     crisis: bool | None = None
+    sarcasm: bool | None = Field(None, description="true: only for mentions that read as sarcasm")
+    terms: list[Annotated[str, Field(min_length=1, max_length=64)]] | None = Field(
+        None, max_length=50, description="At least one must start a word in the text (Turkish-folded)"
+    )
 
     @model_validator(mode="after")
     def _ranges(self) -> Conditions:
@@ -92,6 +96,10 @@ class SuggestionsRead(ReadModel):
     escalate: EscalationRead | None = Field(None, description="Set when the mention must go to a team first")
     suggestions: list[SuggestionRead]
     note: str | None = None
+    status: str | None = Field(None, description="The mention's workflow status")
+    answered: ReplyRead | None = Field(
+        None, description="For a mention already replied or resolved: its sent reply (no suggestions then)"
+    )
 
 
 class ReplyCreate(StrictIn):
@@ -129,6 +137,7 @@ class ReplyRead(ReadModel):
     text: str
     status: str
     created_by: str
+    created_by_user_id: int | None = None
     created_at: datetime
     reviewed_by: str | None
     reviewed_at: datetime | None
@@ -137,3 +146,6 @@ class ReplyRead(ReadModel):
     sent_at: datetime | None
     external_id: str | None
     external_url: str | None
+
+
+SuggestionsRead.model_rebuild()

@@ -21,6 +21,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import (
+    text as sql_text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from listener.storage.base import Base, BigId, Json, UTCDateTime, utcnow
@@ -104,9 +107,14 @@ class Source(Base):
     next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     lease_owner: Mapped[str | None] = mapped_column(String(200))
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    mentions_collected: Mapped[int] = mapped_column(Integer, default=0)
+    mentions_collected: Mapped[int] = mapped_column(Integer, default=0)  # stored
+    items_seen: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # the collector returned
+    items_unmatched: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # no brand query
+    items_duplicate: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # already stored
     rate_limit_remaining: Mapped[int | None] = mapped_column(Integer)
     rate_limit_reset_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # history backfill progress (listener.worker.backfill): {"days", "oldest", "position", "done", ...}
+    backfill: Mapped[dict[str, Any] | None] = mapped_column(Json)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -152,6 +160,8 @@ class Mention(Base):
     author_reach: Mapped[int | None] = mapped_column(BigId)
     engagement: Mapped[dict[str, int]] = mapped_column(Json, default=dict)
     rating: Mapped[float | None] = mapped_column(Float)
+    # what the platform says beyond the common fields: a review's app version, device, OS version
+    details: Mapped[dict[str, str]] = mapped_column(Json, default=dict, server_default=sql_text("'{}'"))
     published_at: Mapped[datetime] = mapped_column(UTCDateTime)
     collected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # analysis (nlp/): filled on ingest, refreshed by `listener reanalyze`
@@ -176,6 +186,7 @@ class Mention(Base):
     assignee: Mapped[str | None] = mapped_column(String(200))
     tags: Mapped[list[str]] = mapped_column(Json, default=list)
     notes: Mapped[list[dict[str, str]]] = mapped_column(Json, default=list)
+    case_id: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)  # given when needed
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     brand: Mapped[Brand | None] = relationship(lazy="raise")
@@ -223,6 +234,7 @@ class ApiKey(Base):
     role: Mapped[str] = mapped_column(String(16))
     prefix: Mapped[str] = mapped_column(String(16))
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -258,7 +270,8 @@ class AuditEvent(Base):
 
 # Feature tables live in modules of their own; importing them here puts them on Base.metadata.
 from listener.storage.alert_models import AlertRule, Channel, Incident, Notification, Silence  # noqa: E402
-from listener.storage.reply_models import Reply, ReplyTemplate  # noqa: E402
+from listener.storage.people_models import User  # noqa: E402
+from listener.storage.reply_models import CaseCounter, Reply, ReplyDefault, ReplyTemplate  # noqa: E402
 
 __all__ = [
     "AlertRule",
@@ -277,4 +290,7 @@ __all__ = [
     "Source",
     "Taxonomy",
     "brand_competitor",
+    "CaseCounter",
+    "ReplyDefault",
+    "User",
 ]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from importlib import resources
 from statistics import median
@@ -14,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from listener.storage.mentions import MentionFilter, apply_filter
 from listener.storage.models import Brand, Mention
-from listener.storage.reply_models import Reply, ReplyTemplate
+from listener.storage.reply_models import Reply, ReplyDefault, ReplyTemplate
 
 log = logging.getLogger(__name__)
 
@@ -25,20 +27,69 @@ def default_library() -> list[dict[str, Any]]:
     return json.loads(text)
 
 
-def ensure_default_templates(session: Session) -> int:
-    """Install the default library on first run (when no built-in template exists yet); returns how
-    many were added. Edited or deleted defaults are never reinstalled."""
-    if session.scalar(select(func.count()).select_from(ReplyTemplate).where(ReplyTemplate.builtin)):
-        return 0
-    taken = set(session.scalars(select(ReplyTemplate.name)))
-    added = 0
+def template_digest(t: Mapping[str, Any]) -> str:
+    """What identifies a version of a template: its language, channel, tone, conditions and body."""
+    conditions = t.get("conditions") or {}
+    if isinstance(conditions, str):  # raw SQL on SQLite returns JSON text
+        conditions = json.loads(conditions)
+    blob = json.dumps(
+        [t.get("language"), t.get("channel"), t.get("tone"), conditions, t.get("body")],
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def ensure_default_templates(session: Session) -> dict[str, int]:
+    """Bring the default library in: a default this install never received is added (unless a
+    template of that name exists already); one it received and nobody edited since is refreshed to
+    the newer version; edited or deleted defaults are left alone. Runs at every start and after
+    ``listener migrate``; returns ``{"added": n, "updated": n}``."""
+    received = {d.name: d for d in session.scalars(select(ReplyDefault))}
+    rows = {t.name: t for t in session.scalars(select(ReplyTemplate))}
+    added = updated = 0
     for t in default_library():
-        if t["name"] in taken:
-            continue
-        session.add(ReplyTemplate(**t, builtin=True, enabled=True, created_by="listener"))
-        added += 1
+        digest = template_digest(t)
+        seen = received.get(t["name"])
+        row = rows.get(t["name"])
+        if seen is None:
+            if row is None:
+                session.add(ReplyTemplate(**t, builtin=True, enabled=True, created_by="listener"))
+                added += 1
+            session.add(ReplyDefault(name=t["name"], digest=digest if row is None else _NOT_OURS))
+        elif seen.digest != digest and row is not None and row.builtin and _digest_of(row) == seen.digest:
+            for key in ("language", "channel", "tone", "conditions", "body"):
+                setattr(row, key, t[key])
+            seen.digest = digest
+            updated += 1
     session.flush()
-    return added
+    if added or updated:
+        log.info("default reply templates: %d added, %d updated", added, updated)
+    return {"added": added, "updated": updated}
+
+
+_NOT_OURS = "-" * 64
+
+
+def _digest_of(row: ReplyTemplate) -> str:
+    return template_digest(
+        {"language": row.language, "channel": row.channel, "tone": row.tone, "conditions": row.conditions,
+         "body": row.body}
+    )  # fmt: skip
+
+
+def add_platform_replies(session: Session, replies: list[tuple[int, str, dict[str, Any]]]) -> None:
+    """Record the brand's replies that were already on the platform when a mention was collected
+    (``(mention id, platform, {"text", "replied_at"})``) as sent public replies, so response rate
+    and time to first response count them."""
+    for mention_id, platform, reply in replies:
+        when = reply.get("replied_at")
+        who = f"{platform} (already on the platform)"
+        session.add(
+            Reply(mention_id=mention_id, channel="public", text=reply["text"], status="sent",
+                  created_by=who, sent_by=who, sent_at=when, created_at=when)
+        )  # fmt: skip
+    session.flush()
 
 
 def acceptance(session: Session) -> dict[int, tuple[int, int]]:
@@ -97,3 +148,22 @@ def _aware(value: datetime | str) -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def last_sent_reply(session: Session, mention_id: int) -> Reply | None:
+    """The reply most recently sent for a mention, if any."""
+    stmt = (
+        select(Reply)
+        .where(Reply.mention_id == mention_id, Reply.status == "sent")
+        .order_by(Reply.sent_at.desc(), Reply.id.desc())
+        .limit(1)
+    )
+    return session.scalar(stmt)
+
+
+def rejected_templates(session: Session, mention_id: int) -> frozenset[int]:
+    """The templates whose drafts were rejected for this mention."""
+    stmt = select(Reply.template_id).where(
+        Reply.mention_id == mention_id, Reply.status == "rejected", Reply.template_id.is_not(None)
+    )
+    return frozenset(session.scalars(stmt))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from listener.storage.base import Base, BigId, Json, UTCDateTime, utcnow
@@ -55,6 +55,8 @@ class Reply(Base):
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="draft")
     created_by: Mapped[str] = mapped_column(String(200))
+    # the person behind the drafting key (four-eyes compares people, not keys)
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reviewed_by: Mapped[str | None] = mapped_column(String(200))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -63,3 +65,24 @@ class Reply(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     external_id: Mapped[str | None] = mapped_column(String(512))
     external_url: Mapped[str | None] = mapped_column(Text)
+
+
+class CaseCounter(Base):
+    """The last case number handed out per scope (the year, when the case-id format uses it)."""
+
+    __tablename__ = "case_counter"
+
+    scope: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ReplyDefault(Base):
+    """A default template this install has received, with the digest of the version installed: a
+    newer default replaces the row only while it still matches that digest (not edited), and a
+    default that was deleted is never installed again."""
+
+    __tablename__ = "reply_default"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    installed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from listener.auth import Principal
 from listener.deps import FilterDep, SessionDep, principal_for
-from listener.engine.suggestions import Library, suggest
+from listener.engine.suggestions import ANSWERED, Library, suggest
 from listener.errors import Unauthorized
 from listener.pipeline.feed import brand_names, decode_cursor, encode_cursor, mention_reads
 from listener.storage.mentions import feed_page
@@ -48,10 +48,14 @@ def feed(request: Request, session: SessionDep, filters: FilterDep, cursor: str 
     names = brand_names(session)
     params = {k: v for k, v in request.query_params.items() if k != "cursor"}
     settings = request.app.state.settings
-    wanted = [m for m in rows if m.sentiment_label == "negative" or m.crisis_terms or m.kind == "review"]
+    wanted = [
+        m
+        for m in rows
+        if m.sentiment_label == "negative" or m.crisis_terms or m.kind == "review" or m.status in ANSWERED
+    ]
     library = Library.load(session) if wanted else None
     help_for = {
-        m.id: suggest(session, m, settings, agent=who.name, channel="public", limit=1, library=library)
+        m.id: suggest(session, m, settings, who=who, channel="public", limit=1, library=library)
         for m in wanted
     }
     return templates.TemplateResponse(

@@ -10,7 +10,8 @@ import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
 from listener.engine import delivery, digest, evaluation
-from listener.settings import Settings
+from listener.engine.delivery import outbound_client
+from listener.settings import Settings, get_settings
 from listener.storage.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -46,9 +47,9 @@ def queue_digests(sessions: sessionmaker[Session], now: datetime | None = None) 
 def deliver(
     sessions: sessionmaker[Session], client: httpx.Client | None = None, now: datetime | None = None
 ) -> delivery.DeliveryReport:
-    """Send what is due in the outbox."""
+    """Send what is due in the outbox (with ``client``, else one built from the process settings)."""
     own = client is None
-    client = client or httpx.Client(timeout=10.0, headers={"User-Agent": "listener-alerts"})
+    client = client or outbound_client(get_settings())
     try:
         with session_scope(sessions) as session:
             return delivery.deliver_pending(session, client, now or datetime.now(UTC))
@@ -75,9 +76,9 @@ class Outbox:
     """The worker's delivery job: every second, send what is due with one long-lived HTTP client
     (a new client per round costs ~20 ms of the ingest -> Slack latency)."""
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], settings: Settings | None = None) -> None:
         self.sessions = sessions
-        self.client = httpx.Client(timeout=10.0, headers={"User-Agent": "listener-alerts"})
+        self.client = outbound_client(settings or get_settings())
 
     def tick(self) -> None:
         """Deliver due notifications; errors are logged and retried on the next tick."""

@@ -127,7 +127,7 @@ def build_scheduler(
         job_defaults={"misfire_grace_time": int(tick_seconds * 3)},
         timezone=UTC,
     )
-    outbox = outbox or Outbox(sessions)
+    outbox = outbox or Outbox(sessions, settings)
     jobs = (  # (body, seconds, id, name)
         (collecting.tick, tick_seconds, "collect:tick", "claim and run due sources"),
         (partial(_alert_round, sessions), ALERT_TICK_SECONDS, "alerts:tick", "evaluate rules, queue digests"),

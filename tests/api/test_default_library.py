@@ -36,9 +36,56 @@ def library(engine):
 
 
 def test_library_installs_once(engine, library):
-    assert library == len(default_library()) >= 80
+    assert library == {"added": len(default_library()), "updated": 0}
+    assert len(default_library()) >= 96
     with session_scope(make_session_factory(engine)) as session:
-        assert ensure_default_templates(session) == 0
+        assert ensure_default_templates(session) == {"added": 0, "updated": 0}
+
+
+def test_existing_installs_get_new_and_newer_defaults_but_keep_their_edits(api, engine, library):
+    """An install made with an earlier library: a default it never had is added; one it has, unedited,
+    is refreshed; one it edited or deleted is left alone; a template of its own keeps its name."""
+    from sqlalchemy import delete, select
+
+    from listener.storage.replies import template_digest
+    from listener.storage.reply_models import ReplyDefault, ReplyTemplate
+
+    sessions = make_session_factory(engine)
+    names = {t["name"]: t for t in default_library()}
+    with session_scope(sessions) as session:  # turn the install into one of the earlier library
+        rows = {t.name: t for t in session.scalars(select(ReplyTemplate))}
+        for name in ("en-business-outage-public", "tr-we-hear-you-dm"):  # did not exist then
+            session.delete(rows[name])
+            session.execute(delete(ReplyDefault).where(ReplyDefault.name == name))
+        old = rows["en-review-1-star-public"]  # an older version of a default, unedited
+        old.body = "Sorry about that."
+        session.get(ReplyDefault, old.name).digest = template_digest(
+            {"language": old.language, "channel": old.channel, "tone": old.tone,
+             "conditions": old.conditions, "body": old.body}
+        )  # fmt: skip
+        ours = rows["en-we-hear-you-public"]  # a template of the team's own with a default's name
+        session.delete(ours)
+        session.execute(delete(ReplyDefault).where(ReplyDefault.name == ours.name))
+        session.flush()
+        session.add(
+            ReplyTemplate(name=ours.name, language="en", channel="public", body="Ours.", created_by="x")
+        )
+    edited = next(
+        t for t in api.as_("manager").get("/api/v1/templates").json() if t["name"] == "en-praise-dm"
+    )
+    api.client.patch(f"/api/v1/templates/{edited['id']}", json={"body": "Thanks from the team!"})
+    deleted = next(t for t in api.client.get("/api/v1/templates").json() if t["name"] == "tr-praise-dm")
+    assert api.client.delete(f"/api/v1/templates/{deleted['id']}").status_code == 204
+    with session_scope(sessions) as session:
+        assert ensure_default_templates(session) == {"added": 2, "updated": 1}
+    now = {t["name"]: t for t in api.client.get("/api/v1/templates").json()}
+    assert {"en-business-outage-public", "tr-we-hear-you-dm"} <= set(now)
+    assert now["en-review-1-star-public"]["body"] == names["en-review-1-star-public"]["body"]
+    assert now["en-praise-dm"]["body"] == "Thanks from the team!"
+    assert now["en-we-hear-you-public"]["body"] == "Ours."
+    assert "tr-praise-dm" not in now
+    with session_scope(sessions) as session:
+        assert ensure_default_templates(session) == {"added": 0, "updated": 0}
 
 
 @pytest.mark.parametrize("text, language, extra, polarity, topic", CASES)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from tests.factories import mention
@@ -57,7 +59,8 @@ def test_suggestion_fits_language_polarity_topic_and_is_rendered(api, acme, temp
     got = api.as_("agent").get(f"/api/v1/mentions/{neg}/suggestions").json()
     top = got["suggestions"][0]
     assert top["template_id"] == templates["en-delivery-sorry"]
-    assert top["text"] == f"Sorry Dana, that delivery is not the Acme standard. DM us, case CS-{neg:06d}."
+    year = datetime.now(UTC).year
+    assert top["text"] == f"Sorry Dana, that delivery is not the Acme standard. DM us, case CS-{year}-000001."
     assert top["length"] <= top["limit"] == 280 and any("topic delivery" in r for r in top["reasons"])
     assert all(s["template_id"] != templates["en-thanks"] for s in got["suggestions"]), (
         "no cheer for a complaint"

@@ -80,6 +80,23 @@ CASES: dict[Platform, Case] = {
         "1764012380671529341",
         ("max_results", 5),
     ),
+    Platform.googleplay: Case(  # a proxy host: no service-account token is sent there
+        {"package_names": ["com.acme.app"], "base_url": "https://play-proxy.example.test"},
+        json_response({"pageInfo": {"totalResults": 0}}),
+        json.dumps({"com.acme.app": "2024-03-03T02:41:07Z"}),
+        ("package_names", ["not a package"]),
+    ),
+    Platform.appstoreconnect: Case(  # a proxy host: no signed token is sent there
+        {"app_ids": ["284882215"], "base_url": "https://asc-proxy.example.test"},
+        json_response(
+            {
+                "data": [],
+                "links": {"self": "https://asc-proxy.example.test/v1/apps/284882215/customerReviews"},
+            }
+        ),
+        json.dumps({"284882215": "2024-03-03T02:41:07Z"}),
+        ("app_ids", ["acme"]),
+    ),
     Platform.replay: Case(
         {"path": "<tmp>"}, None, json.dumps({"index": 0, "anchor": "2024-01-01T00:00:00Z"}), ("speed", 0)
     ),  # fmt: skip
@@ -99,6 +116,7 @@ def _params(platform: Platform, tmp_path: Path) -> BaseModel:
 
 def _collect(platform: Platform, settings: Settings, response: httpx.Response, tmp_path: Path) -> Batch:
     rec = Recorder([response])
+    settings = settings.model_copy(update={"replay_dir": str(tmp_path)})
     collector = get_collector(platform)(rec.client(settings), settings)
     return collector.collect(_params(platform, tmp_path), CASES[platform].cursor)
 
@@ -167,7 +185,7 @@ def test_401_is_auth_error(platform: Platform, settings: Settings, tmp_path: Pat
 
 
 @pytest.mark.parametrize("platform", HTTP_PLATFORMS)
-def test_malformed_body_is_collector_error_with_excerpt(
+def test_malformed_body_is_collector_error_without_the_body(
     platform: Platform, settings: Settings, tmp_path: Path
 ) -> None:
     body = b'{"data": [{"id": "1", "te'
@@ -175,7 +193,7 @@ def test_malformed_body_is_collector_error_with_excerpt(
     with pytest.raises(CollectorError) as info:
         _collect(platform, settings, truncated, tmp_path)
     assert not isinstance(info.value, AuthError)
-    assert info.value.excerpt == '{"data": [{"id": "1", "te'
+    assert info.value.excerpt is None and '"te' not in str(info.value)
 
 
 @pytest.mark.parametrize("platform", HTTP_PLATFORMS)
@@ -220,7 +238,7 @@ def test_over_real_http_429_timeout_and_cut_body(
         collector.collect(params, None)
     with pytest.raises(CollectorError) as truncated:
         collector.collect(params, None)
-    assert truncated.value.excerpt == '{"partial": ['
+    assert "JSON" in str(truncated.value) and "partial" not in str(truncated.value)
     assert local_server.requests[0]["headers"]["User-Agent"] == settings.user_agent
 
 

@@ -6,10 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from collectors.base import Author, Batch, RawMention
 from collectors.normalise import (
     canonical_url,
     fix_mojibake,
     html_to_text,
+    http_url,
     iso,
     language_hint,
     parse_datetime,
@@ -66,3 +68,51 @@ def test_fix_mojibake_and_language_hint() -> None:
     assert fix_mojibake("itâ€™s") == "it’s"
     assert fix_mojibake("café crème") == "café crème"
     assert language_hint("en-US") == "en" and language_hint("und") is None and language_hint(None) is None
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "javascript:alert(1)",
+        " JaVaScRiPt:alert(1)",
+        "\x01\x02javascript:alert(1)",
+        "java\tscript:alert(1)",
+        "java\nscript:alert(1)",
+        "&#106;avascript:alert(1)",
+        "&#x6A;avascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "file:///etc/passwd",
+        "http:///no-host",
+        "https:evil.example",
+        "//evil.example/x",
+        "http://exa mple.com/",
+        "http://example.com/a\x00b",
+        "http://[::1",
+        "",
+        None,
+    ],
+)
+def test_only_http_urls_with_a_host_are_kept(raw: str | None) -> None:
+    assert http_url(raw) is None
+    assert canonical_url(raw) is None
+
+
+def test_http_urls_in_any_case_are_kept_trimmed() -> None:
+    assert http_url("  HTTPS://Example.com/a\n") == "HTTPS://Example.com/a"
+    assert canonical_url("HTTP://Example.com:80/a?utm_source=x") == "http://example.com/a"
+
+
+def test_a_mention_never_keeps_a_non_http_link_and_a_batch_never_keeps_an_empty_item() -> None:
+    def raw(external_id: str, url: str | None, text: str, title: str | None) -> RawMention:
+        when = datetime(2026, 11, 1, tzinfo=UTC)
+        return RawMention("rss", external_id, url, text, title, "news", Author(), {}, None, when, None)
+
+    hostile = raw("a", "JavaScript:alert(1)", "kept as text", None)
+    assert hostile.url is None and hostile.text == "kept as text"
+    batch = Batch(
+        mentions=[hostile, raw("b", "https://x.example/", "", None), raw("c", None, "", "T")],
+        next_cursor=None,
+    )
+    assert [m.external_id for m in batch.mentions] == ["a", "c"]
+    assert batch.warnings == ["dropped 1 item(s) without text or title"]

@@ -10,6 +10,7 @@ import pytest
 from collectors_testkit import Recorder
 
 from collectors.base import CollectorError
+from collectors.registry import validate_params
 from collectors.replay import ReplayCollector, ReplayParams
 from listener.settings import Settings
 
@@ -30,6 +31,12 @@ ROWS = [
      "rating": 1.0, "title": "Broken", "published_at": "2024-01-01T10:01:00Z", "author": {"name": "Ann"}},
     {"external_id": "x", "text": "later", "published_at": "2024-01-01T10:10:00Z"},
 ]  # fmt: skip
+
+
+@pytest.fixture
+def settings(settings: Settings, tmp_path: Path) -> Settings:
+    """The replay platform on, for this test's directory."""
+    return settings.model_copy(update={"replay_dir": str(tmp_path)})
 
 
 def test_plays_mentions_as_time_passes(settings: Settings, tmp_path: Path) -> None:
@@ -65,9 +72,74 @@ def test_speed_compresses_time(settings: Settings, tmp_path: Path) -> None:
 
 
 def test_bad_file_and_params(settings: Settings, tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="path"):
-        ReplayParams(path=str(tmp_path / "missing.jsonl"))
+    with pytest.raises(ValueError, match="no replay file 'missing.jsonl'"):
+        validate_params("replay", {"path": "missing.jsonl"}, settings=settings)
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"text": "no time"}\n', encoding="utf-8")
-    with pytest.raises(CollectorError, match="line 1"):
-        ReplayCollector(Recorder([]).client(settings), settings).collect(ReplayParams(path=str(bad)), None)
+    bad.write_text('{"text": "SECRET no time"}\n', encoding="utf-8")
+    with pytest.raises(CollectorError, match="line 1") as info:
+        ReplayCollector(Recorder([]).client(settings), settings).collect(ReplayParams(path="bad.jsonl"), None)
+    assert "SECRET" not in str(info.value) and info.value.excerpt is None
+
+
+def test_replay_is_off_unless_a_directory_is_set(settings: Settings, tmp_path: Path) -> None:
+    _file(tmp_path, ROWS)
+    off = settings.model_copy(update={"replay_dir": ""})
+    with pytest.raises(CollectorError, match="replay platform is off: set LISTENER_REPLAY_DIR"):
+        ReplayCollector(Recorder([]).client(off), off).collect(ReplayParams(path="demo.jsonl"), None)
+    with pytest.raises(ValueError, match="LISTENER_REPLAY_DIR"):
+        validate_params("replay", {"path": "demo.jsonl"}, settings=off)
+
+
+def _outside(tmp_path: Path) -> tuple[Path, list[str]]:
+    """A replay directory, a file outside it, and paths that try to reach it (or other files)."""
+    inside = tmp_path / "replay"
+    inside.mkdir()
+    secret = tmp_path / "secret.jsonl"
+    secret.write_text(json.dumps(ROWS[0] | {"text": "SECRET-TOKEN=abc"}) + "\n", encoding="utf-8")
+    (inside / "link.jsonl").symlink_to(secret)
+    (inside / "sub").mkdir()
+    (inside / "sub" / "up").symlink_to(tmp_path)
+    return inside, [
+        "/proc/self/environ",
+        "/etc/passwd",
+        str(secret),
+        "../secret.jsonl",
+        "sub/../../secret.jsonl",
+        "link.jsonl",  # a symlink inside, pointing out
+        "sub/up/secret.jsonl",  # a symlinked directory
+        "/nonexistent/file.jsonl",
+        "../nonexistent.jsonl",
+        ".",
+    ]
+
+
+def test_paths_outside_the_directory_are_refused_alike_and_never_read(
+    settings: Settings, tmp_path: Path
+) -> None:
+    inside, attempts = _outside(tmp_path)
+    settings = settings.model_copy(update={"replay_dir": str(inside)})
+    collector = ReplayCollector(Recorder([]).client(settings), settings)
+    messages = set()
+    for path in attempts:
+        with pytest.raises(ValueError) as saved:
+            validate_params("replay", {"path": path}, settings=settings)
+        with pytest.raises(CollectorError) as collected:
+            collector.collect(ReplayParams(path=path), None)
+        messages |= {saved.value.errors()[0]["msg"], str(collected.value)}
+    # one answer whatever the path: no content, no word on whether the file exists
+    assert messages == {
+        "Value error, replay files must be inside the replay directory",
+        "replay files must be inside the replay directory",
+    }
+
+
+def test_a_file_inside_the_directory_may_be_named_relative_or_absolute(
+    settings: Settings, tmp_path: Path
+) -> None:
+    inside, _ = _outside(tmp_path)
+    (inside / "sub" / "ok.jsonl").write_text(json.dumps(ROWS[0]) + "\n", encoding="utf-8")
+    settings = settings.model_copy(update={"replay_dir": str(inside)})
+    collector = ReplayCollector(Recorder([]).client(settings), settings)
+    for path in ("sub/ok.jsonl", str(inside / "sub" / "ok.jsonl"), "sub/./../sub/ok.jsonl"):
+        assert validate_params("replay", {"path": path}, settings=settings)
+        assert [m.external_id for m in collector.collect(ReplayParams(path=path), None).mentions] == ["t3_a"]

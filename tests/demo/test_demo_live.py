@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import func, select, update
 
 from listener.cli.main import LiveCollection
+from listener.demo import demo_settings
 from listener.demo.seed import LIVE_SOURCE_NAME, seed, seed_live_source
 from listener.settings import Settings
 from listener.storage import migrate
@@ -22,7 +23,7 @@ def _demo(tmp_path: Path):  # type: ignore[no-untyped-def]
     migrate.upgrade(engine)
     sessions = make_session_factory(engine)
     assert seed(sessions).created == 503
-    return Settings(database_url=url), sessions
+    return demo_settings(Settings(database_url=url)), sessions
 
 
 def _live(sessions) -> list[Mention]:  # type: ignore[no-untyped-def]

@@ -8,10 +8,19 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from listener.engine.delivery import outbound_client as delivery_client
+from listener.settings import Settings
 from listener.storage.models import AlertRule, Brand, Channel, Mention
+from outbound.http import GuardedClient
 
 NOW = datetime(2026, 11, 19, 14, 50, tzinfo=UTC)
 _ids = count(1)
+
+
+def outbound_client() -> GuardedClient:
+    """The outbox's client as the worker builds it, under the test configuration's allow list
+    (127.0.0.0/8, for the sinks)."""
+    return delivery_client(Settings(_env_file=None))
 
 
 def brand(session: Session, name: str = "Acme") -> Brand:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from engine_helpers import NOW, brand, burst, channel, rule
+from engine_helpers import NOW, brand, burst, channel, outbound_client, rule
 from sinks import Answer, HttpSink
 from sqlalchemy import select
 
@@ -25,7 +25,7 @@ def sink():
 
 @pytest.fixture
 def client():
-    with httpx.Client(timeout=2.0) as c:
+    with outbound_client() as c:
         yield c
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import httpx
 import pytest
+from engine_helpers import outbound_client
 from sinks import HttpSink
 
 from listener.demo.alerts import replay, seed_alerts
@@ -29,7 +29,7 @@ def test_demo_crisis_opens_one_incident_and_delivers_it(api, engine):
         at = datetime.fromisoformat(incident["opened_at"])
         assert datetime(2026, 11, 19, 14, tzinfo=UTC) <= at <= datetime(2026, 11, 19, 18, tzinfo=UTC)
         assert incident["severity"] == "critical" and incident["value"] >= 5
-        with session_scope(sessions) as s, httpx.Client() as client:
+        with session_scope(sessions) as s, outbound_client() as client:
             report = delivery.deliver_pending(s, client, at)
         assert len(report.sent) == 1
         body = sink.requests[0].json()

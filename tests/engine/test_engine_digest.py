@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import httpx
-from engine_helpers import NOW, brand, burst, channel, mention, rule
+from engine_helpers import NOW, brand, burst, channel, mention, outbound_client, rule
 from sinks import SmtpSink
 from sqlalchemy import func, select
 
@@ -33,7 +32,7 @@ def digest_channel(session, port: int, **kw):
 
 
 def tick(sessions, at: datetime) -> None:
-    with httpx.Client() as client:
+    with outbound_client() as client:
         alert_jobs.tick(sessions, client, at)
 
 
@@ -98,7 +97,7 @@ def test_the_digest_lists_incidents_still_open_at_its_hour(sessions):
         with session_scope(sessions) as s:  # only the digest: keep the incident open
             digest.queue_due(s, istanbul_nine - timedelta(seconds=1))
             digest.queue_due(s, istanbul_nine + timedelta(seconds=1))
-        with session_scope(sessions) as s, httpx.Client() as client:
+        with session_scope(sessions) as s, outbound_client() as client:
             alert_jobs.delivery.deliver_pending(s, client, istanbul_nine + timedelta(seconds=2))
         assert len(smtp.messages) == 1
     msg = smtp.messages[0]

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import httpx
 import pytest
-from engine_helpers import NOW, brand, burst, channel, rule
+from engine_helpers import NOW, brand, burst, channel, outbound_client, rule
 from sinks import SmtpSink
 from sqlalchemy import select
 
@@ -27,7 +26,7 @@ def email_config(port: int, **kw):
 
 
 def deliver(sessions, now):
-    with session_scope(sessions) as s, httpx.Client() as client:
+    with session_scope(sessions) as s, outbound_client() as client:
         return delivery.deliver_pending(s, client, now)
 
 

@@ -86,6 +86,7 @@ def _env(db_url: str, tmp_path: Path, agent: str) -> dict[str, str]:
         LISTENER_USER_AGENT=agent,
         LISTENER_LOG_LEVEL="INFO",
         LISTENER_HTTP_TIMEOUT="10",
+        LISTENER_OUTBOUND_ALLOW="127.0.0.0/8",  # the feeds and sinks these workers reach
     )
     return env
 
