@@ -178,7 +178,8 @@ def evaluate(data: Path, pipeline: Pipeline | None = None) -> dict[str, dict[str
             "vader_f1": macro_f1(gold, raw_pred),
             "scored": sum(1 for p in pred if p != "unscored") / len(pred),
             "ours_polar_acc": accuracy(
-                [g for g in gold if g != "neutral"], [p for g, p in zip(gold, pred, strict=True) if g != "neutral"]
+                [g for g in gold if g != "neutral"],
+                [p for g, p in zip(gold, pred, strict=True) if g != "neutral"],
             ),
             "detected_lang": sum(1 for r in results if r.language == language) / len(results),
         }

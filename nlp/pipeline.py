@@ -1,7 +1,8 @@
 """The NLP pipeline: language -> sentiment -> topics/entities -> crisis terms -> keyphrases.
 
-Stages are pure; heavy resources are loaded once (nlp.resources) and texts are tokenised in batches
-with spaCy ``nlp.pipe`` on blank pipelines. spaCy's string store keeps every new string it sees
+Stages are pure; heavy resources are loaded once (nlp.resources); Turkish texts are tokenised in
+batches with spaCy ``nlp.pipe`` on a blank pipeline (for stem-normalised topic matching), other texts
+with the plain phrase tokeniser of nlp.topics. spaCy's string store keeps every new string it sees
 (URLs, handles, typos), so the blank pipelines and their matchers are rebuilt every
 ``reload_every`` texts to keep long-running workers at constant memory.
 """
@@ -21,7 +22,7 @@ from nlp.keyphrases import KeyphraseStage
 from nlp.language import LanguageStage
 from nlp.sentiment import SentimentStage, blend_rating, brand_sentiments, pull_crisis
 from nlp.text import clean, strip_links
-from nlp.topics import TaxonomyMatcher, TopicStage, evidenced_topics, tr_text
+from nlp.topics import TaxonomyMatcher, TopicStage, evidenced_topics, phrase_tokens, tr_text
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,9 @@ class Pipeline:
     def _load_spacy(self) -> None:
         self._nlp_en = resources.blank("en")
         self._nlp_tr = resources.blank("tr")
-        self._taxonomy = TaxonomyMatcher(self.topics.taxonomy, self._nlp_en, self._nlp_tr)
+        # the plain phrase tokeniser unless a trained English pipeline is configured (its tokenizer decides)
+        self._plain = not resources.has_trained("en")
+        self._taxonomy = TaxonomyMatcher(self.topics.taxonomy, self._nlp_en, self._nlp_tr, self._plain)
         self._brand_taxonomies: dict[int, tuple[BrandContext, TaxonomyMatcher]] = {}
         self._seen = 0
         self.reloads += 1
@@ -107,8 +110,12 @@ class Pipeline:
         ]
         docs: list[Any] = [None] * len(batch)
         # URLs and handles never match a topic: leaving them out saves time and keeps the vocab small
-        for i, doc in zip(en_idx, self._nlp_en.pipe(strip_links(texts[i]) for i in en_idx), strict=True):
-            docs[i] = doc
+        if self._plain:
+            for i in en_idx:
+                docs[i] = phrase_tokens(strip_links(texts[i]))
+        else:
+            for i, doc in zip(en_idx, self._nlp_en.pipe(strip_links(texts[i]) for i in en_idx), strict=True):
+                docs[i] = doc
         for i, doc in zip(
             tr_idx, self._nlp_tr.pipe(tr_text(strip_links(texts[i])) for i in tr_idx), strict=True
         ):
@@ -178,7 +185,7 @@ class Pipeline:
         if hit is None or hit[0] is not ctx:
             if len(self._brand_taxonomies) >= _CACHE_LIMIT:
                 self._brand_taxonomies.clear()
-            hit = (ctx, TaxonomyMatcher({"topics": ctx.topics}, self._nlp_en, self._nlp_tr))
+            hit = (ctx, TaxonomyMatcher({"topics": ctx.topics}, self._nlp_en, self._nlp_tr, self._plain))
             self._brand_taxonomies[id(ctx)] = hit
         return hit[1]
 

@@ -54,6 +54,11 @@ def configure_models(models: dict[str, str]) -> None:
     _MODELS.update({lang: name for lang, name in models.items() if name})
 
 
+def has_trained(lang: str) -> bool:
+    """Whether a trained spaCy pipeline is configured for ``lang`` (then its tokenizer is used)."""
+    return bool(_MODELS.get(lang))
+
+
 def blank(lang: str) -> Language:
     """A fresh spaCy pipeline for ``lang``: the configured trained one (only its tokenizer and
     vocabulary are used by the matchers; its other components are disabled for speed) or a blank

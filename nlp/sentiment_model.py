@@ -139,6 +139,14 @@ class LinearModel:
             self.polarity = (self.weights[:, pos] - self.weights[:, neg]).tolist()
         # what a feature shows as a driver (None: placeholders, stop words, stems, punctuation)
         self.shown = [_shown(f) for f in features]
+        # one lookup per feature: (class weights..., polarity, shown); a few dict probes per word at
+        # inference instead of an index probe plus one list access per class (see benchmarks/README.md)
+        self.rows = {
+            f: (*ws, pol, shown)
+            for f, ws, pol, shown in zip(
+                features, zip(*self.columns, strict=True), self.polarity, self.shown, strict=True
+            )
+        }
 
     @classmethod
     def load(cls, path) -> LinearModel:
@@ -169,21 +177,23 @@ class LinearModel:
             params_names=np.array(names),
         )
 
-    def predict(self, feats: list[str], rules: float) -> tuple[dict[str, float], list[int]]:
-        """Class probabilities and the indices of the features present (each counted once)."""
-        get = self.index.get
-        idx = [i for f in dict.fromkeys(feats) if (i := get(f)) is not None]
+    def predict(self, feats: list[str], rules: float) -> tuple[dict[str, float], list[tuple]]:
+        """Class probabilities and the rows ``(class weights..., polarity, shown)`` of the features present
+        (each feature counted once)."""
+        get = self.rows.get
+        hits = [r for f in dict.fromkeys(feats) if (r := get(f)) is not None]
+        k = len(self.bias)
+        sums = list(zip(*hits, strict=True))[:k] if hits else [()] * k  # transposed in C: a column per class
         logits = [
-            b + r * rules + sum(map(col.__getitem__, idx))
-            for b, r, col in zip(self.bias, self.rules_weight, self.columns, strict=True)
+            b + r * rules + sum(col) for b, r, col in zip(self.bias, self.rules_weight, sums, strict=True)
         ]
-        if len(logits) == 1:
-            p = 1.0 / (1.0 + math.exp(-logits[0]))
-            return {self.classes[0]: p, self.classes[1]: 1.0 - p}, idx
+        if k == 1:
+            p = 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, logits[0]))))
+            return {self.classes[0]: p, self.classes[1]: 1.0 - p}, hits
         top = max(logits)
         exps = [math.exp(x - top) for x in logits]
         total = sum(exps)
-        return {c: e / total for c, e in zip(self.classes, exps, strict=True)}, idx
+        return {c: e / total for c, e in zip(self.classes, exps, strict=True)}, hits
 
 
 def _shown(feature: str) -> str | None:
@@ -233,7 +243,11 @@ def band(language: str) -> tuple[float, float]:
 
 
 def blend(
-    language: str, text: str, rules: float, rule_drivers: list[dict], overrides: Mapping[str, float] | None = None
+    language: str,
+    text: str,
+    rules: float,
+    rule_drivers: list[dict],
+    overrides: Mapping[str, float] | None = None,
 ) -> tuple[float, list[dict]]:
     """Score and drivers of ``text``: the rule score blended with the trained model's polarity.
 
@@ -252,7 +266,7 @@ def blend(
     feats = FEATURES[language](text)
     if overrides and not overrides.keys().isdisjoint(feats):
         return rules, rule_drivers  # the brand's own lexicon says what its words mean here
-    probs, idx = m.predict(feats, rules)
+    probs, hits = m.predict(feats, rules)
     named = [d for d in rule_drivers if "rule" in d]
     kinds = {d["rule"].split(":", 1)[0] for d in named}
     damp = QUESTION_DAMPING if "question" in kinds else 1.0
@@ -272,8 +286,8 @@ def blend(
                 terms[key][1] += a * d["weight"]
             else:
                 terms[key] = [d["term"], a * d["weight"]]
-    shown, polarity, scale = m.shown, m.polarity, (1 - a) / 4
-    moved = [(polarity[i], shown[i]) for i in idx if shown[i] is not None]
+    scale = (1 - a) / 4
+    moved = [(r[-2], r[-1]) for r in hits if r[-1] is not None]
     if len(moved) > MAX_MODEL_DRIVERS:
         moved = heapq.nlargest(MAX_MODEL_DRIVERS, moved, key=lambda m: abs(m[0]))
     for w, name in moved:
