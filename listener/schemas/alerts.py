@@ -59,6 +59,8 @@ class DryRunIncident(StrictIn):
     value: float
     expected: float | None = None
     score: float | None = None
+    mentions: int = Field(0, description="mentions in the incident (a story grows)")
+    resolved_at: datetime | None = Field(None, description="when it would have resolved itself")
 
 
 class DryRunRead(StrictIn):

@@ -166,7 +166,7 @@ def test_per_mention_rules_run_on_new_mentions_only_once(sessions):
         evaluation.evaluate_mentions(s, [hit.id], NOW + timedelta(seconds=30))
         evaluation.evaluate(s, NOW + timedelta(minutes=1))  # windowed pass leaves mention rules alone
         (incident,) = s.scalars(select(Incident))
-        assert incident.scope_key == f"mention:{hit.id}"
+        assert incident.scope_key == "story:term:data breach"
         assert [n.kind for n in notifications(s)] == ["opened"]
 
 
