@@ -32,8 +32,16 @@ def test_three_posts_about_one_leak_are_one_incident_notified_on_open_and_escala
         at = NOW
         for k, (text, terms) in enumerate(LEAK):
             at = NOW + timedelta(minutes=20 * k)
-            m = mention(s, acme.id, at - timedelta(minutes=1), text=text, crisis_terms=list(terms),
-                        sentiment_label="negative", sentiment_score=-0.8, author_reach=1000 * (k + 1))
+            m = mention(
+                s,
+                acme.id,
+                at - timedelta(minutes=1),
+                text=text,
+                crisis_terms=list(terms),
+                sentiment_label="negative",
+                sentiment_score=-0.8,
+                author_reach=1000 * (k + 1),
+            )
             s.flush()
             evaluation.evaluate_mentions(s, [m.id], at)
             evaluation.evaluate_mentions(s, [m.id], at + timedelta(seconds=5))  # a retry adds nothing
@@ -75,7 +83,9 @@ def test_a_thirty_day_dry_run_groups_stories_like_the_engine(sessions):
         for k, (text, terms) in enumerate(LEAK):  # one story over 40 minutes
             mention(s, acme.id, leak_at + timedelta(minutes=20 * k), text=text, crisis_terms=list(terms))
         for k in range(2):  # a recall story ten days later: 3 h apart, so two incidents
-            mention(s, acme.id, NOW - timedelta(days=10, hours=-3 * k), text="recall", crisis_terms=["recall"])
+            mention(
+                s, acme.id, NOW - timedelta(days=10, hours=-3 * k), text="recall", crisis_terms=["recall"]
+            )
         s.flush()
         got = dry_run(s, r, start, NOW)
         summary = [(i["key"], i["mentions"]) for i in got["incidents"]]
