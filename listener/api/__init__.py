@@ -6,6 +6,7 @@ from listener.api import (
     alerts,
     analyze,
     brands,
+    incident_replies,
     ingest,
     keys,
     mentions,
@@ -31,6 +32,7 @@ for module in (
     replies,
     keys,
     alerts,
+    incident_replies,
 ):
     api_router.include_router(module.router)
 

@@ -11,9 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alerts.rules import RULES
-from listener.deps import Manager, SessionDep, Viewer
+from listener.deps import Manager, SessionDep, SettingsDep, Viewer
 from listener.engine import evaluation
 from listener.engine.dryrun import dry_run
+from listener.engine.payload import brief
+from listener.engine.proposals import check_named
 from listener.errors import Conflict, Unprocessable
 from listener.schemas.alerts import (
     DryRunRead,
@@ -24,6 +26,7 @@ from listener.schemas.alerts import (
     RuleRead,
     RuleUpdate,
 )
+from listener.settings import Settings
 from listener.storage.audit import add_recorded, record
 from listener.storage.lookup import get_or_404
 from listener.storage.models import AlertRule, Channel, Incident, Notification
@@ -67,6 +70,15 @@ def _channels_exist(session: Session, ids: list[int]) -> None:
         )
 
 
+def _templates_exist(session: Session, names: list[str]) -> None:
+    missing = check_named(session, names)
+    if missing:
+        raise Unprocessable(
+            f"no enabled reply template named {', '.join(map(repr, missing))}",
+            details=[{"field": "reply_templates", "missing": missing}],
+        )
+
+
 def _name_free(session: Session, name: str, exclude: int | None = None) -> None:
     stmt = select(AlertRule.id).where(func.lower(AlertRule.name) == name.lower())
     if exclude is not None:
@@ -85,6 +97,7 @@ def create_rule(body: RuleCreate, session: SessionDep, who: Manager) -> RuleRead
     _name_free(session, body.name)
     _validated(body.type.value, body.params, body.scope)
     _channels_exist(session, body.channels)
+    _templates_exist(session, body.reply_templates)
     rule = AlertRule(
         **body.model_dump(exclude={"type"}),
         type=body.type.value,
@@ -109,6 +122,8 @@ def update_rule(rule_id: int, body: RuleUpdate, session: SessionDep, who: Manage
     _validated(rule.type, changes.get("params", rule.params), changes.get("scope", rule.scope))
     if "channels" in changes:
         _channels_exist(session, changes["channels"])
+    if "reply_templates" in changes:
+        _templates_exist(session, changes["reply_templates"])
     diff = {k: [getattr(rule, k), v] for k, v in changes.items() if getattr(rule, k) != v}
     for k, v in changes.items():
         setattr(rule, k, v)
@@ -171,22 +186,24 @@ def list_incidents(
     return [IncidentRead.model_validate(i) for i in session.scalars(stmt)]
 
 
-def _detail(session: Session, incident: Incident) -> IncidentDetail:
+def _detail(session: Session, incident: Incident, settings: Settings) -> IncidentDetail:
     rows = session.scalars(
         select(Notification).where(Notification.incident_id == incident.id).order_by(Notification.id)
     )
     out = IncidentDetail.model_validate(incident)
     out.notifications = [NotificationRead.model_validate(n) for n in rows]
+    info = brief(session, get_rule(session, incident.rule_id), incident, settings)
+    out.explanation, out.proposed_replies = info["explanation"], info["proposed_replies"]
     return out
 
 
 @router.get("/incidents/{incident_id}", summary="An incident with its evidence and deliveries")
-def read_incident(incident_id: int, session: SessionDep, _: Viewer) -> IncidentDetail:
-    return _detail(session, get_incident(session, incident_id))
+def read_incident(incident_id: int, session: SessionDep, settings: SettingsDep, _: Viewer) -> IncidentDetail:
+    return _detail(session, get_incident(session, incident_id), settings)
 
 
 @router.post("/incidents/{incident_id}/acknowledge", summary="Acknowledge: someone is on it")
-def acknowledge(incident_id: int, session: SessionDep, who: Manager) -> IncidentDetail:
+def acknowledge(incident_id: int, session: SessionDep, settings: SettingsDep, who: Manager) -> IncidentDetail:
     incident = get_incident(session, incident_id)
     if incident.status == "resolved":
         raise Conflict("the incident is already resolved")
@@ -203,11 +220,11 @@ def acknowledge(incident_id: int, session: SessionDep, who: Manager) -> Incident
             changes={"status": ["firing", "acknowledged"]},
         )
     session.flush()
-    return _detail(session, incident)
+    return _detail(session, incident, settings)
 
 
 @router.post("/incidents/{incident_id}/resolve", summary="Resolve (the channels that were told hear of it)")
-def resolve(incident_id: int, session: SessionDep, who: Manager) -> IncidentDetail:
+def resolve(incident_id: int, session: SessionDep, settings: SettingsDep, who: Manager) -> IncidentDetail:
     incident = get_incident(session, incident_id)
     if incident.status != "resolved":
         old = incident.status
@@ -222,4 +239,4 @@ def resolve(incident_id: int, session: SessionDep, who: Manager) -> IncidentDeta
             action="resolve",
             changes={"status": [old, "resolved"]},
         )
-    return _detail(session, incident)
+    return _detail(session, incident, settings)
