@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 import threading
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -197,6 +198,7 @@ def demo(
 
 
 LIVE_TICK_SECONDS = 10.0
+ALERT_TICK_SECONDS = 60.0
 
 
 class LiveCollection:
@@ -207,7 +209,9 @@ class LiveCollection:
 
 
         self.collecting = Collecting(settings, sessions, concurrency=1, on_result=on_result)
+        self.sessions = sessions
         self.tick_seconds = tick_seconds
+        self.alerts_due = 0.0  # the worker's minute alert tick, in the demo's one process
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="demo-live", daemon=True)
 
@@ -222,6 +226,12 @@ class LiveCollection:
                 self.collecting.tick()
             except Exception:  # a failed tick (database busy, ...) is retried at the next one
                 logging.getLogger(__name__).exception("demo live collection tick failed")
+            if time.monotonic() >= self.alerts_due:  # windowed rules, auto-resolve, delivery
+                self.alerts_due = time.monotonic() + ALERT_TICK_SECONDS
+                try:
+                    alert_jobs.tick(self.sessions)
+                except Exception:
+                    logging.getLogger(__name__).exception("demo alert tick failed")
             self.stopped.wait(self.tick_seconds)
 
     def stop(self, timeout: float = 5.0) -> None:
