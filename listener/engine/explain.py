@@ -45,6 +45,21 @@ def links(base_url: str, incident: Incident) -> dict[str, str]:
     }
 
 
+def card(m: Mention, copies: int = 0) -> dict[str, Any]:
+    """One mention as a message shows it (text clipped to 280 characters)."""
+    return {
+        "id": m.id,
+        "url": m.url,
+        "platform": m.platform,
+        "author": m.author_handle,
+        "reach": m.author_reach,
+        "sentiment": m.sentiment_label,
+        "language": m.language,
+        "text": (m.text or "")[:280],
+        "copies": copies,
+    }
+
+
 def _scope(rule: AlertRule, incident: Incident) -> Scope:
     raw = dict(rule.scope or {})
     if not raw.get("brand_ids") and incident.brand_id:
@@ -127,20 +142,7 @@ def explain(session: Session, rule: AlertRule, incident: Incident, *, base_url: 
         if len(picked) < REPRESENTATIVE and m.author_handle not in {p.author_handle for p in picked}:
             picked.append(m)
     picked += [m for m in ranked if m not in picked][: max(0, min(3, len(ranked)) - len(picked))]
-    out["representative"] = [
-        {
-            "id": m.id,
-            "url": m.url,
-            "platform": m.platform,
-            "author": m.author_handle,
-            "reach": m.author_reach,
-            "sentiment": m.sentiment_label,
-            "language": m.language,
-            "text": (m.text or "")[:280],
-            "copies": copies.get(m.id, 0),
-        }
-        for m in picked
-    ]
+    out["representative"] = [card(m, copies.get(m.id, 0)) for m in picked]
     out["platforms"] = dict(Counter(m.platform for m in rows).most_common())
     out["languages"] = dict(Counter(m.language or "unknown" for m in roots).most_common())
     return out

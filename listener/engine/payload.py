@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from listener.engine.explain import evidence_ids, explain
+from listener.engine.explain import card, evidence_ids, explain
 from listener.engine.proposals import propose
 from listener.settings import Settings
 from listener.storage.models import AlertRule, Brand, Incident, Mention
@@ -73,16 +73,4 @@ def samples(session: Session, incident: Incident) -> list[dict[str, Any]]:
     if not ids:
         return []
     rows = {m.id: m for m in session.scalars(select(Mention).where(Mention.id.in_(ids)))}
-    return [
-        {
-            "id": m.id,
-            "url": m.url,
-            "platform": m.platform,
-            "author": m.author_handle,
-            "reach": m.author_reach,
-            "sentiment": m.sentiment_label,
-            "text": (m.text or "")[:280],
-        }
-        for i in ids
-        if (m := rows.get(i)) is not None
-    ]
+    return [card(m) for i in ids if (m := rows.get(i)) is not None]
