@@ -8,7 +8,9 @@ Rate limits: undocumented (roughly 20 requests/minute per IP); a 403/429 is mapp
 The JSON wraps every value in ``{"label": …}``: ``feed.entry[]`` has ``id.label`` (review id),
 ``author.name.label``, ``im:rating.label`` (1–5, kept as ``rating``), ``title.label``,
 ``content.label``, ``im:version.label``, ``im:voteSum.label``/``im:voteCount.label``,
-``updated.label`` (ISO time with offset) and ``link.attributes.href``. ``feed.entry`` is a single
+``updated.label`` (ISO time with offset) and ``link.attributes.href`` (the app-level "write a
+review" page, the same for every review: not used). Apple has no page per review, so each review
+links to the app's review listing in its storefront, ``REVIEWS_URL``. ``feed.entry`` is a single
 object when a page has one review, and absent when it has none.
 
 Cursor: JSON ``{"<app_id>:<country>": iso}``, the newest ``updated`` seen per app and country;
@@ -33,7 +35,7 @@ from listener.settings import Settings
 log = logging.getLogger(__name__)
 
 FEED_PATH = "/{country}/rss/customerreviews/page={page}/id={app_id}/sortby=mostrecent/json"
-APP_URL = "https://apps.apple.com/{country}/app/id{app_id}"
+REVIEWS_URL = "https://apps.apple.com/{country}/app/id{app_id}?see-all=reviews"
 
 
 class AppStoreParams(CollectorParams):
@@ -155,9 +157,6 @@ def _to_mention(entry: Any, app_id: str, country: str) -> RawMention | None:
     published = parse_datetime(_label(entry.get("updated")))
     if not rating_label or not review_id or published is None:
         return None  # the app's own metadata entry (older feeds) or a broken one
-    link = entry.get("link")
-    link = link[0] if isinstance(link, list) and link else link
-    href = ((link or {}).get("attributes") or {}).get("href") if isinstance(link, dict) else None
     author = entry.get("author") or {}
     try:
         rating: float | None = float(rating_label)
@@ -166,7 +165,7 @@ def _to_mention(entry: Any, app_id: str, country: str) -> RawMention | None:
     return RawMention(
         platform=Platform.appstore.value,
         external_id=review_id,
-        url=href or APP_URL.format(country=country, app_id=app_id),
+        url=REVIEWS_URL.format(country=country, app_id=app_id),
         text=(_label(entry.get("content")) or "").strip(),
         title=_label(entry.get("title")),
         kind="review",

@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import ClassVar, Literal, Protocol
 
 import httpx
-from pydantic import BaseModel, ConfigDict, HttpUrl
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
 from listener.settings import Settings
 
@@ -39,6 +39,8 @@ class Platform(StrEnum):
     youtube = "youtube"
     appstore = "appstore"
     twitter = "twitter"
+    googleplay = "googleplay"
+    appstoreconnect = "appstoreconnect"
     replay = "replay"
 
 
@@ -52,11 +54,21 @@ class Author:
 
 
 @dataclass(slots=True)
+class PlatformReply:
+    """The brand's public answer already on the platform (a developer's reply to a review)."""
+
+    text: str
+    replied_at: datetime | None = None
+
+
+@dataclass(slots=True)
 class RawMention:
     """One post, comment, review or news item as a platform returned it, normalised.
 
     ``external_id`` is unique per platform (the DB dedup key); ``published_at`` is tz-aware UTC;
     ``text`` is plain text (no HTML); ``language`` is the platform's ISO 639-1 hint, if any.
+    ``details`` are further short facts the platform gives (``app_version``, ``device``,
+    ``os_version``); ``reply`` is the brand's existing public reply, stored as a sent reply.
     """
 
     platform: str
@@ -70,6 +82,8 @@ class RawMention:
     rating: float | None
     published_at: datetime
     language: str | None
+    details: dict[str, str] = field(default_factory=dict)
+    reply: PlatformReply | None = None
 
 
 @dataclass(slots=True)
@@ -87,6 +101,16 @@ class Batch:
     rate_limit_reset_at: datetime | None = None
     not_modified: bool = False
     warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class BackfillPage:
+    """What one ``backfill`` step returns: older mentions, where the next step starts (opaque,
+    stored by the job with the batch) and whether the walk reached ``oldest`` or the platform's end."""
+
+    mentions: list[RawMention]
+    position: str | None
+    done: bool
 
 
 class CollectorError(Exception):
@@ -141,6 +165,13 @@ class CollectorParams(BaseModel):
         return str(self.base_url or default).rstrip("/")
 
 
+class BackfillParams(CollectorParams):
+    """``Params`` of a platform that can walk its history: ``backfill_days`` asks the worker to read
+    that many days back, a bounded step per run, besides the new mentions."""
+
+    backfill_days: int | None = Field(None, ge=1, le=365)
+
+
 class Collector(Protocol):
     """One platform's fetcher.
 
@@ -158,3 +189,13 @@ class Collector(Protocol):
     def __init__(self, client: httpx.Client, settings: Settings) -> None: ...
 
     def collect(self, params: BaseModel, cursor: str | None) -> Batch: ...
+
+
+class Backfills(Protocol):
+    """A collector that can also walk older pages (HN, Reddit, Mastodon, Bluesky, YouTube, X).
+
+    ``backfill(params, position, oldest)`` reads one bounded step (the params' page budget) older
+    than ``position`` (None: from the newest) and not older than ``oldest``; it raises like
+    ``collect``. The job stores the mentions and the returned position in one transaction."""
+
+    def backfill(self, params: BaseModel, position: str | None, oldest: datetime) -> BackfillPage: ...

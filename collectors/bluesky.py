@@ -14,6 +14,8 @@ Rate limits: ``ratelimit-remaining`` / ``ratelimit-reset`` (epoch), reported on 
 
 Cursor: the newest ``sortAt`` seen (ISO-8601 UTC; ``sortAt`` ≈ the earlier of ``record.createdAt``
 and ``indexedAt``). Posts at or before it are skipped. ``external_id`` is the ``at://`` URI.
+Backfill: ``until=<oldest sortAt seen>`` with ``since=<the requested day>``; the position is that
+sortAt.
 """
 
 from __future__ import annotations
@@ -25,7 +27,16 @@ from typing import Any, ClassVar
 import httpx
 from pydantic import BaseModel, Field
 
-from collectors.base import AuthError, Author, Batch, CollectorError, CollectorParams, Platform, RawMention
+from collectors.base import (
+    AuthError,
+    Author,
+    BackfillPage,
+    BackfillParams,
+    Batch,
+    CollectorError,
+    Platform,
+    RawMention,
+)
 from collectors.http import expect, fetch, parse_json, rate_limit_remaining, rate_limit_reset_at
 from collectors.normalise import iso, language_hint, parse_datetime
 from listener.settings import Settings
@@ -37,7 +48,7 @@ SESSION_PATH = "/xrpc/com.atproto.server.createSession"
 WEB_URL = "https://bsky.app/profile/{handle}/post/{rkey}"
 
 
-class BlueskyParams(CollectorParams):
+class BlueskyParams(BackfillParams):
     """A search query (Lucene-like syntax of searchPosts), optionally limited to one language."""
 
     query: str = Field(min_length=1, max_length=300)
@@ -107,6 +118,38 @@ class BlueskyCollector:
             rate_limit_reset_at=rate_limit_reset_at(resp_headers),
             warnings=warnings,
         )
+
+    def backfill(self, params: BaseModel, position: str | None, oldest: datetime) -> BackfillPage:
+        """One step of history: pages with ``until=<position>`` (the oldest sortAt seen; None = now)
+        and ``since=<oldest>``, newest first, up to ``max_pages``."""
+        assert isinstance(params, BlueskyParams)
+        logged_in = params.base_url is None and bool(self.settings.bluesky_handle)
+        base = params.base(
+            self.settings.bluesky_auth_base_url if logged_in else self.settings.bluesky_base_url
+        )
+        query: dict[str, Any] = {
+            "q": params.query,
+            "sort": "latest",
+            "limit": params.limit,
+            "since": iso(oldest),
+        }
+        if params.lang:
+            query["lang"] = params.lang
+        until = parse_datetime(position) if position else None
+        found: dict[str, RawMention] = {}
+        for _ in range(params.max_pages):
+            if until is not None:
+                query["until"] = iso(until)
+            payload, _headers = self._search(base, query, logged_in)
+            pairs = [_to_mention(p) for p in payload.get("posts") or [] if isinstance(p, dict)]
+            dated = [
+                (m, t) for m, t in pairs if m is not None and t is not None and (until is None or t < until)
+            ]
+            found.update((m.external_id, m) for m, t in dated if t >= oldest)
+            if not dated or any(t < oldest for _, t in dated):
+                return BackfillPage(list(found.values()), None, True)
+            until = min(t for _, t in dated)
+        return BackfillPage(list(found.values()), iso(until) if until else None, False)
 
     def _search(
         self, base: str, query: dict[str, Any], logged_in: bool

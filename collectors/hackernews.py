@@ -8,18 +8,33 @@ Cursor: the newest ``created_at_i`` seen, as a decimal string. A query returns a
 (``nbPages`` stops there), so when more match, the window is split: the next requests add
 ``created_at_i<oldest-seen`` and page again, until the window is exhausted or ``max_requests`` is
 spent (then a warning says the backfill was cut short; the cursor still moves to the newest hit).
+
+Backfill: ``created_at_i<position`` and ``created_at_i>=oldest``, newest first; the position is
+the oldest second seen (+1, so hits sharing that second on the next page are not lost).
+
+Fields: a story's ``title`` is its title and its ``text`` the ``story_text`` (empty for a link
+story); a comment's ``text`` is ``comment_text`` and its title is empty (``story_title`` names the
+story it sits under, not the comment).
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, ClassVar, Literal
 
 import httpx
 from pydantic import BaseModel, Field
 
-from collectors.base import Author, Batch, CollectorError, CollectorParams, Platform, RawMention
+from collectors.base import (
+    Author,
+    BackfillPage,
+    BackfillParams,
+    Batch,
+    CollectorError,
+    Platform,
+    RawMention,
+)
 from collectors.http import expect, fetch, parse_json
 from collectors.normalise import from_epoch, html_to_text
 from listener.settings import Settings
@@ -28,10 +43,11 @@ log = logging.getLogger(__name__)
 
 ITEM_URL = "https://news.ycombinator.com/item?id={}"
 MAX_RESULTS_PER_QUERY = 1000
+BACKFILL_REQUESTS = 5  # per backfill step; the worker takes one step per run
 HnTag = Literal["story", "comment", "ask_hn", "show_hn", "poll", "job"]
 
 
-class HackerNewsParams(CollectorParams):
+class HackerNewsParams(BackfillParams):
     """What to search for on Hacker News."""
 
     query: str = Field(min_length=1, max_length=500)
@@ -75,12 +91,8 @@ class HackerNewsCollector:
             }
             if filters:
                 query["numericFilters"] = ",".join(filters)
-            resp = fetch(self.client, "GET", url, params=query)
+            payload, hits = self._search(url, query)
             requests += 1
-            payload = expect(parse_json(resp), dict, resp, "a search result object")
-            hits = payload.get("hits")
-            if not isinstance(hits, list):
-                raise CollectorError("Algolia response has no hits list")
             for hit in hits:
                 mention = _to_mention(hit)
                 if mention is not None:
@@ -101,6 +113,39 @@ class HackerNewsCollector:
         next_cursor = str(max(newest, since or 0)) if newest is not None else cursor
         return Batch(mentions=list(mentions.values()), next_cursor=next_cursor, warnings=warnings)
 
+    def backfill(self, params: BaseModel, position: str | None, oldest: datetime) -> BackfillPage:
+        """One step of history: hits created before ``position`` (epoch second; None = now) and not
+        before ``oldest``, newest first, up to ``BACKFILL_REQUESTS`` requests."""
+        assert isinstance(params, HackerNewsParams)
+        upper = _load_cursor(position)
+        url = params.base(self.settings.hackernews_base_url) + "/api/v1/search_by_date"
+        found: dict[str, RawMention] = {}
+        for _ in range(min(params.max_requests, BACKFILL_REQUESTS)):
+            filters = [f"created_at_i>={int(oldest.timestamp())}"]
+            if upper is not None:
+                filters.append(f"created_at_i<{upper}")
+            query = {"query": params.query, "tags": "(" + ",".join(params.tags) + ")", "page": 0,
+                     "hitsPerPage": params.hits_per_page, "numericFilters": ",".join(filters)}  # fmt: skip
+            _, hits = self._search(url, query)
+            for mention in filter(None, map(_to_mention, hits)):
+                found.setdefault(mention.external_id, mention)
+            created = [int(h["created_at_i"]) for h in hits if isinstance(h.get("created_at_i"), int)]
+            if len(hits) < params.hits_per_page or not created:
+                return BackfillPage(list(found.values()), None, True)
+            # the next window ends at the oldest second seen, inclusive, so ties there are not lost;
+            # a full page of one single second moves past it (the only way to make progress)
+            nxt = min(created) + 1
+            upper = nxt if upper is None or nxt < upper else min(created)
+        return BackfillPage(list(found.values()), str(upper), False)
+
+    def _search(self, url: str, query: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        resp = fetch(self.client, "GET", url, params=query)
+        payload = expect(parse_json(resp), dict, resp, "a search result object")
+        hits = payload.get("hits")
+        if not isinstance(hits, list):
+            raise CollectorError("Algolia response has no hits list")
+        return payload, [h for h in hits if isinstance(h, dict)]
+
 
 def _load_cursor(cursor: str | None) -> int | None:
     if not cursor:
@@ -119,9 +164,11 @@ def _to_mention(hit: dict[str, Any]) -> RawMention | None:
         return None
     tags = hit.get("_tags") or []
     is_comment = "comment" in tags
+    # A comment has no title of its own (``story_title`` is the story's: never its title), and a
+    # link story has no text (its title is not repeated as text).
     body = hit.get("comment_text") if is_comment else hit.get("story_text")
-    title = hit.get("story_title") if is_comment else hit.get("title")
-    text = html_to_text(body) or html_to_text(title)
+    title = None if is_comment else hit.get("title")
+    text = html_to_text(body)
     engagement = {}
     if isinstance(hit.get("points"), int):
         engagement["score"] = hit["points"]

@@ -16,6 +16,12 @@ when the budget hits 0 while more pages are needed, RetryLater(reset) is raised 
 advanced, so nothing is skipped).
 
 Cursor: JSON ``{"created_utc": float, "seen": [fullnames created at that second]}``.
+
+Backfill: each listing's ``after`` pages down to the requested day; position JSON
+``{"<path>": "<after fullname>" | "done"}``.
+
+Fields: a post (t3) keeps its ``title`` and its ``selftext`` as text (empty for a link post); a
+comment (t1) has its ``body`` as text and no title (``link_title`` is the post's).
 """
 
 from __future__ import annotations
@@ -32,9 +38,10 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from collectors.base import (
     AuthError,
     Author,
+    BackfillPage,
+    BackfillParams,
     Batch,
     CollectorError,
-    CollectorParams,
     Platform,
     RawMention,
     RetryLater,
@@ -49,7 +56,7 @@ WEB_URL = "https://www.reddit.com"
 _SUBREDDIT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]{1,20}$")
 
 
-class RedditParams(CollectorParams):
+class RedditParams(BackfillParams):
     """Search query and/or subreddits; ``comments`` also streams the subreddits' new comments."""
 
     query: str | None = Field(None, min_length=1, max_length=512)
@@ -98,15 +105,7 @@ class RedditCollector:
         self._remaining, self._reset_at = None, None
         warnings: list[str] = []
         found: dict[str, RawMention] = {}
-        subs = "+".join(params.subreddits)
-        listings: list[tuple[str, dict[str, Any]]] = []
-        if params.query:
-            path = f"/r/{subs}/search" if subs else "/search"
-            query = {"q": params.query, "sort": "new", "t": "all"}
-            listings.append((path, query | ({"restrict_sr": "1"} if subs else {})))
-        if params.comments:
-            listings.append((f"/r/{subs}/comments", {}))
-        for path, query in listings:
+        for path, query in _listings(params):
             complete = self._read_listing(path, query, params, since, seen, found)
             if not complete:
                 warnings.append(f"{path}: stopped after {params.max_pages} pages; older items skipped")
@@ -149,6 +148,25 @@ class RedditCollector:
                 return True
         return False
 
+    def backfill(self, params: BaseModel, position: str | None, oldest: datetime) -> BackfillPage:
+        """One step of history per listing: ``after`` pages (newest first) until an item older than
+        ``oldest``, the listing's end (Reddit keeps about 1,000 items per listing) or ``max_pages``."""
+        assert isinstance(params, RedditParams)
+        state = json.loads(position) if position else {}
+        found: dict[str, RawMention] = {}
+        for path, query in _listings(params):
+            for _ in range(params.max_pages if state.get(path) != "done" else 0):
+                page = query | {"limit": params.limit, "raw_json": 1, "after": state.get(path)}
+                listing = self._get(path, page, params)
+                mentions = [m for m in map(_to_mention, listing.get("children") or []) if m]
+                found.update((m.external_id, m) for m in mentions if m.published_at >= oldest)
+                if not listing.get("after") or not mentions or any(m.published_at < oldest for m in mentions):
+                    state[path] = "done"
+                    break
+                state[path] = listing["after"]
+        done = all(state.get(path) == "done" for path, _ in _listings(params))
+        return BackfillPage(list(found.values()), json.dumps(state, sort_keys=True), done)
+
     def _get(self, path: str, query: dict[str, Any], params: RedditParams) -> dict[str, Any]:
         query = {k: v for k, v in query.items() if v is not None}
         headers = {}
@@ -189,6 +207,19 @@ class RedditCollector:
         return self._token
 
 
+def _listings(params: RedditParams) -> list[tuple[str, dict[str, Any]]]:
+    """``(path, query)`` of the search and the comment stream the params ask for."""
+    subs = "+".join(params.subreddits)
+    listings: list[tuple[str, dict[str, Any]]] = []
+    if params.query:
+        path = f"/r/{subs}/search" if subs else "/search"
+        query = {"q": params.query, "sort": "new", "t": "all"}
+        listings.append((path, query | ({"restrict_sr": "1"} if subs else {})))
+    if params.comments:
+        listings.append((f"/r/{subs}/comments", {}))
+    return listings
+
+
 def _load_cursor(cursor: str | None) -> tuple[float | None, set[str]]:
     if not cursor:
         return None, set()
@@ -223,9 +254,9 @@ def _to_mention(child: dict[str, Any]) -> RawMention | None:
     engagement = {"score": int(data.get("score") or 0)}
     if kind == "t3":
         engagement["comments"] = int(data.get("num_comments") or 0)
-        text, title = data.get("selftext") or data.get("title") or "", data.get("title")
+        text, title = data.get("selftext") or "", data.get("title")  # a link post has no text
     else:
-        text, title = data.get("body") or "", data.get("link_title")
+        text, title = data.get("body") or "", None  # ``link_title`` is the post's title, not the comment's
     permalink = data.get("permalink")
     return RawMention(
         platform=Platform.reddit.value,

@@ -8,8 +8,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from collectors.appstore import AppStoreCollector
+from collectors.appstoreconnect import AppStoreConnectCollector
 from collectors.base import Collector, CollectorError, Platform
 from collectors.bluesky import BlueskyCollector
+from collectors.googleplay import GooglePlayCollector
 from collectors.hackernews import HackerNewsCollector
 from collectors.mastodon import MastodonCollector
 from collectors.reddit import RedditCollector
@@ -29,6 +31,8 @@ COLLECTORS: dict[Platform, type[Collector]] = {
     Platform.youtube: YouTubeCollector,
     Platform.appstore: AppStoreCollector,
     Platform.twitter: TwitterCollector,
+    Platform.googleplay: GooglePlayCollector,
+    Platform.appstoreconnect: AppStoreConnectCollector,
     Platform.replay: ReplayCollector,
 }
 

@@ -1,18 +1,29 @@
 """X (Twitter) posts through the API v2 recent search (the last 7 days).
 
 Endpoint: ``GET {twitter_base_url}/2/tweets/search/recent`` with ``query``, ``max_results``,
-``since_id`` (the cursor), ``expansions=author_id``, ``user.fields=public_metrics,username,name``,
-``tweet.fields=created_at,lang,public_metrics,conversation_id,entities,referenced_tweets``;
-older pages with ``next_token``.
+``since_id`` (the cursor), ``expansions=author_id,referenced_tweets.id,referenced_tweets.id.author_id``,
+``user.fields=public_metrics,username,name``,
+``tweet.fields=created_at,lang,public_metrics,conversation_id,entities,referenced_tweets,note_tweet``;
+older pages with ``next_token``, up to ``max_pages`` per run (first runs included).
+
+Text: a long post's full text is ``note_tweet.text`` (``text`` holds a 280-character preview); the
+API escapes ``&``, ``<`` and ``>`` as entities, which are unescaped; ``t.co`` links are expanded.
+Reposts: a ``retweeted`` post is stored AS THE ORIGINAL (its id, author, full text, time and
+metrics, from ``includes.tweets`` / ``includes.users``), the way Mastodon reblogs are, so several
+reposts of one post are one mention; a repost whose original is missing from ``includes``
+(deleted, protected) is stored as itself.
 
 Auth: ``Authorization: Bearer <LISTENER_TWITTER_BEARER_TOKEN>`` (app-only). Without a token the
 collector is off: AuthError "needs credentials". Rate limits: ``x-rate-limit-remaining`` /
 ``x-rate-limit-reset`` (epoch seconds), reported on the Batch; 429 → RetryLater until the reset.
 
-Cursor: the newest tweet id seen (decimal string), sent back as ``since_id``. The first run reads
-one page; later runs page down to ``since_id`` (or ``max_pages``, then a warning). A cursor older
+Cursor: the newest search-result id seen (decimal string; a repost's own id, not its original's),
+sent back as ``since_id``. Runs page down to ``since_id`` (or ``max_pages``, then a warning when a
+cursor was set). A cursor older
 than the 7-day window (the API refuses such a ``since_id``) is dropped with a warning.
 Reach is the author's ``followers_count`` from ``includes.users``; ``t.co`` links are expanded.
+Backfill (within the 7-day window only): ``until_id`` = the oldest id seen and ``start_time`` =
+the requested day or the window's start, whichever is later.
 """
 
 from __future__ import annotations
@@ -24,7 +35,16 @@ from typing import Any, ClassVar
 import httpx
 from pydantic import BaseModel, Field
 
-from collectors.base import AuthError, Author, Batch, CollectorError, CollectorParams, Platform, RawMention
+from collectors.base import (
+    AuthError,
+    Author,
+    BackfillPage,
+    BackfillParams,
+    Batch,
+    CollectorError,
+    Platform,
+    RawMention,
+)
 from collectors.http import expect, fetch, parse_json, rate_limit_remaining, rate_limit_reset_at
 from collectors.normalise import from_epoch, language_hint, parse_datetime
 from listener.settings import Settings
@@ -32,13 +52,14 @@ from listener.settings import Settings
 log = logging.getLogger(__name__)
 
 SEARCH_PATH = "/2/tweets/search/recent"
-TWEET_FIELDS = "created_at,lang,public_metrics,conversation_id,entities,referenced_tweets"
+TWEET_FIELDS = "created_at,lang,public_metrics,conversation_id,entities,referenced_tweets,note_tweet"
+EXPANSIONS = "author_id,referenced_tweets.id,referenced_tweets.id.author_id"
 USER_FIELDS = "public_metrics,username,name"
 TWITTER_EPOCH_MS = 1288834974657  # snowflake ids carry their creation time
 SEARCH_WINDOW = timedelta(days=7) - timedelta(minutes=5)
 
 
-class TwitterParams(CollectorParams):
+class TwitterParams(BackfillParams):
     """A recent-search query in X's search syntax (e.g. ``"acme" -is:retweet lang:en``)."""
 
     query: str = Field(min_length=1, max_length=512)
@@ -69,7 +90,7 @@ class TwitterCollector:
         query: dict[str, Any] = {
             "query": params.query,
             "max_results": params.max_results,
-            "expansions": "author_id",
+            "expansions": EXPANSIONS,
             "tweet.fields": TWEET_FIELDS,
             "user.fields": USER_FIELDS,
         }
@@ -84,23 +105,18 @@ class TwitterCollector:
             query["since_id"] = cursor_for_query
         headers = {"Authorization": f"Bearer {token}"}
         found: dict[str, RawMention] = {}
+        result_ids: list[str] = []
         resp_headers = httpx.Headers()
         for page_no in range(params.max_pages):
-            resp = fetch(self.client, "GET", url, params=query, headers=headers)
-            resp_headers = resp.headers
-            payload = expect(parse_json(resp), dict, resp, "a search response")
-            users = {u.get("id"): u for u in (payload.get("includes") or {}).get("users") or []}
-            for tweet in payload.get("data") or []:
-                mention = _to_mention(tweet, users)
-                if mention is not None:
-                    found.setdefault(mention.external_id, mention)
-            next_token = (payload.get("meta") or {}).get("next_token")
-            if not cursor_for_query or not next_token:
+            resp_headers, next_token = self._page(url, query, headers, result_ids, found)
+            if not next_token:
                 break
             if page_no + 1 == params.max_pages:
-                warnings.append(f"stopped after {params.max_pages} pages; older posts skipped")
+                if cursor_for_query:
+                    warnings.append(f"stopped after {params.max_pages} pages; older posts skipped")
+                break
             query["next_token"] = next_token
-        newest = max(found, key=int, default=None)
+        newest = max(result_ids, key=int, default=None)
         return Batch(
             mentions=list(found.values()),
             next_cursor=newest if newest and (not cursor or int(newest) > int(cursor)) else cursor,
@@ -108,6 +124,66 @@ class TwitterCollector:
             rate_limit_reset_at=rate_limit_reset_at(resp_headers),
             warnings=warnings,
         )
+
+    def backfill(self, params: BaseModel, position: str | None, oldest: datetime) -> BackfillPage:
+        """One step of history inside the 7-day window: ``until_id=<position>`` (the oldest result
+        id seen; None = now) and ``start_time`` = the later of ``oldest`` and the window's start."""
+        assert isinstance(params, TwitterParams)
+        token = self.settings.twitter_bearer_token.get_secret_value()
+        if not token:
+            raise AuthError("source needs credentials: set LISTENER_TWITTER_BEARER_TOKEN")
+        start = max(oldest, datetime.now(UTC) - SEARCH_WINDOW)
+        query: dict[str, Any] = {
+            "query": params.query,
+            "max_results": params.max_results,
+            "expansions": EXPANSIONS,
+            "tweet.fields": TWEET_FIELDS,
+            "user.fields": USER_FIELDS,
+            "start_time": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+        if position:
+            query["until_id"] = position
+        url = params.base(self.settings.twitter_base_url) + SEARCH_PATH
+        found: dict[str, RawMention] = {}
+        ids: list[str] = []
+        for _ in range(params.max_pages):
+            _, next_token = self._page(url, query, {"Authorization": f"Bearer {token}"}, ids, found)
+            if not next_token:
+                return BackfillPage(list(found.values()), None, True)
+            query["next_token"] = next_token
+        return BackfillPage(list(found.values()), min(ids, key=int) if ids else position, False)
+
+    def _page(
+        self,
+        url: str,
+        query: dict[str, Any],
+        headers: dict[str, str],
+        ids: list[str],
+        found: dict[str, RawMention],
+    ) -> tuple[httpx.Headers, str | None]:
+        """One search page into ``found`` (reposts as their originals) and ``ids`` (the results' own
+        ids); returns the response headers and ``meta.next_token``."""
+        resp = fetch(self.client, "GET", url, params=query, headers=headers)
+        payload = expect(parse_json(resp), dict, resp, "a search response")
+        includes = payload.get("includes") or {}
+        users = {u.get("id"): u for u in includes.get("users") or [] if isinstance(u, dict)}
+        originals = {t.get("id"): t for t in includes.get("tweets") or [] if isinstance(t, dict)}
+        for tweet in payload.get("data") or []:
+            mention = _to_mention(_original_of(tweet, originals), users)
+            if mention is not None:
+                ids.append(str(tweet["id"]))
+                found.setdefault(mention.external_id, mention)
+        return resp.headers, (payload.get("meta") or {}).get("next_token")
+
+
+def _original_of(tweet: Any, originals: dict[str, Any]) -> Any:
+    """The reposted post for a repost whose original came in ``includes.tweets``, else the post."""
+    if not isinstance(tweet, dict):
+        return tweet
+    for ref in tweet.get("referenced_tweets") or []:
+        if isinstance(ref, dict) and ref.get("type") == "retweeted" and ref.get("id") in originals:
+            return originals[ref["id"]]
+    return tweet
 
 
 def _to_mention(tweet: Any, users: dict[str, Any]) -> RawMention | None:
@@ -151,9 +227,13 @@ def _snowflake_time(tweet_id: str) -> datetime:
 
 
 def _expand_links(tweet: dict[str, Any]) -> str:
-    text = str(tweet.get("text") or "")
-    for link in (tweet.get("entities") or {}).get("urls") or []:
+    """The post's full text (``note_tweet`` for long posts), unescaped, with ``t.co`` links expanded."""
+    note = tweet.get("note_tweet")
+    source = note if isinstance(note, dict) and note.get("text") else tweet
+    text = str(source.get("text") or "")
+    for link in (source.get("entities") or {}).get("urls") or []:
         short, expanded = link.get("url"), link.get("expanded_url")
         if short and expanded:
             text = text.replace(short, expanded)
-    return text.strip()
+    # X escapes exactly these three; a literal "&amp;" typed by a user arrives as "&amp;amp;"
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()

@@ -16,6 +16,8 @@ RetryLater until the quota resets (midnight Pacific time).
 Cursor: JSON ``{"video:<id>": iso, "channel:<id>": iso}``, the newest ``publishedAt`` seen per
 target. Threads are read newest-first down to it; replies newer than it are kept. For threads older
 than the cursor only the replies inlined on pages already fetched are seen (no extra requests).
+Backfill: ``pageToken`` pages per target down to the requested day (inlined replies only);
+position JSON ``{"<target>": "<pageToken>" | "done"}``.
 """
 
 from __future__ import annotations
@@ -33,9 +35,10 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from collectors.base import (
     AuthError,
     Author,
+    BackfillPage,
+    BackfillParams,
     Batch,
     CollectorError,
-    CollectorParams,
     Platform,
     RawMention,
     RetryLater,
@@ -51,7 +54,7 @@ _VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 _QUOTA_REASONS = frozenset({"quotaExceeded", "rateLimitExceeded", "dailyLimitExceeded"})
 
 
-class YouTubeParams(CollectorParams):
+class YouTubeParams(BackfillParams):
     """Videos to watch and/or a channel whose videos' comments are all collected."""
 
     video_ids: list[str] = Field(default_factory=list, max_length=50)
@@ -92,10 +95,7 @@ class YouTubeCollector:
             raise AuthError("source needs credentials: set LISTENER_YOUTUBE_API_KEY")
         state = _load_cursor(cursor)
         base = params.base(self.settings.youtube_base_url)
-        targets = [(f"video:{v}", {"videoId": v}) for v in params.video_ids]
-        if params.channel_id:
-            channel = params.channel_id
-            targets.append((f"channel:{channel}", {"allThreadsRelatedToChannelId": channel}))
+        targets = _targets(params)
         found: dict[str, RawMention] = {}
         warnings: list[str] = []
         new_state = dict(state)
@@ -152,6 +152,45 @@ class YouTubeCollector:
             query["pageToken"] = token
         return newest
 
+    def backfill(self, params: BaseModel, position: str | None, oldest: datetime) -> BackfillPage:
+        """One step of history per target: ``pageToken`` pages (``order=time``) until a thread older
+        than ``oldest`` or ``max_pages``; replies only as inlined in the threads (no extra quota)."""
+        assert isinstance(params, YouTubeParams)
+        if not self.settings.youtube_api_key.get_secret_value():
+            raise AuthError("source needs credentials: set LISTENER_YOUTUBE_API_KEY")
+        state = _load_cursor(position)
+        base = params.base(self.settings.youtube_base_url)
+        found: dict[str, RawMention] = {}
+        for key, target in _targets(params):
+            for _ in range(params.max_pages if state.get(key) != "done" else 0):
+                query = target | {"part": "snippet,replies", "order": "time", "maxResults": 100,
+                                  "textFormat": "plainText"}  # fmt: skip
+                if state.get(key):
+                    query["pageToken"] = state[key]
+                page = self._get(base + "/commentThreads", query)
+                threads = [t for t in page.get("items") or [] if isinstance(t, dict)]
+                tops = []
+                for thread in threads:
+                    snippet = thread.get("snippet") or {}
+                    top = _to_mention(snippet.get("topLevelComment") or {}, snippet.get("videoId"))
+                    replies = (
+                        self._replies(base, thread, snippet, inline_only=True)
+                        if params.include_replies
+                        else []
+                    )
+                    tops += [top] if top else []
+                    found.update(
+                        (m.external_id, m)
+                        for m in [*([top] if top else []), *replies]
+                        if m.published_at >= oldest
+                    )
+                if not page.get("nextPageToken") or not tops or any(t.published_at < oldest for t in tops):
+                    state[key] = "done"
+                    break
+                state[key] = str(page["nextPageToken"])
+        done = all(state.get(key) == "done" for key, _ in _targets(params))
+        return BackfillPage(list(found.values()), json.dumps(state, sort_keys=True), done)
+
     def _replies(
         self, base: str, thread: dict[str, Any], snippet: dict[str, Any], *, inline_only: bool
     ) -> list[RawMention]:
@@ -195,6 +234,14 @@ def _seconds_to_pacific_midnight() -> float | None:
         return None
     midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
     return (midnight.astimezone(UTC) - now.astimezone(UTC)).total_seconds()
+
+
+def _targets(params: YouTubeParams) -> list[tuple[str, dict[str, str]]]:
+    """``(cursor key, query)`` of each video and of the channel."""
+    targets = [(f"video:{v}", {"videoId": v}) for v in params.video_ids]
+    if params.channel_id:
+        targets.append((f"channel:{params.channel_id}", {"allThreadsRelatedToChannelId": params.channel_id}))
+    return targets
 
 
 def _load_cursor(cursor: str | None) -> dict[str, str]:

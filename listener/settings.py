@@ -79,6 +79,19 @@ class Settings(BaseSettings):
     appstore_base_url: str = "https://itunes.apple.com"
     twitter_base_url: str = "https://api.twitter.com"
     twitter_bearer_token: SecretStr = SecretStr("")
+    googleplay_base_url: str = "https://androidpublisher.googleapis.com"
+    googleplay_token_url: str = Field(
+        "https://oauth2.googleapis.com/token", description="OAuth token endpoint the signed JWT is exchanged at"
+    )
+    googleplay_service_account: SecretStr = Field(
+        SecretStr(""), description="Google Play service-account JSON key: the JSON itself or a path to the file"
+    )
+    appstoreconnect_base_url: str = "https://api.appstoreconnect.apple.com"
+    appstoreconnect_issuer_id: str = Field("", description="App Store Connect API issuer id")
+    appstoreconnect_key_id: str = Field("", description="App Store Connect API key id")
+    appstoreconnect_private_key: SecretStr = Field(
+        SecretStr(""), description="App Store Connect API .p8 private key: the PEM text or a path to the file"
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -74,6 +74,12 @@ class Pipeline:
             self._seen += len(batch)
             yield from self._run_batch(batch, brands or {})
 
+    def detect_language(
+        self, text: str | None, title: str | None, hint: str | None, default: str | None = None
+    ) -> str:
+        """The language the pipeline would store for this text and title (no other stage runs)."""
+        return self.language(analysed_text(text, title), hint, default)[0]
+
     def analyze(self, item: NlpInput, brands: Mapping[str, BrandContext] | None = None) -> NlpResult:
         """Analyse one item (convenience wrapper around :meth:`run`)."""
         return next(self.run([item], brands, batch_size=1))
@@ -83,10 +89,7 @@ class Pipeline:
         contexts: list[BrandContext | None] = []
         langs: list[tuple[str, float]] = []
         for item in batch:
-            text = clean(item.text or "")
-            if item.title:
-                title = clean(item.title).rstrip()
-                text = f"{title}{'' if title[-1:] in '.!?' else '.'} {text}" if text else title
+            text = analysed_text(item.text, item.title)
             ctx = brands.get(item.brand) if item.brand else None
             texts.append(text)
             contexts.append(ctx)
@@ -177,6 +180,15 @@ class Pipeline:
             hit = (ctx, TaxonomyMatcher({"topics": ctx.topics}, self._nlp_en, self._nlp_tr))
             self._brand_taxonomies[id(ctx)] = hit
         return hit[1]
+
+
+def analysed_text(text: str | None, title: str | None) -> str:
+    """What the stages read: ``"title. text"`` (the title alone when there is no text), cleaned."""
+    body = clean(text or "")
+    if not title:
+        return body
+    head = clean(title).rstrip()
+    return f"{head}{'' if head[-1:] in '.!?' else '.'} {body}" if body else head
 
 
 @cache

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import signal
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
@@ -13,6 +13,7 @@ from sqlalchemy import select
 from listener.cli.common import fail, load_settings, ready_engine
 from listener.storage.db import make_session_factory, session_scope
 from listener.storage.models import Source
+from listener.worker.backfill import run as run_backfill
 from listener.worker.alert_jobs import Outbox
 from listener.worker.collection import RunResult
 from listener.worker.scheduler import Collecting, build_scheduler, run_once
@@ -67,13 +68,24 @@ def worker() -> None:
 def collect(
     once: Annotated[bool, typer.Option("--once", help="Run the sources now, once, and exit")] = False,
     source: Annotated[int | None, typer.Option("--source", help="Only this source id (any status)")] = None,
+    backfill: Annotated[
+        int | None,
+        typer.Option("--backfill", min=1, max=365, help="Also walk this many days of history (resumable)"),
+    ] = None,
 ) -> None:
-    """Collect now from every enabled source (or one), ignoring schedules; exit 1 if any failed."""
+    """Collect now from every enabled source (or one), ignoring schedules; exit 1 if any failed.
 
-    if not once:
+    With ``--backfill DAYS`` the sources whose platform can walk its history are run step after step
+    until DAYS are read back (or a rate limit or error stops one: it goes on at the worker's runs,
+    or when the command is run again)."""
+
+    if not once and backfill is None:
         raise fail("only `collect --once` is supported; run `listener worker` to collect on a schedule", 2)
     settings = load_settings()
     sessions = make_session_factory(ready_engine(settings))
+    if backfill is not None:
+        _backfill(settings, sessions, backfill, source, run_once)
+        return
     results = run_once(settings, sessions, source, on_result=lambda r: typer.echo(_line(r)))
     if source is not None and not results:
         raise fail(f"source {source} does not exist, is disabled or is being run by another worker")
@@ -83,10 +95,22 @@ def collect(
         raise typer.Exit(1)
 
 
+def _backfill(settings: Any, sessions: Any, days: int, source: int | None, run_once: Any) -> None:
+    done, unfinished = run_backfill(
+        settings, sessions, days, source, now=datetime.now(UTC), run_once=run_once,
+        on_result=lambda r: typer.echo(_line(r) + (f" ({r.backfill_warning})" if r.backfill_warning else "")),
+    )  # fmt: skip
+    if not done and not unfinished:
+        raise fail("no source to backfill: none is enabled on a platform that can walk its history")
+    typer.echo(f"backfill of {days} day(s): {len(done)} source(s) done, {len(unfinished)} unfinished")
+    if unfinished:
+        typer.echo("unfinished sources continue at the worker's next runs (or run this command again): "
+                   + ", ".join(f"#{i}" for i in unfinished))  # fmt: skip
+        raise typer.Exit(1)
+
+
 def sources() -> None:
     """Print each source's health: status, last success and error, failures, schedule, budget."""
-
-
     settings = load_settings()
     sessions = make_session_factory(ready_engine(settings))
     header = ("id", "name", "platform", "status", "last success", "last error", "failures", "next run",

@@ -20,6 +20,7 @@ from listener.pipeline.clustering import cluster
 from listener.storage.base import utcnow
 from listener.storage.mentions import existing_keys, insert_links, insert_new
 from listener.storage.models import Brand, Mention
+from listener.storage.replies import add_platform_replies
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,7 @@ def store_batch(
     if outcome.created_ids:
         by_key = {(r["platform"], r["external_id"]): r for r in rows}
         extras = {(i["platform"], i["external_id"]): i["_extra_brand_ids"] for i in fresh}
+        replies = {(i["platform"], i["external_id"]): i["reply"] for i in fresh if i.get("reply")}
         stored = session.execute(
             select(Mention.id, Mention.platform, Mention.external_id).where(
                 Mention.id.in_(outcome.created_ids)
@@ -113,6 +115,9 @@ def store_batch(
             session,
             ((i, b, by_key[(p, e)]["published_at"]) for i, p, e in stored for b in extras[(p, e)]),
         )
+        replied = [(i, p, extras_reply) for i, p, e in stored if (extras_reply := replies.get((p, e)))]
+        if replied:
+            add_platform_replies(session, replied)
         outcome.clustered = cluster(session, [(i, by_key[(p, e)]) for i, p, e in stored])
     return outcome
 
@@ -133,10 +138,11 @@ def _row(item: dict[str, Any], analysis: dict[str, Any], now: Any, source_id: in
         "author_reach": author.get("reach"),
         "engagement": item.get("engagement") or {},
         "rating": item.get("rating"),
+        "details": item.get("details") or {},
         "published_at": item["published_at"],
         "collected_at": now,
         "language_hint": item.get("language"),
-        "status": "new",
+        "status": "replied" if item.get("reply") else "new",
         "tags": [],
         "notes": [],
         "updated_at": now,

@@ -6,11 +6,16 @@ query, own-brand queries before competitor ones; ``brands`` lists them all in th
 competitor's queries belong to the competitor brand, so its matches count for share of voice). Mentions that
 match no query are not stored. While no query is configured at all, a source's mentions are kept
 unlinked, so a fresh installation shows what its sources find.
+
+``lang:`` sees the language the mention will be stored with: when any query uses it, the router
+asks the NLP pipeline's language stage (the platform's language as a hint, as at analysis), so a
+Turkish RSS item with no language tag matches ``lang:tr``.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -21,8 +26,11 @@ from sqlalchemy.orm import Session
 from listener.pipeline.query import MatchInput, QueryMatcher
 from listener.pipeline.query.errors import QuerySyntaxError
 from listener.storage.models import Brand, Query
+from nlp import get_pipeline
 
 log = logging.getLogger(__name__)
+
+_LANG_FIELD = re.compile(r"\blang:", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -45,6 +53,7 @@ class BrandRouter:
             good.append((brand, expression))
         self.size = len(good)
         self._matcher = QueryMatcher(good)
+        self._detects_language = any(_LANG_FIELD.search(expression) for _, expression in good)
 
     @classmethod
     def load(cls, session: Session) -> BrandRouter:
@@ -60,13 +69,16 @@ class BrandRouter:
     def brands_for(self, item: dict[str, Any]) -> list[str]:
         """Every brand whose query matches the mention, in priority order."""
         author = (item.get("author") or {}).get("handle")
+        language = item.get("language")
+        if self._detects_language:
+            language = get_pipeline().detect_language(item.get("text"), item.get("title"), language)
         return [
             str(k)
             for k in self._matcher.match(
                 MatchInput(
                     text=item.get("text") or "",
                     title=item.get("title"),
-                    language=item.get("language"),
+                    language=language,
                     platform=item.get("platform"),
                     author_handle=author,
                     url=item.get("url"),

@@ -22,6 +22,11 @@ class AuthorIn(StrictIn):
     reach: Annotated[int, Field(ge=0, le=10**12)] | None = None
 
 
+class PlatformReplyIn(StrictIn):
+    text: Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+    replied_at: AwareDatetime | None = None
+
+
 class MentionIn(StrictIn):
     """One mention as pushed to ``POST /api/v1/ingest`` (and as a line of ``listener import``)."""
 
@@ -36,6 +41,10 @@ class MentionIn(StrictIn):
         default_factory=dict, max_length=20
     )
     rating: Annotated[float, Field(ge=0, le=5)] | None = None
+    details: dict[Annotated[str, Field(max_length=32)], Annotated[str, Field(max_length=500)]] = Field(
+        default_factory=dict, max_length=20, description="Platform facts: app_version, device, os_version"
+    )
+    reply: PlatformReplyIn | None = Field(None, description="The brand's reply already on the platform")
     published_at: AwareDatetime
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] | None = None
     brand: Annotated[str, Field(max_length=200)] | None = Field(
@@ -90,6 +99,7 @@ class MentionRead(ReadModel):
     author: AuthorRead
     engagement: dict[str, int]
     rating: float | None
+    details: dict[str, str] = Field(default_factory=dict)
     published_at: datetime
     collected_at: datetime
     language: str | None

@@ -21,6 +21,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import (
+    text as sql_text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from listener.storage.base import Base, BigId, Json, UTCDateTime, utcnow
@@ -107,6 +110,8 @@ class Source(Base):
     mentions_collected: Mapped[int] = mapped_column(Integer, default=0)
     rate_limit_remaining: Mapped[int | None] = mapped_column(Integer)
     rate_limit_reset_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # history backfill progress (listener.worker.backfill): {"days", "oldest", "position", "done", ...}
+    backfill: Mapped[dict[str, Any] | None] = mapped_column(Json)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -152,6 +157,8 @@ class Mention(Base):
     author_reach: Mapped[int | None] = mapped_column(BigId)
     engagement: Mapped[dict[str, int]] = mapped_column(Json, default=dict)
     rating: Mapped[float | None] = mapped_column(Float)
+    # what the platform says beyond the common fields: a review's app version, device, OS version
+    details: Mapped[dict[str, str]] = mapped_column(Json, default=dict, server_default=sql_text("'{}'"))
     published_at: Mapped[datetime] = mapped_column(UTCDateTime)
     collected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # analysis (nlp/): filled on ingest, refreshed by `listener reanalyze`

@@ -41,6 +41,20 @@ def ensure_default_templates(session: Session) -> int:
     return added
 
 
+def add_platform_replies(session: Session, replies: list[tuple[int, str, dict[str, Any]]]) -> None:
+    """Record the brand's replies that were already on the platform when a mention was collected
+    (``(mention id, platform, {"text", "replied_at"})``) as sent public replies, so response rate
+    and time to first response count them."""
+    for mention_id, platform, reply in replies:
+        when = reply.get("replied_at")
+        who = f"{platform} (already on the platform)"
+        session.add(
+            Reply(mention_id=mention_id, channel="public", text=reply["text"], status="sent",
+                  created_by=who, sent_by=who, sent_at=when, created_at=when)
+        )  # fmt: skip
+    session.flush()
+
+
 def acceptance(session: Session) -> dict[int, tuple[int, int]]:
     """``{template_id: (drafts made from it, drafts approved or sent)}``."""
     accepted = func.sum(case((Reply.status.in_(("approved", "sent")), 1), else_=0))

@@ -14,6 +14,9 @@ opened with a guard ``UPDATE … WHERE lease_owner = worker``: if another worker
 over, nothing is stored. A failure anywhere leaves the cursor as it was, so the next run fetches
 the same mentions again and the ``(platform, external_id)`` key drops any repeats.
 
+History. A pending backfill (``source.backfill``, see ``listener.worker.backfill``) takes one step per
+run after the new mentions; its position is stored in the same transaction as the batch.
+
 Outcomes. Success: status ``ok``, failures reset, next run = now + interval ±10%. ``RetryLater``
 and ``CollectorError``: status ``backoff``, failures + 1, next run after ``Retry-After`` or an
 exponential backoff (60 s · 2^failures, capped at 1 h, ±10%). ``AuthError``: status
@@ -40,6 +43,7 @@ from collectors.registry import get_collector, validate_params
 from listener.engine.new_mentions import alert_on_new
 from listener.pipeline.ingest import store_batch
 from listener.pipeline.matching import BrandRouter
+from listener.worker import backfill
 from listener.settings import Settings
 from listener.storage.db import session_scope
 from listener.storage.models import Source
@@ -68,6 +72,7 @@ class RunResult:
     next_run_at: datetime | None = None
     status: str | None = None
     skipped: bool = False
+    backfill_warning: str | None = None  # the history step could not run (listener.worker.backfill)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -116,6 +121,8 @@ def to_item(m: RawMention) -> dict[str, Any]:
         "rating": m.rating,
         "published_at": m.published_at,
         "language": m.language,
+        "details": dict(m.details),
+        "reply": None if m.reply is None else {"text": m.reply.text, "replied_at": m.reply.replied_at},
         "brand": None,
     }
 
@@ -139,9 +146,12 @@ def run_source(
             result.error, result.skipped = "lease held by another worker", True
             return result
         platform, raw_params, cursor = source.platform, dict(source.params or {}), source.cursor
+        history = source.backfill
     try:  # no transaction is open while the collector talks to the platform
         params = validate_params(platform, raw_params)
-        batch = get_collector(platform)(client, settings).collect(params, cursor)
+        collector = get_collector(platform)(client, settings)
+        batch = collector.collect(params, cursor)
+        older = backfill.step(collector, params, backfill.target(params, history, now))
     except (RetryLater, CollectorError) as exc:
         return _record_failure(sessions, result, exc, worker=worker, now=now)
     except ValidationError as exc:
@@ -153,7 +163,7 @@ def run_source(
         error = CollectorError(f"collector crashed: {type(exc).__name__}: {exc}")
         return _record_failure(sessions, result, error, worker=worker, now=now)
     try:
-        return _record_success(sessions, result, batch, worker=worker, now=now)
+        return _record_success(sessions, result, batch, older, worker=worker, now=now)
     except Exception as exc:
         log.exception("storing the batch of source %s failed; nothing was stored", source_id)
         error = CollectorError(f"storing the batch failed: {type(exc).__name__}: {exc}")
@@ -161,14 +171,20 @@ def run_source(
 
 
 def _record_success(
-    sessions: sessionmaker[Session], result: RunResult, batch: Batch, *, worker: str, now: datetime
+    sessions: sessionmaker[Session],
+    result: RunResult,
+    batch: Batch,
+    older: backfill.Step,
+    *,
+    worker: str,
+    now: datetime,
 ) -> RunResult:
     with session_scope(sessions) as session:
         source = hold(session, source_id=result.source_id, worker=worker, now=now)
         if source is None:
             result.error, result.skipped = "lease lost before storing; nothing stored", True
             return result
-        routed = BrandRouter.load(session).route(to_item(m) for m in batch.mentions)
+        routed = BrandRouter.load(session).route(to_item(m) for m in [*batch.mentions, *older.mentions])
         outcome = store_batch(session, routed.items, source_id=source.id)
         alert_on_new(session, outcome.created_ids)
         result.created, result.duplicates, result.unmatched = (
@@ -177,6 +193,7 @@ def _record_success(
             routed.unmatched,
         )
         source.cursor = batch.next_cursor
+        source.backfill = older.state  # the history position moves with the batch it fetched
         source.last_success_at = now
         source.consecutive_failures = 0
         source.status = "ok"
@@ -185,8 +202,10 @@ def _record_success(
             source.rate_limit_remaining = batch.rate_limit_remaining
         if batch.rate_limit_reset_at is not None:
             source.rate_limit_reset_at = batch.rate_limit_reset_at
-        if batch.warnings:
-            source.last_error = _clip("warning: " + "; ".join(batch.warnings))
+        warnings = [*batch.warnings, *([older.warning] if older.warning else [])]
+        result.backfill_warning = older.warning
+        if warnings:
+            source.last_error = _clip("warning: " + "; ".join(warnings))
             source.last_error_at = now
         source.next_run_at = now + timedelta(seconds=jittered(interval_of(source)))
         source.lease_owner = source.lease_expires_at = None

@@ -73,3 +73,22 @@ def test_stored_mentions_are_analysed(api, acme):
     assert got[1]["language"] == "tr"
     assert got[0]["sentiment"]["drivers"], "drivers explain the score"
     assert got[0]["brand"] == "Acme"
+
+
+def test_details_and_a_reply_already_on_the_platform(api, acme):
+    """An app review pushed with its platform details and the reply the brand already posted: the
+    details come back on the mention, the reply counts as a sent response; bad details are a 422."""
+    review = mention(1, platform="googleplay", kind="review", rating=2) | {
+        "details": {"app_version": "4.2.1", "device": "Google Pixel 8", "os_version": "34"},
+        "reply": {"text": "Sorry! 4.2.2 fixes it.", "replied_at": "2026-11-10T13:00:00Z"},
+    }
+    resp = api.as_("manager").post("/api/v1/ingest", json={"mentions": [review, mention(2)]})
+    assert resp.status_code == 200, resp.text
+    items = {m["external_id"]: m for m in api.as_("viewer").get("/api/v1/mentions").json()["items"]}
+    stored = items[review["external_id"]]
+    assert stored["details"] == review["details"] and stored["status"] == "replied"
+    assert items[mention(2)["external_id"]]["details"] == {}
+    stats = api.client.get("/api/v1/stats/responses", params={"group_by": "platform"}).json()
+    assert {s["group"]: s["responded"] for s in stats}["googleplay"] == 1
+    bad = mention(3) | {"details": {"app_version": 4}}
+    assert api.as_("manager").post("/api/v1/ingest", json={"mentions": [bad]}).status_code == 422

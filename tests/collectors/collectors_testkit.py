@@ -108,9 +108,11 @@ class LocalServer:
 
             def _answer(self) -> None:
                 parts = urlsplit(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
                 server.requests.append(
                     {"method": self.command, "path": parts.path, "query": parse_qs(parts.query),
-                     "headers": dict(self.headers)}
+                     "headers": dict(self.headers), "body": body}
                 )  # fmt: skip
                 item = server.script.pop(0) if server.script else Scripted(404, b"{}")
                 if item.delay:

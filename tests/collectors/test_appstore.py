@@ -10,9 +10,10 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from collectors_testkit import UA, Recorder, json_response, team_fixture
+from collectors_testkit import UA, Recorder, Scripted, json_response, make_settings, team_fixture
 
 from collectors.appstore import AppStoreCollector, AppStoreParams
+from collectors.http import make_client
 from listener.settings import Settings
 
 US_PAGE1 = "appstore/customerreviews__us_page1_id284882215__team.json"
@@ -45,7 +46,8 @@ def test_reviews_first_run(settings: Settings) -> None:
     assert worst.author.name == "nightshift_nurse" and worst.author.handle is None
     assert worst.published_at == datetime(2024, 3, 3, 2, 41, 7, tzinfo=UTC)  # -07:00 → UTC
     assert worst.engagement == {"helpful": 14, "votes": 17}
-    assert worst.url == "https://itunes.apple.com/us/review?id=284882215&type=Purple%20Software"
+    # the review listing, never the entry's app-level "write a review" link
+    assert worst.url == "https://apps.apple.com/us/app/id284882215?see-all=reviews"
     assert json.loads(batch.next_cursor) == {"284882215:us": "2024-03-03T02:41:07Z"}
 
 
@@ -86,3 +88,19 @@ def test_params_validation() -> None:
         AppStoreParams(app_ids=["1"], countries=["usa"])
     with pytest.raises(ValueError, match="app_ids"):
         AppStoreParams(app_ids=[])
+
+
+def test_each_review_links_to_its_storefront_review_listing_over_http(local_server) -> None:
+    local_server.serve([Scripted(body=team_fixture(DE_SINGLE))])
+    settings = make_settings(appstore_base_url=local_server.url)
+    with make_client(settings) as client:
+        batch = AppStoreCollector(client, settings).collect(
+            AppStoreParams(app_ids=["284882215"], countries=["de"]), None
+        )
+    [review] = batch.mentions
+    assert (
+        local_server.requests[0]["path"]
+        == "/de/rss/customerreviews/page=1/id=284882215/sortby=mostrecent/json"
+    )
+    assert review.url == "https://apps.apple.com/de/app/id284882215?see-all=reviews"
+    assert "write" not in review.url and "review?id=" not in review.url

@@ -6,10 +6,20 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from collectors_testkit import UA, Recorder, json_response, make_settings, query_of, shared_json, team_fixture
+from collectors_testkit import (
+    UA,
+    Recorder,
+    Scripted,
+    json_response,
+    make_settings,
+    query_of,
+    shared_json,
+    team_fixture,
+)
 
 from collectors.base import AuthError
 from collectors.bluesky import BlueskyCollector, BlueskyParams
+from collectors.http import make_client
 from listener.settings import Settings
 
 SHARED = "bluesky/searchPosts__q_redistricting__bskyr_vcr.json"
@@ -98,3 +108,25 @@ def test_expired_session_logs_in_again_once() -> None:
     assert batch.mentions == [] and batch.next_cursor is None
     auth = [r.headers.get("Authorization") for r in rec.requests]
     assert auth == [None, "Bearer jwt-1", None, "Bearer jwt-2"]
+
+
+def test_backfill_steps_with_until_and_since_over_http(local_server) -> None:
+    """The recorded page (25 posts, 2025-05-19 00:16–17:10) in two steps of one page: the second asks
+    ``until`` the oldest sortAt of the first, and stops at a post before the requested time."""
+    posts = shared_json(SHARED)["posts"]
+    newer, older = posts[:12], posts[12:]
+    local_server.serve([Scripted(body=json.dumps({"posts": newer, "cursor": "12"}).encode())])
+    settings = make_settings(bluesky_base_url=local_server.url)
+    params = BlueskyParams(query="redistricting", max_pages=1)
+    oldest = datetime(2025, 5, 19, 6, 0, tzinfo=UTC)
+    with make_client(settings) as client:
+        step1 = BlueskyCollector(client, settings).backfill(params, None, oldest)
+        local_server.serve([Scripted(body=json.dumps({"posts": older}).encode())])
+        step2 = BlueskyCollector(client, settings).backfill(params, step1.position, oldest)
+    first, second = local_server.requests
+    assert first["query"]["since"] == ["2025-05-19T06:00:00Z"] and "until" not in first["query"]
+    assert second["query"]["until"] == [step1.position] and not step1.done
+    everything = step1.mentions + step2.mentions
+    assert step2.done and len({m.external_id for m in everything}) == len(everything)
+    assert all(m.published_at >= oldest for m in everything)
+    assert 0 < len(step2.mentions) < len(older)  # the posts before 06:00 were left out

@@ -80,6 +80,23 @@ CASES: dict[Platform, Case] = {
         "1764012380671529341",
         ("max_results", 5),
     ),
+    Platform.googleplay: Case(  # a proxy host: no service-account token is sent there
+        {"package_names": ["com.acme.app"], "base_url": "https://play-proxy.example.test"},
+        json_response({"pageInfo": {"totalResults": 0}}),
+        json.dumps({"com.acme.app": "2024-03-03T02:41:07Z"}),
+        ("package_names", ["not a package"]),
+    ),
+    Platform.appstoreconnect: Case(  # a proxy host: no signed token is sent there
+        {"app_ids": ["284882215"], "base_url": "https://asc-proxy.example.test"},
+        json_response(
+            {
+                "data": [],
+                "links": {"self": "https://asc-proxy.example.test/v1/apps/284882215/customerReviews"},
+            }
+        ),
+        json.dumps({"284882215": "2024-03-03T02:41:07Z"}),
+        ("app_ids", ["acme"]),
+    ),
     Platform.replay: Case(
         {"path": "<tmp>"}, None, json.dumps({"index": 0, "anchor": "2024-01-01T00:00:00Z"}), ("speed", 0)
     ),  # fmt: skip

@@ -7,7 +7,17 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from collectors_testkit import UA, LocalServer, Recorder, Scripted, json_response, query_of, shared_json
+from collectors_testkit import (
+    UA,
+    LocalServer,
+    Recorder,
+    Scripted,
+    json_response,
+    make_settings,
+    query_of,
+    shared_fixture,
+    shared_json,
+)
 
 from collectors.base import RetryLater
 from collectors.hackernews import HackerNewsCollector, HackerNewsParams
@@ -33,7 +43,7 @@ def test_first_run_reads_newest_page(settings: Settings) -> None:
     assert mention.external_id == "7919418" and mention.kind == "comment"
     assert mention.url == "https://news.ycombinator.com/item?id=7919418"
     assert mention.author.handle == "fleitz" and mention.engagement == {"score": 1}
-    assert mention.title == "Starbucks admits it's not contributing to scholarship fund"
+    assert mention.title is None  # story_title is the story's, not the comment's
     assert mention.text.startswith("Yeah the article seems stupid, while technically they aren't")
     assert "\n\nI'm not the biggest fan of starbucks" in mention.text and "<" not in mention.text
     assert mention.published_at == datetime(2014, 6, 20, 3, 32, 34, tzinfo=UTC)
@@ -48,7 +58,8 @@ def test_story_with_cursor_filter(settings: Settings) -> None:
     assert query_of(rec.requests[0])["tags"] == "(story)"
     [story] = batch.mentions
     assert story.kind == "post" and story.author.handle == "bradleyjg"
-    assert story.title == story.text == "Judge says concerned about Apple, Google hiring settlement"
+    assert story.title == "Judge says concerned about Apple, Google hiring settlement"
+    assert story.text == ""  # a link story: the title is not repeated as text
     assert story.engagement == {"score": 1, "comments": 0}
     assert batch.next_cursor == "1403235346"
 
@@ -116,3 +127,19 @@ def test_base_url_override_over_real_http(settings: Settings, local_server: Loca
     assert collector.collect(params, None).mentions[0].author.handle == "fleitz"
     assert local_server.requests[1]["path"] == "/api/v1/search_by_date"
     assert local_server.requests[1]["query"]["tags"] == ["(story,comment)"]
+
+
+def test_comment_under_two_stories_keeps_no_title_over_http(local_server) -> None:
+    """The same comment text posted under two stories is stored with the same (empty) title and
+    text, so clustering ("title. text") sees two copies; the stories' titles appear nowhere."""
+    comment = json.loads(shared_fixture("hackernews/search_by_date__tags_comment__query_apple.json"))
+    hit = comment["hits"][0]
+    twin = dict(hit, objectID="7919999", story_id=7919000, story_title="Another story entirely")
+    comment["hits"] = [twin, hit]
+    local_server.serve([Scripted(body=json.dumps(comment).encode())])
+    settings = make_settings(hackernews_base_url=local_server.url)
+    with make_client(settings) as client:
+        batch = HackerNewsCollector(client, settings).collect(HackerNewsParams(query="apple"), None)
+    first, second = batch.mentions
+    assert (first.title, second.title) == (None, None) and first.text == second.text
+    assert "Another story" not in first.text and "Starbucks admits" not in second.text

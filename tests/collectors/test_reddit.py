@@ -7,9 +7,20 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from collectors_testkit import UA, Recorder, json_response, make_settings, query_of, shared_json, team_fixture
+from collectors_testkit import (
+    UA,
+    Recorder,
+    Scripted,
+    json_response,
+    make_settings,
+    query_of,
+    shared_fixture,
+    shared_json,
+    team_fixture,
+)
 
 from collectors.base import AuthError, RetryLater
+from collectors.http import make_client
 from collectors.reddit import RedditCollector, RedditParams
 from listener.settings import Settings
 
@@ -65,7 +76,8 @@ def test_comments_stream_pages_down_to_cursor(settings: Settings) -> None:
     assert len(batch.mentions) == 8
     top = batch.mentions[0]
     assert top.kind == "comment" and top.external_id == "t1_k3yrfii" and top.text == "Did it work?"
-    assert top.author.handle == "Acceptable-Bread-566" and top.title == "<TEST_SUBREDDIT>"
+    assert top.author.handle == "Acceptable-Bread-566"
+    assert top.title is None  # link_title is the post's title, not the comment's
     assert top.published_at == datetime(2023, 10, 8, 8, 46, 8, tzinfo=UTC)
 
 
@@ -139,3 +151,45 @@ def test_revoked_token_is_dropped(settings: Settings) -> None:
         collector.collect(RedditParams(query="acme"), None)
     assert collector.collect(RedditParams(query="acme"), None).mentions == []
     assert [r.url.path for r in rec.requests] == ["/api/v1/access_token", "/search"] * 2
+
+
+def test_link_posts_have_no_text_over_http(local_server) -> None:
+    """Link posts (the recorded r/popular page) keep their title and carry no text of their own;
+    a self post's selftext stays its text."""
+    local_server.serve([Scripted(body=shared_fixture("reddit/listing_t3__r_popular_hot_trimmed5.json"))])
+    settings = make_settings(reddit_base_url=local_server.url)
+    with make_client(settings) as client:
+        batch = RedditCollector(client, settings).collect(RedditParams(query="steak"), None)
+    assert local_server.requests[0]["path"] == "/search.json"
+    by_id = {m.external_id: m for m in batch.mentions}
+    steak = by_id["t3_1skl1i1"]
+    assert steak.title == 'A medium rare "steak."' and steak.text == ""
+    assert by_id["t3_1skjxta"].text.startswith("https://x.com/arielhelwani/status/")
+    assert all(m.text != m.title for m in batch.mentions)
+
+
+def test_backfill_walks_after_pages_to_the_oldest_day_over_http(local_server) -> None:
+    """Step 1 reads the recorded comment page (its ``after`` is the position); step 2 resumes with
+    that ``after`` and stops at the first comment older than the requested day."""
+    page = shared_fixture("reddit/listing_t1__r_subreddit_comments_trimmed8.json")
+    settings = make_settings(reddit_base_url=local_server.url)
+    params = RedditParams(subreddits=["test"], comments=True, max_pages=1)
+    oldest = datetime(2023, 10, 7, tzinfo=UTC)  # the recorded page is all newer
+    local_server.serve([Scripted(body=json.dumps(_older(page, 0)).encode())])
+    with make_client(settings) as client:
+        step1 = RedditCollector(client, settings).backfill(params, None, oldest)
+        assert len(step1.mentions) == 8 and not step1.done
+        assert json.loads(step1.position) == {"/r/test/comments": "t1_k3uzsxu"}
+        local_server.serve([Scripted(body=json.dumps(_older(page, 100_000)).encode())])
+        step2 = RedditCollector(client, settings).backfill(params, step1.position, oldest)
+    assert local_server.requests[1]["query"]["after"] == ["t1_k3uzsxu"]
+    assert step2.done and json.loads(step2.position) == {"/r/test/comments": "done"}
+    assert len(step2.mentions) == 5  # 100,000 s older: the last three fall before the day
+
+
+def _older(raw: bytes, seconds: int) -> dict:
+    listing = json.loads(raw)
+    for child in listing["data"]["children"]:
+        child["data"]["created_utc"] -= seconds
+        child["data"]["name"] += f"_{seconds}" if seconds else ""
+    return listing

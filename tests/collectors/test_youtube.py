@@ -6,9 +6,19 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from collectors_testkit import UA, Recorder, json_response, make_settings, query_of, shared_json, team_fixture
+from collectors_testkit import (
+    UA,
+    Recorder,
+    Scripted,
+    json_response,
+    make_settings,
+    query_of,
+    shared_json,
+    team_fixture,
+)
 
 from collectors.base import AuthError, RetryLater
+from collectors.http import make_client
 from collectors.youtube import YouTubeCollector, YouTubeParams
 from listener.settings import Settings
 
@@ -113,3 +123,28 @@ def test_params_validation() -> None:
         YouTubeParams(channel_id="not-a-channel")
     with pytest.raises(ValueError, match="set video_ids, channel_id, or both"):
         YouTubeParams()
+
+
+def test_backfill_pages_with_page_token_to_the_oldest_day_over_http(local_server) -> None:
+    """Step 1: the recorded first page (5 threads, nextPageToken) is the position; step 2 resumes
+    with that token and stops at the first thread before the requested day."""
+    page = shared_json(VIDEO_PAGE1)
+    local_server.serve([Scripted(body=json.dumps(page).encode())])
+    settings = make_settings(youtube_api_key="yt-test-key", youtube_base_url=local_server.url)
+    params = YouTubeParams(video_ids=["F1UP7wRCPH8"], max_pages=1)
+    with make_client(settings) as client:
+        step1 = YouTubeCollector(client, settings).backfill(params, None, datetime(2019, 11, 1, tzinfo=UTC))
+        assert len(step1.mentions) == 5 and not step1.done
+        older = json.loads(
+            json.dumps(page).replace("2019-11-", "2019-10-")
+        )  # the same threads, a month older
+        for i, thread in enumerate(older["items"]):
+            thread["snippet"]["topLevelComment"]["id"] += f"-old{i}"
+        older.pop("nextPageToken")
+        local_server.serve([Scripted(body=json.dumps(older).encode())])
+        step2 = YouTubeCollector(client, settings).backfill(
+            params, step1.position, datetime(2019, 10, 17, tzinfo=UTC)
+        )
+    assert local_server.requests[1]["query"]["pageToken"] == [page["nextPageToken"]]
+    assert local_server.requests[1]["headers"]["X-Goog-Api-Key"] == "yt-test-key"
+    assert step2.done and len(step2.mentions) == 3  # 26, 21 and 17 October; 16 and 14 are too old

@@ -89,3 +89,25 @@ def test_load_orders_own_brand_queries_before_competitor_ones(sessions):  # noqa
     with session_scope(sessions) as s:
         routed = BrandRouter.load(s).route([{"text": "Globex or Acme?"}])
     assert [(i["brand"], i["brands"]) for i in routed.items] == [("Acme", ["Acme", "Globex"])]
+
+
+def test_lang_field_sees_the_detected_language(server: FeedServer, sessions, settings, client):  # noqa: F811
+    """An RSS feed says nothing about language; ``lang:tr`` matches the Turkish item (stored as
+    ``tr``) and not the English one with the same word."""
+    with session_scope(sessions) as s:
+        acme = Brand(name="Acme", aliases=[], products=[], lexicon={})
+        s.add(acme)
+        s.flush()
+        s.add(Query(brand_id=acme.id, name="tr kargo", expression="lang:tr kargo*", role="own"))
+    when = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    items = [
+        ("tr1", "Kargom hâlâ gelmedi, Acme müşteri hizmetleri bir haftadır cevap vermiyor", when),
+        ("en1", "The Acme kargo pants are great and the fit is really good for hiking", when),
+    ]
+    server.answers["/tr.xml"] = Answer(body=rss_of(items))
+    sid = add_source(sessions, server.url("/tr.xml"))
+    result = claim_and_run(sessions, settings, client, sid, datetime.now(UTC))
+    assert (result.created, result.unmatched, result.error) == (1, 1, None)
+    with session_scope(sessions) as s:
+        rows = s.execute(select(Mention.external_id, Mention.language, Mention.language_hint)).all()
+    assert rows == [("tr1", "tr", None)]
