@@ -4,7 +4,7 @@
 the library); an empty list lets the library's ranking choose.
 
 Revision ID: e1a2b3c4d5e6
-Revises: ae5f6a7b8c9d
+Revises: bf6a7b8c9d0e
 Create Date: 2026-12-06 00:00:00
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "e1a2b3c4d5e6"
-down_revision: str | None = "ae5f6a7b8c9d"
+down_revision: str | None = "bf6a7b8c9d0e"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
