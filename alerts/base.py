@@ -36,6 +36,7 @@ class RuleType(StrEnum):
     REACH_SPIKE = "reach_spike"
     FLATLINE = "flatline"
     COMPOSITE = "composite"
+    COVERAGE = "coverage"
 
 
 class Audience(StrEnum):
@@ -67,6 +68,27 @@ class MentionView:
     url: str | None = None
     text: str = ""  # a snippet, never the whole text
     query_ids: tuple[int, ...] = ()
+    cluster_id: int | str | None = None  # the near-duplicate cluster's root (its own id when none)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceView:
+    """What a coverage rule knows of one source feeding a brand: its state, its usual pace and when
+    it last brought a mention of the brand."""
+
+    id: int
+    name: str
+    platform: str
+    enabled: bool
+    status: str  # ok, backoff, paused, needs_credentials, ...
+    interval_seconds: float  # how often it is collected
+    last_success_at: datetime | None = None
+    first_mention_at: datetime | None = (
+        None  # collection time of its first mention of the scope in the look-back
+    )
+    last_mention_at: datetime | None = None  # ... and of its newest
+    busy_mentions: int = 0  # mentions of the scope it collected over the look-back
+    last_error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +104,7 @@ class Window:
     reach: Series = field(default_factory=list)  # summed author reach per bucket
     sentiment: Series = field(default_factory=list)  # mean sentiment score per bucket with mentions
     known_terms: frozenset[str] = frozenset()  # lower-cased hashtags/keyphrases/topics seen in 30 days
+    sources: Sequence[SourceView] = ()  # the sources feeding the scope (coverage rules read them)
 
 
 @dataclass(frozen=True)
@@ -96,6 +119,9 @@ class Match:
     score: float | None = None
     mention_ids: tuple[int | str, ...] = ()
     evidence: dict[str, Any] = field(default_factory=dict)
+    # a story (per-mention rules): the match joins the rule's open incident sharing any of these
+    # tokens, and that incident's value counts the story's distinct mentions (``alerts.stories``)
+    story: tuple[str, ...] = ()
 
 
 class Scope(BaseModel):

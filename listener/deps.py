@@ -14,14 +14,15 @@ from fastapi import Depends, Query, Request
 from sqlalchemy.orm import Session
 
 from listener.auth import Principal, authenticate, principal_of
+from listener.engine.explain import evidence_ids
 from listener.errors import Forbidden, Unauthorized, Unprocessable
 from listener.schemas.common import IsoTime
 from listener.settings import Settings
 from listener.storage.base import utcnow
 from listener.storage.db import session_scope
-from listener.storage.lookup import resolve_brand
+from listener.storage.lookup import get_or_404, resolve_brand
 from listener.storage.mentions import MentionFilter
-from listener.storage.models import MENTION_KINDS, MENTION_STATUSES, SENTIMENT_LABELS
+from listener.storage.models import MENTION_KINDS, MENTION_STATUSES, SENTIMENT_LABELS, Incident
 from listener.storage.times import aware
 
 
@@ -96,6 +97,11 @@ def _check(name: str, values: list[str], allowed: tuple[str, ...]) -> list[str]:
     return values
 
 
+def incident_mention_ids(session: Session, incident_id: int) -> list[int]:
+    """The mention ids incident ``incident_id``'s evidence names (404 for an unknown incident)."""
+    return evidence_ids(get_or_404(session, Incident, incident_id, "incident"))
+
+
 def mention_filter(
     session: SessionDep,
     brand: Annotated[str | None, Query(description="Brand id or name")] = None,
@@ -114,6 +120,10 @@ def mention_filter(
     until: Annotated[IsoTime | None, Query(description="ISO time, exclusive")] = None,
     q: Annotated[str | None, Query(max_length=200, description="Text contains (case-insensitive)")] = None,
     hide_duplicates: bool = False,
+    incident: Annotated[
+        int | None,
+        Query(ge=1, description="Only the mentions an incident's evidence names, and their copies"),
+    ] = None,
 ) -> MentionFilter:
     """The filters from the query string."""
     if min_score is not None and max_score is not None and min_score > max_score:
@@ -138,6 +148,7 @@ def mention_filter(
         until=until,
         q=q or None,
         hide_duplicates=hide_duplicates,
+        ids=incident_mention_ids(session, incident) if incident is not None else None,
     )
 
 

@@ -35,7 +35,7 @@ def render(name: str, payload: dict[str, Any]) -> str:
     return (
         environment()
         .get_template(name)
-        .render(p=payload, kind_word=KIND_WORDS.get(payload.get("kind", ""), ""))
+        .render(p=payload, kind_word=KIND_WORDS.get(payload.get("kind", ""), ""), changes=changes(payload))
     )
 
 
@@ -60,3 +60,31 @@ def subject(payload: dict[str, Any]) -> str:
         return f"[Listener] daily digest {payload.get('date')}: {what}"
     base = f"[Listener]{brand} incident #{payload.get('incident_id')}: {rule}"
     return base if payload.get("kind") == "opened" else f"Re: {base}"
+
+
+def changes(payload: dict[str, Any]) -> list[str]:
+    """What changed against the baseline, as short lines (volume, negative share, terms)."""
+    ex = payload.get("explanation") or {}
+    base = ex.get("baseline") or {}
+    out = []
+    vol = base.get("volume") or {}
+    if vol:
+        ratio = f", ×{vol['ratio']:g}" if vol.get("ratio") is not None else ""
+        out.append(
+            f"Volume: {vol.get('current')} mentions vs {vol.get('expected'):g} usual for the window{ratio}"
+        )
+    neg = base.get("negative_share") or {}
+    if neg.get("current") is not None:
+        was = f" (usually {round(neg['baseline'] * 100)}%)" if neg.get("baseline") is not None else ""
+        out.append(f"Negative: {round(neg['current'] * 100)}%{was}")
+    terms = ex.get("terms") or []
+    if terms:
+        out.append(
+            "New or rising: "
+            + ", ".join(
+                f"{t['term']} ({'new' if t.get('new') else 'rising'}, {t['mentions']})" for t in terms
+            )
+        )
+    if ex.get("platforms"):
+        out.append("Platforms: " + ", ".join(f"{k} {v}" for k, v in ex["platforms"].items()))
+    return out

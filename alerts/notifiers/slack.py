@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from alerts.notifiers import SENT, Outcome, retry_after_seconds, transport_failure
-from alerts.notifiers.rendering import KIND_WORDS, headline
+from alerts.notifiers.rendering import KIND_WORDS, changes, headline
 
 log = logging.getLogger(__name__)
 
@@ -62,24 +62,37 @@ def message(payload: dict[str, Any]) -> dict[str, Any]:
         },
         {"type": "section", "fields": [{"type": "mrkdwn", "text": f} for f in fields[:10]]},
     ]
-    extra = []
-    if ev.get("top_terms"):
+    extra = [_escape(line) for line in changes(payload)]
+    if ev.get("top_terms") and not (payload.get("explanation") or {}).get("terms"):
         extra.append("*Top terms:* " + _escape(", ".join(ev["top_terms"])))
-    if ev.get("top_authors"):
+    authors = (payload.get("explanation") or {}).get("top_authors") or ev.get("top_authors")
+    if authors:
         extra.append(
-            "*Top authors:* "
-            + _escape(", ".join(f"@{a['handle']} ({a['reach']})" for a in ev["top_authors"]))
+            "*Top authors:* " + _escape(", ".join(f"@{a['handle']} ({a['reach']})" for a in authors))
         )
     if extra:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _clip("\n".join(extra))}})
     for m in (payload.get("samples") or [])[:5]:
         who = _escape(m.get("author") or "?")
         line = f"@{who} on {m.get('platform')} ({m.get('sentiment')}): {_escape(m.get('text') or '')}"
+        if m.get("copies"):
+            line += f" (+{m['copies']} copies)"
         if m.get("url"):
             line += f" <{m['url']}|link>"
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _clip(line)}})
+    for r in (payload.get("proposed_replies") or [])[:4]:
+        head = f"*Proposed {r['purpose']}* ({r['language']}, {_escape(r['name'])}):"
+        blocks.append(
+            {"type": "section", "text": {"type": "mrkdwn", "text": _clip(f"{head}\n>{_escape(r['text'])}")}}
+        )
+    links = (payload.get("explanation") or {}).get("links") or {}
     buttons = [
-        (label, payload.get(key)) for label, key in (("Open feed", "feed_url"), ("Incident", "incident_url"))
+        (label, payload.get(key) or links.get(key))
+        for label, key in (
+            ("Open feed", "feed_url"),
+            ("Draft replies", "replies_url"),
+            ("Incident", "incident_url"),
+        )
     ]
     buttons = [(label, url) for label, url in buttons if url and url.startswith(("http://", "https://"))]
     if buttons:

@@ -8,6 +8,7 @@ Adding a rule type: a ``RuleType`` member in ``alerts/base.py``, a class with ``
 from alerts.base import Rule, RuleType
 from alerts.rules.common import MentionFilter
 from alerts.rules.composite import CompositeParams, CompositeRule
+from alerts.rules.coverage import CoverageParams, CoverageRule
 from alerts.rules.mentions import (
     CardinalityParams,
     CardinalityRule,
@@ -44,6 +45,7 @@ RULES: dict[RuleType, type[Rule]] = {
     RuleType.REACH_SPIKE: ReachSpikeRule,
     RuleType.FLATLINE: FlatlineRule,
     RuleType.COMPOSITE: CompositeRule,
+    RuleType.COVERAGE: CoverageRule,
 }
 
 __all__ = [
@@ -52,6 +54,8 @@ __all__ = [
     "CardinalityRule",
     "CompositeParams",
     "CompositeRule",
+    "CoverageParams",
+    "CoverageRule",
     "FlatlineParams",
     "FlatlineRule",
     "FrequencyParams",

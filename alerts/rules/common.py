@@ -52,6 +52,17 @@ class MentionFilter(BaseModel):
             out.append(m.rating is not None and m.rating <= self.max_rating)
         return out
 
+    def matched_terms(self, m: MentionView) -> list[str]:
+        """The crisis terms of ``m`` this filter is about: the listed ones it contains, else (with
+        ``any_crisis_term``, or with no terms listed) every term the NLP stage detected."""
+        if self.crisis_terms:
+            text = m.text.lower()
+            detected = {t.lower() for t in m.crisis_terms}
+            found = [t.lower() for t in self.crisis_terms if t.lower() in detected or t.lower() in text]
+            if found or not self.any_crisis_term:
+                return found
+        return [t.lower() for t in m.crisis_terms]
+
     def accepts(self, m: MentionView) -> bool:
         """True when ``m`` passes this filter."""
         if self.blocked_authors and _handle(m.author_handle) in {_handle(h) for h in self.blocked_authors}:

@@ -9,6 +9,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
+from alerts import stories
 from alerts.base import Audience, Match, MentionView, RuleParams, RuleType, Window
 from alerts.rules.common import MentionFilter, evidence, ids, recent
 
@@ -23,26 +24,39 @@ class MentionParams(RuleParams, MentionFilter):
 
 
 class MentionRule:
-    """One Match per matching mention (the engine's cooldown on ``mention:<id>`` sends it once)."""
+    """Matching mentions grouped into stories (``alerts.stories``): one Match per story, carrying its
+    tokens, so the engine grows one incident per story instead of one per mention."""
 
     type: ClassVar[RuleType] = RuleType.MENTION
     Params: ClassVar[type[RuleParams]] = MentionParams
     audience: ClassVar[Audience] = Audience.TEAM
 
     def evaluate(self, params: MentionParams, window: Window, now: datetime) -> list[Match]:
-        """Matches for the mentions in the look-back that pass the filter."""
+        """One Match per story among the mentions in the look-back that pass the filter."""
+        hits = [m for m in recent(params, window, now, params.window_minutes) if params.accepts(m)]
         out = []
-        for m in recent(params, window, now, params.window_minutes):
-            if not params.accepts(m):
-                continue
-            why = ", ".join(m.crisis_terms) or (f"reach {m.author_reach}" if m.author_reach else m.platform)
+        for members in stories.group([(m, stories.tokens(m, params.matched_terms(m))) for m in hits]):
+            mentions = [m for m, _ in members]
+            story = tuple(sorted({t for _, toks in members for t in toks}))
+            terms = sorted({t.split(":", 1)[1] for t in story if t.startswith("term:")})
+            first = mentions[0]
+            why = ", ".join(terms) or (
+                f"reach {first.author_reach}" if first.author_reach else first.platform
+            )
+            who = f"@{first.author_handle or 'unknown'} on {first.platform}"
+            summary = f"Mention by {who} ({why})"
+            if len(mentions) > 1:
+                summary = f"{len(mentions)} mentions about {why}, first by {who}"
             out.append(
                 Match(
-                    dedupe_key=f"mention:{m.id}",
-                    summary=f"Mention by @{m.author_handle or 'unknown'} on {m.platform} ({why})",
-                    value=1.0,
-                    mention_ids=(m.id,),
-                    evidence=evidence([m], current=1, url=m.url, text=m.text, rating=m.rating),
+                    dedupe_key=stories.key_of(story),
+                    summary=summary,
+                    value=float(len(mentions)),
+                    mention_ids=ids(mentions),
+                    evidence=evidence(
+                        mentions, current=len(mentions), url=first.url, text=first.text, rating=first.rating
+                    ),
+                    story=story,
                 )
             )
         return out

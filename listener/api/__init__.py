@@ -6,6 +6,7 @@ from listener.api import (
     alerts,
     analyze,
     brands,
+    incident_replies,
     ingest,
     keys,
     mentions,
@@ -34,6 +35,7 @@ for module in (
     keys,
     users,
     alerts,
+    incident_replies,
 ):
     api_router.include_router(module.router)
 

@@ -11,9 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.rules import RULES
-from listener.deps import Manager, SessionDep, Viewer
+from listener.deps import Manager, SessionDep, SettingsDep, Viewer
 from listener.engine import evaluation
 from listener.engine.dryrun import dry_run
+from listener.engine.payload import brief
+from listener.engine.proposals import check_named
 from listener.errors import Conflict, Unprocessable
 from listener.schemas.alerts import (
     DryRunRead,
@@ -25,6 +27,7 @@ from listener.schemas.alerts import (
     RuleUpdate,
 )
 from listener.schemas.common import IsoTime
+from listener.settings import Settings
 from listener.storage.audit import add_recorded, record
 from listener.storage.lookup import ensure_name_free, get_or_404
 from listener.storage.models import AlertRule, Channel, Incident, Notification
@@ -68,6 +71,16 @@ def _channels_exist(session: Session, ids: list[int]) -> None:
         )
 
 
+def _templates_exist(session: Session, names: list[str]) -> None:
+    missing = check_named(session, names)
+    if missing:
+        raise Unprocessable(
+            f"no enabled reply template named {', '.join(map(repr, missing))}",
+            details=[{"field": "reply_templates", "missing": missing}],
+        )
+
+
+
 @router.get("/rules", summary="List alert rules")
 def list_rules(session: SessionDep, _: Viewer) -> list[RuleRead]:
     return [RuleRead.model_validate(r) for r in session.scalars(select(AlertRule).order_by(AlertRule.id))]
@@ -78,6 +91,7 @@ def create_rule(body: RuleCreate, session: SessionDep, who: Manager) -> RuleRead
     ensure_name_free(session, AlertRule, body.name, "an alert rule")
     _validated(body.type.value, body.params, body.scope)
     _channels_exist(session, body.channels)
+    _templates_exist(session, body.reply_templates)
     rule = AlertRule(
         **body.model_dump(exclude={"type"}),
         type=body.type.value,
@@ -102,6 +116,8 @@ def update_rule(rule_id: int, body: RuleUpdate, session: SessionDep, who: Manage
     _validated(rule.type, changes.get("params", rule.params), changes.get("scope", rule.scope))
     if "channels" in changes:
         _channels_exist(session, changes["channels"])
+    if "reply_templates" in changes:
+        _templates_exist(session, changes["reply_templates"])
     diff = {k: [getattr(rule, k), v] for k, v in changes.items() if getattr(rule, k) != v}
     for k, v in changes.items():
         setattr(rule, k, v)
@@ -164,22 +180,24 @@ def list_incidents(
     return [IncidentRead.model_validate(i) for i in session.scalars(stmt)]
 
 
-def _detail(session: Session, incident: Incident) -> IncidentDetail:
+def _detail(session: Session, incident: Incident, settings: Settings) -> IncidentDetail:
     rows = session.scalars(
         select(Notification).where(Notification.incident_id == incident.id).order_by(Notification.id)
     )
     out = IncidentDetail.model_validate(incident)
     out.notifications = [NotificationRead.model_validate(n) for n in rows]
+    info = brief(session, get_rule(session, incident.rule_id), incident, settings)
+    out.explanation, out.proposed_replies = info["explanation"], info["proposed_replies"]
     return out
 
 
 @router.get("/incidents/{incident_id}", summary="An incident with its evidence and deliveries")
-def read_incident(incident_id: int, session: SessionDep, _: Viewer) -> IncidentDetail:
-    return _detail(session, get_incident(session, incident_id))
+def read_incident(incident_id: int, session: SessionDep, settings: SettingsDep, _: Viewer) -> IncidentDetail:
+    return _detail(session, get_incident(session, incident_id), settings)
 
 
 @router.post("/incidents/{incident_id}/acknowledge", summary="Acknowledge: someone is on it")
-def acknowledge(incident_id: int, session: SessionDep, who: Manager) -> IncidentDetail:
+def acknowledge(incident_id: int, session: SessionDep, settings: SettingsDep, who: Manager) -> IncidentDetail:
     incident = get_incident(session, incident_id)
     if incident.status == "resolved":
         raise Conflict("the incident is already resolved")
@@ -196,11 +214,11 @@ def acknowledge(incident_id: int, session: SessionDep, who: Manager) -> Incident
             changes={"status": ["firing", "acknowledged"]},
         )
     session.flush()
-    return _detail(session, incident)
+    return _detail(session, incident, settings)
 
 
 @router.post("/incidents/{incident_id}/resolve", summary="Resolve (the channels that were told hear of it)")
-def resolve(incident_id: int, session: SessionDep, who: Manager) -> IncidentDetail:
+def resolve(incident_id: int, session: SessionDep, settings: SettingsDep, who: Manager) -> IncidentDetail:
     incident = get_incident(session, incident_id)
     if incident.status != "resolved":
         old = incident.status
@@ -215,4 +233,4 @@ def resolve(incident_id: int, session: SessionDep, who: Manager) -> IncidentDeta
             action="resolve",
             changes={"status": [old, "resolved"]},
         )
-    return _detail(session, incident)
+    return _detail(session, incident, settings)

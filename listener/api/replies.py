@@ -8,12 +8,12 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alerts.replies import TemplateError, render
 from listener.auth import Principal
 from listener.deps import Agent, FilterDep, Manager, SessionDep, SettingsDep, Viewer
+from listener.engine.drafting import draft_reply
 from listener.engine.four_eyes import FourEyes, drafted_by
-from listener.engine.suggestions import context_for, limit_for, suggest, with_case_id
-from listener.errors import Conflict, Unprocessable
+from listener.engine.suggestions import suggest
+from listener.errors import Conflict
 from listener.schemas.replies import (
     EscalationRead,
     RejectIn,
@@ -93,42 +93,9 @@ def create_reply(
     mention_id: int, body: ReplyCreate, session: SessionDep, settings: SettingsDep, who: Agent
 ) -> ReplyRead:
     m = _mention(session, mention_id)
-    text = body.text
-    if body.template_id is not None:
-        t = session.get(ReplyTemplate, body.template_id)
-        if t is None:
-            raise Unprocessable(f"no template with id {body.template_id}", details=[{"field": "template_id"}])
-        if t.channel != body.channel:
-            raise Unprocessable(
-                f"template {t.name!r} is for {t.channel}, not {body.channel}", details=[{"field": "channel"}]
-            )
-        if text is None:
-            try:
-                ctx = context_for(session, m, settings, who)
-                text = render(t.body, with_case_id(session, m, settings, ctx, t.body))
-            except TemplateError as exc:
-                raise Unprocessable(str(exc), details=[{"field": "template_id"}]) from exc
-    assert text is not None
-    cap = limit_for(settings, m.platform, body.channel)
-    if cap is not None and len(text) > cap:
-        raise Unprocessable(
-            f"the reply is {len(text)} characters; {m.platform} allows {cap} in public",
-            details=[{"field": "text", "length": len(text), "limit": cap}],
-        )
-    reply = Reply(
-        mention_id=m.id,
-        template_id=body.template_id,
-        channel=body.channel,
-        text=text,
-        status="draft",
-        created_by=who.name,
-        created_by_user_id=who.user_id,
+    reply = draft_reply(
+        session, m, settings, who=who, channel=body.channel, template_id=body.template_id, text=body.text
     )
-    session.add(reply)
-    session.flush()
-    if m.status == "new":
-        m.status = "in_progress"
-    _log(session, who.name, reply, "reply_drafted", template_id=body.template_id)
     return ReplyRead.model_validate(reply)
 
 

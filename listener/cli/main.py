@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 import threading
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -201,6 +202,7 @@ def demo(
 
 
 LIVE_TICK_SECONDS = 10.0
+ALERT_TICK_SECONDS = 60.0
 
 
 class LiveCollection:
@@ -210,7 +212,9 @@ class LiveCollection:
     def __init__(self, settings, sessions, *, tick_seconds: float = LIVE_TICK_SECONDS, on_result=None):  # type: ignore[no-untyped-def]
 
         self.collecting = Collecting(settings, sessions, concurrency=1, on_result=on_result)
+        self.sessions = sessions
         self.tick_seconds = tick_seconds
+        self.alerts_due = 0.0  # the worker's minute alert tick, in the demo's one process
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="demo-live", daemon=True)
 
@@ -225,6 +229,12 @@ class LiveCollection:
                 self.collecting.tick()
             except Exception:  # a failed tick (database busy, ...) is retried at the next one
                 logging.getLogger(__name__).exception("demo live collection tick failed")
+            if time.monotonic() >= self.alerts_due:  # windowed rules, auto-resolve, delivery
+                self.alerts_due = time.monotonic() + ALERT_TICK_SECONDS
+                try:
+                    alert_jobs.tick(self.sessions)
+                except Exception:
+                    logging.getLogger(__name__).exception("demo alert tick failed")
             self.stopped.wait(self.tick_seconds)
 
     def stop(self, timeout: float = 5.0) -> None:

@@ -15,6 +15,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import or_, select
@@ -156,7 +157,9 @@ def build(session: Session, channel: Channel, period: Period, base_url: str = ""
             for i in incidents
         ],
         "brands": _volumes(session, period, names),
-        "feed_url": f"{base}/feed?since={period.start.isoformat()}&until={period.end.isoformat()}",
+        # the pages' feed (``/``) for the day; urlencode keeps the "+00:00" of the times intact
+        "feed_url": f"{base}/?"
+        + urlencode({"since": period.start.isoformat(), "until": period.end.isoformat()}),
     }
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from alerts.base import Match, RuleParams, RuleType
 from alerts.rules import RULES
+from listener.engine import coverage, stories
 from listener.engine.digest import is_digest
 from listener.engine.payload import payload
 from listener.engine.window import WindowCache, build_window
@@ -70,15 +71,19 @@ def try_lock(session: Session, brand_id: int) -> bool:
 
 
 def evaluate(session: Session, now: datetime, *, rule_ids: Sequence[int] | None = None) -> EvaluationReport:
-    """Evaluate enabled windowed rules at ``now``; update incidents; queue notifications."""
+    """Evaluate enabled windowed rules at ``now``; update incidents; queue notifications. Every
+    brand gets its built-in coverage rule first (``engine.coverage.ensure_rules``)."""
+    coverage.ensure_rules(session)
     stmt = select(AlertRule).where(AlertRule.enabled.is_(True)).order_by(AlertRule.id)
     if rule_ids is not None:
         stmt = stmt.where(AlertRule.id.in_(list(rule_ids)))
     by_brand: dict[int, list[AlertRule]] = defaultdict(list)
+    report = EvaluationReport()
     for rule in session.scalars(stmt):
         if RuleType(rule.type) not in PER_MENTION:
             by_brand[brand_of(rule)].append(rule)
-    report = EvaluationReport()
+        else:  # evaluated at ingest; their stories still resolve here once quiet
+            auto_resolve(session, rule, now, report)
     cache = WindowCache()  # rules of this round with the same scope share their reads
     for brand_id in sorted(by_brand):
         if not try_lock(session, brand_id):
@@ -125,8 +130,7 @@ def _run(
     report.matches += len(matches)
     seen = set()
     for match in matches:
-        seen.add(match.dedupe_key)
-        apply_match(session, rule, match, now, report)
+        seen.add(apply_match(session, rule, match, now, report).scope_key)
     if resolve:
         auto_resolve(session, rule, now, report, keep=seen)
 
@@ -143,7 +147,9 @@ def open_incident(session: Session, rule_id: int, key: str) -> Incident | None:
 def apply_match(
     session: Session, rule: AlertRule, match: Match, now: datetime, report: EvaluationReport
 ) -> Incident:
-    """Open or update the incident for ``match``; notify on open and when the value doubles."""
+    """Open or update the incident for ``match`` (a story's match joins its story's incident); notify
+    on open and when the value doubles."""
+    match = stories.grow(session, rule, match)
     incident = open_incident(session, rule.id, match.dedupe_key)
     brand_id = brand_of(rule) or None
     if incident is None:
@@ -170,7 +176,8 @@ def apply_match(
             kind = "escalated"
     incident.last_seen = now
     incident.summary = match.summary
-    incident.evidence = {**match.evidence, "mention_ids": list(match.mention_ids)[:100]}
+    keep = stories.MAX_STORY_IDS if match.story else 100
+    incident.evidence = {**match.evidence, "mention_ids": list(match.mention_ids)[:keep]}
     incident.value = match.value
     incident.expected = match.expected
     incident.score = match.score

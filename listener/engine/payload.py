@@ -2,24 +2,47 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from listener.engine.explain import card, evidence_ids, explain
+from listener.engine.proposals import propose
+from listener.settings import Settings
 from listener.storage.models import AlertRule, Brand, Incident, Mention
 
 
-def payload(
-    session: Session, rule: AlertRule, incident: Incident, kind: str, base_url: str = ""
+def brief(
+    session: Session, rule: AlertRule, incident: Incident, settings: Settings, *, base_url: str = ""
 ) -> dict[str, Any]:
-    """A JSON snapshot of the incident for one message: everything a notifier needs."""
+    """What the incident means and what to answer: its explanation (``engine.explain``) and the
+    replies it proposes (``engine.proposals``), as the API, Slack and email show them."""
+    base = base_url or settings.base_url
+    explanation = explain(session, rule, incident, base_url=base)
+    ids = evidence_ids(incident)
+    rows = list(session.scalars(select(Mention).where(Mention.id.in_(ids)))) if ids else []
+    roots = [m for m in rows if m.duplicate_of is None] or rows
+    return {
+        "explanation": explanation,
+        "proposed_replies": propose(session, rule, incident, roots, settings, base_url=base),
+    }
+
+
+def payload(
+    session: Session,
+    rule: AlertRule,
+    incident: Incident,
+    kind: str,
+    base_url: str = "",
+    settings: Settings | None = None,
+) -> dict[str, Any]:
+    """A JSON snapshot of the incident for one message: everything a notifier needs. Links start
+    at ``base_url`` (default: ``LISTENER_PUBLIC_URL`` via ``Settings.base_url``)."""
+    settings = settings or Settings()
+    info = brief(session, rule, incident, settings, base_url=base_url)
     brand = session.get(Brand, incident.brand_id) if incident.brand_id else None
-    since = (incident.first_seen - timedelta(hours=1)).isoformat()
-    feed = f"{base_url.rstrip('/')}/feed?since={since}"
-    if brand is not None:
-        feed += f"&brand={brand.id}"
+    urls = info["explanation"]["links"]
     return {
         "incident_id": incident.id,
         "kind": kind,
@@ -36,9 +59,11 @@ def payload(
         "last_seen": incident.last_seen.isoformat(),
         "resolved_at": incident.resolved_at.isoformat() if incident.resolved_at else None,
         "evidence": incident.evidence,
-        "samples": samples(session, incident),
-        "incident_url": f"{base_url.rstrip('/')}/api/v1/incidents/{incident.id}",
-        "feed_url": feed,
+        "samples": info["explanation"].get("representative") or samples(session, incident),
+        "explanation": info["explanation"],
+        "proposed_replies": info["proposed_replies"],
+        "incident_url": urls["incident_url"],
+        "feed_url": urls["feed_url"],
     }
 
 
@@ -48,16 +73,4 @@ def samples(session: Session, incident: Incident) -> list[dict[str, Any]]:
     if not ids:
         return []
     rows = {m.id: m for m in session.scalars(select(Mention).where(Mention.id.in_(ids)))}
-    return [
-        {
-            "id": m.id,
-            "url": m.url,
-            "platform": m.platform,
-            "author": m.author_handle,
-            "reach": m.author_reach,
-            "sentiment": m.sentiment_label,
-            "text": (m.text or "")[:280],
-        }
-        for i in ids
-        if (m := rows.get(i)) is not None
-    ]
+    return [card(m) for i in ids if (m := rows.get(i)) is not None]

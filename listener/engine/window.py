@@ -17,6 +17,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from alerts.base import MentionView, RuleParams, RuleType, Scope, Series, Window
+from listener.engine.coverage import source_views
 from listener.storage.jsonlist import json_list_contains
 from listener.storage.mentions import brand_condition, linked_brand_ids
 from listener.storage.models import Mention
@@ -58,6 +59,7 @@ def view(m: Mention, brand_id: int | None = None) -> MentionView:
         rating=m.rating,
         url=m.url,
         text=(m.text or "")[:SNIPPET],
+        cluster_id=m.duplicate_of or m.id,
     )
 
 
@@ -205,6 +207,9 @@ def build_window(
         rows = session.scalars(stmt.order_by(Mention.published_at, Mention.id))
         return [v for v in views_of(session, rows, scope) if scope.matches(v)]
 
+    if rule_type == RuleType.COVERAGE:  # reads the sources feeding the scope, not its mentions
+        sources = cache.get(("sources", key, start, now), lambda: source_views(session, scope, start, now))
+        return Window(start=start, end=now, interval=INTERVAL, sources=list(sources))
     views = cache.get(("views", key, start, now), load_views)
     history = params.history()
     counts: Series = []

@@ -11,6 +11,7 @@ from alerts.base import RuleType
 from listener.schemas.common import IsoTime, ReadModel, StrictIn
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
+TemplateName = Annotated[str, Field(min_length=1, max_length=200)]
 Severity = Literal["info", "warning", "critical"]
 ChannelType = Literal["slack", "email", "webhook"]
 
@@ -24,6 +25,9 @@ class RuleCreate(StrictIn):
     channels: list[int] = Field(default_factory=list, description="channel ids")
     enabled: StrictBool = True
     resolve_after_minutes: int = Field(120, ge=1, le=7 * 24 * 60)
+    reply_templates: list[TemplateName] = Field(
+        default_factory=list, max_length=20, description="reply template names its incidents propose"
+    )
 
 
 class RuleUpdate(StrictIn):
@@ -34,6 +38,7 @@ class RuleUpdate(StrictIn):
     channels: list[int] | None = None
     enabled: StrictBool | None = None
     resolve_after_minutes: int | None = Field(None, ge=1, le=7 * 24 * 60)
+    reply_templates: list[TemplateName] | None = Field(None, max_length=20)
 
 
 class RuleRead(ReadModel):
@@ -47,6 +52,7 @@ class RuleRead(ReadModel):
     enabled: bool
     audience: str
     resolve_after_minutes: int
+    reply_templates: list[str] = Field(default_factory=list)
     created_by: str
     created_at: datetime
     updated_at: datetime
@@ -59,6 +65,8 @@ class DryRunIncident(StrictIn):
     value: float
     expected: float | None = None
     score: float | None = None
+    mentions: int = Field(0, description="mentions in the incident (a story grows)")
+    resolved_at: datetime | None = Field(None, description="when it would have resolved itself")
 
 
 class DryRunRead(StrictIn):
@@ -109,6 +117,21 @@ class IncidentRead(ReadModel):
 class IncidentDetail(IncidentRead):
     evidence: dict[str, Any]
     notifications: list[NotificationRead] = Field(default_factory=list)
+    explanation: dict[str, Any] = Field(
+        default_factory=dict,
+        description="baseline (volume, negative share), new or rising terms, top authors, "
+        "representative mentions (cluster roots), platforms, languages, links",
+    )
+    proposed_replies: list[dict[str, Any]] = Field(
+        default_factory=list, description="templates to consider now, rendered; 'draft' says how to draft one"
+    )
+
+
+class IncidentDraftIn(StrictIn):
+    template_id: int
+    mention_ids: list[int] | None = Field(
+        None, max_length=500, description="evidence mentions to reply to (default: chosen by channel)"
+    )
 
 
 class SilenceCreate(StrictIn):

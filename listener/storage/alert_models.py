@@ -41,6 +41,8 @@ class AlertRule(UniquelyNamed, Base):
     channels: Mapped[list[int]] = mapped_column(Json, default=list)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     audience: Mapped[str] = mapped_column(String(16), default="team")
+    # reply template names its incidents propose first (the library's ranking fills the rest)
+    reply_templates: Mapped[list[str]] = mapped_column(Json, default=list, server_default="[]")
     # an incident with no new match for this long resolves itself
     resolve_after_minutes: Mapped[int] = mapped_column(Integer, default=120)
     created_by: Mapped[str] = mapped_column(String(200), default="system")

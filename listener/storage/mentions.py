@@ -45,6 +45,7 @@ class MentionFilter:
     until: datetime | None = None
     q: str | None = None
     hide_duplicates: bool = False
+    ids: list[int] | None = None  # these mentions and their near-duplicate copies (an incident's evidence)
 
 
 def existing_keys(session: Session, keys: Iterable[Key]) -> set[Key]:
@@ -180,6 +181,8 @@ def apply_filter(stmt: Select[Any], f: MentionFilter) -> Select[Any]:
         conds.append(or_(Mention.text.ilike(pattern, escape="\\"), Mention.title.ilike(pattern, escape="\\")))
     if f.hide_duplicates:
         conds.append(Mention.duplicate_of.is_(None))
+    if f.ids is not None:
+        conds.append(or_(Mention.id.in_(f.ids), Mention.duplicate_of.in_(f.ids)))
     return stmt.where(and_(*conds)) if conds else stmt
 
 

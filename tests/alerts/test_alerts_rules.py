@@ -70,7 +70,7 @@ def test_mention_rule_crisis_terms_vip_blocked_rating() -> None:
     w = window(ms)
     got = MentionRule().evaluate(MentionParams(blocked_authors=["@troll"]), w, NOW)
     assert [m.mention_ids for m in got] == [(ms[0].id,)]
-    assert got[0].dedupe_key == f"mention:{ms[0].id}"
+    assert got[0].dedupe_key == "story:term:boycott" and got[0].story == ("term:boycott",)
     _explains(got[0])
     vip = MentionRule().evaluate(MentionParams(any_crisis_term=False, vip_authors=["CEO_watch"]), w, NOW)
     assert [m.mention_ids for m in vip] == [(ms[2].id,)]

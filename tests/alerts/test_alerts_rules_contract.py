@@ -23,6 +23,7 @@ BAD_VALUE: dict[RuleType, tuple[str, object]] = {
     RuleType.REACH_SPIKE: ("sensitivity", "extreme"),
     RuleType.FLATLINE: ("max_ratio", 2),
     RuleType.COMPOSITE: ("op", "xor"),
+    RuleType.COVERAGE: ("quiet_intervals", 0),
 }
 
 

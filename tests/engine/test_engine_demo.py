@@ -23,7 +23,7 @@ def test_demo_crisis_opens_one_incident_and_delivers_it(api, engine):
             seed_alerts(
                 s, channel={"name": "local", "type": "webhook", "config": {"url": sink.url + "/demo"}}
             )
-        opened = replay(sessions)
+        opened = replay(sessions, now=datetime(2026, 11, 20, 6, tzinfo=UTC))
         assert len(opened) == 1
         (incident,) = api.as_("viewer").get("/api/v1/incidents").json()
         at = datetime.fromisoformat(incident["opened_at"])
@@ -38,3 +38,18 @@ def test_demo_crisis_opens_one_incident_and_delivers_it(api, engine):
             "breach" in t or "sızıntı" in t
             for t in body["evidence"]["top_terms"] + [body["samples"][0]["text"].lower()]
         )
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_the_demo_incident_resolves_itself_by_the_tick_after_the_replay(api, engine):
+    """Replayed on 2026-12-06, the crisis of 2026-11-19 must not stay firing for 16 days."""
+    sessions = make_session_factory(engine)
+    seed(sessions)
+    with session_scope(sessions) as s:
+        seed_alerts(s)
+    now = datetime(2026, 12, 6, 0, 40, tzinfo=UTC)
+    assert len(replay(sessions, now=now)) == 1
+    (incident,) = api.as_("viewer").get("/api/v1/incidents").json()
+    assert incident["status"] == "resolved" and incident["resolved_by"] == "auto"
+    # quiet after the crisis night: resolved during the replay or, at the latest, by the tick at `now`
+    assert datetime(2026, 11, 19, tzinfo=UTC) < datetime.fromisoformat(incident["resolved_at"]) <= now

@@ -67,9 +67,9 @@ def test_incident_emails_thread_under_the_first(sessions):
     assert first["From"] == "alerts@listener.example"
     text = first.get_body(("plain",)).get_content()
     html = first.get_body(("html",)).get_content()
-    assert "New incident" in text and "Sample mentions" in text and "<b>leaked</b>" in text
+    assert "New incident" in text and "Representative mentions" in text and "<b>leaked</b>" in text
     assert "&lt;b&gt;leaked&lt;/b&gt;" in html and "<b>leaked</b>" not in html, "untrusted text is escaped"
-    assert "Feed for this window" in html and 'href="http' in html
+    assert "Mentions of this incident" in html and 'href="http' in html
     assert "Escalated" in second.get_body(("plain",)).get_content()
     assert "Resolved" in third.get_body(("plain",)).get_content()
 

@@ -45,7 +45,7 @@ def test_spike_opens_one_incident_and_notifies_each_channel_once(sessions):
         body = sent[0].payload
         assert body["brand"] == "Acme" and body["rule"]["type"] == "spike"
         assert body["samples"] and body["samples"][0]["url"].startswith("https://")
-        assert "feed?since=" in body["feed_url"]
+        assert body["feed_url"].endswith(f"/?incident={incident.id}")
         # the same situation a few minutes later: the incident is updated, nobody is paged again
         evaluation.evaluate(s, NOW + timedelta(minutes=5))
         assert len(notifications(s)) == 2
@@ -166,7 +166,7 @@ def test_per_mention_rules_run_on_new_mentions_only_once(sessions):
         evaluation.evaluate_mentions(s, [hit.id], NOW + timedelta(seconds=30))
         evaluation.evaluate(s, NOW + timedelta(minutes=1))  # windowed pass leaves mention rules alone
         (incident,) = s.scalars(select(Incident))
-        assert incident.scope_key == f"mention:{hit.id}"
+        assert incident.scope_key == "story:term:data breach"
         assert [n.kind for n in notifications(s)] == ["opened"]
 
 
