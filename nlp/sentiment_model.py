@@ -14,11 +14,9 @@ works well for Turkish retrieval (Can et al., 2008), so "güzeldi", "güzelmiş"
 
 from __future__ import annotations
 
-import heapq
 import logging
 import math
 import re
-from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 
@@ -214,9 +212,6 @@ def model(language: str) -> LinearModel | None:
         return LinearModel.load(path)
 
 
-DEFAULT_BAND = (-0.05, 0.05)
-QUESTION_DAMPING = 0.05
-MAX_MODEL_DRIVERS = 6
 _SKIP = frozenset({"url", "@user", "0"})
 _PUNCT = frozenset("!?$%&*+/<=>@#^_`|~[]{}")
 
@@ -232,70 +227,3 @@ def _telling(feature: str) -> bool:
             continue
         return True
     return False
-
-
-def band(language: str) -> tuple[float, float]:
-    """The neutral band ``(negative at or below, positive at or above)`` fitted for ``language``'s model."""
-    m = model(language) if language in FEATURES else None
-    if m is None:
-        return DEFAULT_BAND
-    return m.params["neg"], m.params["pos"]
-
-
-def blend(
-    language: str,
-    text: str,
-    rules: float,
-    rule_drivers: list[dict],
-    overrides: Mapping[str, float] | None = None,
-) -> tuple[float, list[dict]]:
-    """Score and drivers of ``text``: the rule score blended with the trained model's polarity.
-
-    score = a * rules + (1 - a) * (p_positive - p_negative), ``a`` fitted per language. Explicit
-    patterns beat the model: with a complaint rule the score is never above the rules' score, with a
-    praise rule ("would order again") never below it; in a one-sentence customer question the model's
-    polarity counts x QUESTION_DAMPING (questions ask, they rarely judge); a word of the brand's own
-    lexicon (``overrides``) leaves the text to the rules. Drivers are the
-    words and n-grams that moved the score most (rule valence / 4 * a plus model logit / 4 * (1 - a),
-    merged per word), then the rules.
-    """
-    m = model(language)
-    if m is None:
-        return rules, rule_drivers
-    a = m.params["blend"]
-    feats = FEATURES[language](text)
-    if overrides and not overrides.keys().isdisjoint(feats):
-        return rules, rule_drivers  # the brand's own lexicon says what its words mean here
-    probs, hits = m.predict(feats, rules)
-    named = [d for d in rule_drivers if "rule" in d]
-    kinds = {d["rule"].split(":", 1)[0] for d in named}
-    damp = QUESTION_DAMPING if "question" in kinds else 1.0
-    score = a * rules + (1 - a) * damp * (probs["positive"] - probs["negative"])
-    if "complaint" in kinds:
-        score = min(score, rules)
-    elif "praise" in kinds:
-        score = max(score, rules)
-    if score == 0.0:
-        score = rules or (probs["positive"] - probs["negative"])
-    terms: dict[str, list] = {}
-    fold = fold_tr if language == "tr" else str.lower
-    for d in rule_drivers:
-        if "term" in d:
-            key = fold(d["term"])
-            if key in terms:
-                terms[key][1] += a * d["weight"]
-            else:
-                terms[key] = [d["term"], a * d["weight"]]
-    scale = (1 - a) / 4
-    moved = [(r[-2], r[-1]) for r in hits if r[-1] is not None]
-    if len(moved) > MAX_MODEL_DRIVERS:
-        moved = heapq.nlargest(MAX_MODEL_DRIVERS, moved, key=lambda m: abs(m[0]))
-    for w, name in moved:
-        entry = terms.get(name)
-        if entry is None:
-            terms[name] = [name, w * scale]
-        else:
-            entry[1] += w * scale
-    ranked = sorted(terms.values(), key=lambda e: -abs(e[1]))[:MAX_MODEL_DRIVERS]
-    drivers = [{"term": t, "weight": round(w, 3)} for t, w in ranked if abs(w) >= 0.0005]
-    return score, drivers + named

@@ -59,8 +59,9 @@ def test_trained_models_beat_raw_vader_on_held_out_real_tweets(real):
     en = real["en_tweets"]
     assert en["n"] > 4000
     assert en["ours_recall"] >= en["vader_recall"] + 0.04
-    assert en["ours_recall"] >= 0.61
+    assert en["ours_recall"] >= 0.64
+    assert en["ours_f1"] >= en["vader_f1"] + 0.06
     assert en["ours_r"] >= en["vader_r"]
     tr = real["tr_tweets"]
-    assert tr["ours_acc"] >= 0.75 and tr["ours_acc"] >= tr["rules_acc"] + 0.1
+    assert tr["ours_acc"] >= 0.77 and tr["ours_acc"] >= tr["rules_acc"] + 0.2
     assert tr["ours_zero"] == 0.0

@@ -5,6 +5,8 @@ import pytest
 from nlp import BrandContext
 from nlp.resources import vader
 from nlp.sentiment import rules_score
+from nlp.sentiment_blend import band
+from nlp.sentiment_model import en_features, model
 
 
 def rules(result) -> list[str]:
@@ -42,6 +44,18 @@ def test_rule_part_keeps_vaders_score_and_the_blend_agrees_on_clear_texts(analyz
             assert analyze(text).sentiment.label == label
     # VADER's negation keeps "not bad" from reading as "bad" (the model alone is unsure: neutral)
     assert analyze("Not bad at all").sentiment.label != "negative"
+
+
+def test_the_label_is_the_models_class_and_the_score_agrees_with_the_band(analyze):
+    # without a complaint, praise or question rule the model's most probable class is the label; the
+    # score is moved inside that class's side of the band, so label and score never disagree
+    neg, pos = band("en")
+    for text in ["I love this phone! :)", "meh, the show was on tonight", "worst day ever", "ok I guess"]:
+        sentiment = analyze(text).sentiment
+        probs, _ = model("en").predict(en_features(text), rules_score(text, "en")[0])
+        assert sentiment.label == max(probs, key=probs.get)
+        side = "positive" if sentiment.score >= pos else "negative" if sentiment.score <= neg else "neutral"
+        assert side == sentiment.label
 
 
 def test_drivers_name_the_words_that_moved_the_score(analyze):
