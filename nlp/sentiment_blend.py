@@ -11,7 +11,6 @@ with a complaint, praise or question rule the band on the blended score decides,
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Mapping
 
 from nlp.sentiment_model import FEATURES, model
@@ -106,10 +105,10 @@ def _drivers(
             else:
                 terms[key] = [d["term"], a * d["weight"]]
     scale = (1 - a) / 4
-    moved = [(r[-2], r[-1]) for r in hits if r[-1] is not None]
+    moved = [r[-1] for r in hits if r[-1] is not None]
     if len(moved) > MAX_MODEL_DRIVERS:
-        moved = heapq.nlargest(MAX_MODEL_DRIVERS, moved, key=lambda m: abs(m[0]))
-    for w, name in moved:
+        moved.sort(reverse=True)  # (|polarity|, polarity, name): strongest first
+    for _, w, name in moved[:MAX_MODEL_DRIVERS]:
         entry = terms.get(name)
         if entry is None:
             terms[name] = [name, w * scale]

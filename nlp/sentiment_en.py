@@ -26,7 +26,7 @@ from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentimentIntensityAnalyz
 
 from nlp import resources
 from nlp.complaints import find_complaints
-from nlp.vader_fast import FastVader, lower_words
+from nlp.vader_fast import FastSentiText, FastVader, lower_words
 
 log = logging.getLogger(__name__)
 
@@ -137,18 +137,19 @@ def vader_valences(sia: SentimentIntensityAnalyzer, text: str) -> tuple[list[str
                 prev_space = ch == " "
         text = "".join(parts)
     text = text.strip()
-    sentitext = SentiText(text)
+    fast = isinstance(sia, FastVader)
+    sentitext = FastSentiText(text) if fast else SentiText(text)
     sentiments: list[float] = []
     words = sentitext.words_and_emoticons
     lower = lower_words(words)
-    fast = isinstance(sia, FastVader)
+    lexicon = sia.lexicon
     for i, item in enumerate(words):
         low = lower[i]
         if low in BOOSTER_DICT or (low == "kind" and i < len(words) - 1 and lower[i + 1] == "of"):
             sentiments.append(0)
             continue
-        if fast:
-            sentiments.append(sia.valence_at(lower, sentitext, item, i))
+        if fast:  # a word outside the lexicon has valence 0 (valence_at's first test)
+            sentiments.append(sia.valence_at(lower, sentitext, item, i) if low in lexicon else 0)
         else:
             sentiments = sia.sentiment_valence(0, sentitext, item, i, sentiments)
     sentiments = sia._but_check(words, sentiments)

@@ -84,7 +84,7 @@ def en_features(text: str) -> list[str]:
             feats.append(tok)
         if tok in EN_NEGATORS or tok.endswith("n't"):
             scope = _NEG_SCOPE
-    feats.extend([f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)])
+    feats.extend(map(" ".join, zip(toks, toks[1:], strict=False)))
     return feats
 
 
@@ -99,7 +99,7 @@ def tr_features(text: str) -> list[str]:
             feats.append("<neg>")
             if i:
                 feats.append("not_" + toks[i - 1][:TR_PREFIX])
-    feats.extend([f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)])
+    feats.extend(map(" ".join, zip(toks, toks[1:], strict=False)))
     return feats
 
 
@@ -137,10 +137,11 @@ class LinearModel:
             self.polarity = (self.weights[:, pos] - self.weights[:, neg]).tolist()
         # what a feature shows as a driver (None: placeholders, stop words, stems, punctuation)
         self.shown = [_shown(f) for f in features]
-        # one lookup per feature: (class weights..., polarity, shown); a few dict probes per word at
-        # inference instead of an index probe plus one list access per class (see benchmarks/README.md)
+        # one lookup per feature: (class weights..., driver); a few dict probes per word at inference
+        # instead of an index probe plus one list access per class (see benchmarks/README.md); the
+        # driver (|polarity|, polarity, shown) or None sorts by strength as it is
         self.rows = {
-            f: (*ws, pol, shown)
+            f: (*ws, (abs(pol), pol, shown) if shown is not None else None)
             for f, ws, pol, shown in zip(
                 features, zip(*self.columns, strict=True), self.polarity, self.shown, strict=True
             )
@@ -176,10 +177,10 @@ class LinearModel:
         )
 
     def predict(self, feats: list[str], rules: float) -> tuple[dict[str, float], list[tuple]]:
-        """Class probabilities and the rows ``(class weights..., polarity, shown)`` of the features present
+        """Class probabilities and the rows ``(class weights..., driver)`` of the features present
         (each feature counted once)."""
         get = self.rows.get
-        hits = [r for f in dict.fromkeys(feats) if (r := get(f)) is not None]
+        hits = [r for r in map(get, dict.fromkeys(feats)) if r is not None]
         k = len(self.bias)
         sums = list(zip(*hits, strict=True))[:k] if hits else [()] * k  # transposed in C: a column per class
         logits = [

@@ -9,6 +9,7 @@ and rules exactly and reads a lower-cased word list computed once per text
 
 from __future__ import annotations
 
+import string
 from typing import Any
 
 from vaderSentiment.vaderSentiment import (
@@ -31,7 +32,22 @@ def _negated(word: str) -> bool:
 
 def lower_words(words: list[str]) -> list[str]:
     """The lower-cased word list VADER's rules compare against."""
-    return [str(w).lower() for w in words]
+    return [w.lower() for w in words]
+
+
+class FastSentiText:
+    """VADER's ``SentiText`` (words with surrounding punctuation stripped unless that leaves two
+    characters or fewer, and whether only some words are ALL CAPS) without a method call per word."""
+
+    __slots__ = ("text", "words_and_emoticons", "is_cap_diff")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        punct = string.punctuation
+        words = [w if len(s := w.strip(punct)) <= 2 else s for w in text.split()]
+        self.words_and_emoticons = words
+        caps = sum(1 for w in words if w.isupper())
+        self.is_cap_diff = 0 < len(words) - caps < len(words)
 
 
 class FastVader(SentimentIntensityAnalyzer):

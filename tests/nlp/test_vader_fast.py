@@ -7,7 +7,8 @@ from pathlib import Path
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer, SentiText
 
-from nlp.vader_fast import FastVader, lower_words
+from nlp.sentiment_en import vader_valences
+from nlp.vader_fast import FastSentiText, FastVader, lower_words
 
 DATA = Path(__file__).parent / "data"
 WORDS = [
@@ -96,3 +97,17 @@ def test_fast_vader_matches_the_original_word_by_word():
             assert fast.valence_at(lower, sentitext, item, i) == expected[-1], (text, item, i)
             checked += 1
     assert checked > 20_000
+
+
+def test_fast_sentitext_and_the_whole_rule_part_match_vader():
+    original = SentimentIntensityAnalyzer()
+    texts = _texts() + ["WOW this is GREAT!!! :D", "...", "  ", "ok.. :-) ;) <3 I LOVE IT", "a-b-c!! x"]
+    for text in texts:
+        fast_text, slow_text = FastSentiText(text), SentiText(text)
+        assert fast_text.words_and_emoticons == slow_text.words_and_emoticons, text
+        assert fast_text.is_cap_diff == slow_text.is_cap_diff, text
+    # the rule scorer on plain text is VADER's compound (FastSentiText and the lexicon shortcut included)
+    for text in texts[:400]:
+        words, valences, _ = vader_valences(fast := FastVader(original), text)
+        assert fast.score_valence(valences, text) == original.polarity_scores(text), text
+        assert len(words) == len(valences)
