@@ -92,28 +92,35 @@ def _negated_rule_word(feats: list[str], rule_drivers: list[dict]) -> bool:
     return bool(negated) and any(d.get("term", "").lower() in negated for d in rule_drivers)
 
 
+def _strength(entry: list) -> float:
+    return -abs(entry[1])
+
+
 def _drivers(
     language: str, a: float, rule_drivers: list[dict], hits: list[tuple], named: list[dict]
 ) -> list[dict]:
     terms: dict[str, list] = {}
     fold = fold_tr if language == "tr" else str.lower
     for d in rule_drivers:
-        if "term" in d:
-            key = fold(d["term"])
-            if key in terms:
-                terms[key][1] += a * d["weight"]
+        term = d.get("term")
+        if term is not None:
+            key = fold(term)
+            entry = terms.get(key)
+            if entry is None:
+                terms[key] = [term, a * d["weight"]]
             else:
-                terms[key] = [d["term"], a * d["weight"]]
+                entry[1] += a * d["weight"]
     scale = (1 - a) / 4
     moved = [r[-1] for r in hits if r[-1] is not None]
     if len(moved) > MAX_MODEL_DRIVERS:
         moved.sort(reverse=True)  # (|polarity|, polarity, name): strongest first
-    for _, w, name in moved[:MAX_MODEL_DRIVERS]:
+        del moved[MAX_MODEL_DRIVERS:]
+    for _, w, name in moved:
         entry = terms.get(name)
         if entry is None:
             terms[name] = [name, w * scale]
         else:
             entry[1] += w * scale
-    ranked = sorted(terms.values(), key=lambda e: -abs(e[1]))[:MAX_MODEL_DRIVERS]
-    drivers = [{"term": t, "weight": round(w, 3)} for t, w in ranked if abs(w) >= 0.0005]
+    ranked = sorted(terms.values(), key=_strength)[:MAX_MODEL_DRIVERS]
+    drivers = [{"term": t, "weight": round(w, 3)} for t, w in ranked if w >= 0.0005 or w <= -0.0005]
     return drivers + named

@@ -70,6 +70,8 @@ def tr_tokens(text: str) -> list[str]:
 def en_features(text: str) -> list[str]:
     """Feature names of an English text (unigrams with negation scope, bigrams)."""
     toks = en_tokens(text)
+    if EN_NEGATORS.isdisjoint(toks) and not any("n't" in t for t in toks):
+        return toks + list(map(" ".join, zip(toks, toks[1:], strict=False)))  # no negation scope
     feats = []
     scope = 0
     for tok in toks:
