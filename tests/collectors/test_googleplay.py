@@ -15,7 +15,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from collectors.base import AuthError, CollectorError, RetryLater
-from collectors.googleplay import SCOPE, GooglePlayCollector, GooglePlayParams
+from collectors.googleplay import GooglePlayCollector, GooglePlayParams
+from collectors.keys import GOOGLE_SCOPE as SCOPE
 from collectors.http import make_client
 from listener.settings import Settings
 
