@@ -6,7 +6,8 @@ worker that dies mid-send leaves it ``sending`` and, after ``STUCK_AFTER``, ``un
 ``queued``). A timeout or a dropped connection after the request went out is ``unconfirmed`` too:
 a person checks the platform and resolves it. Only answers that say nothing was posted (429,
 500/503, no connection) queue the reply again. On PostgreSQL the claim is ``FOR UPDATE SKIP
-LOCKED``: two workers never claim the same reply.
+LOCKED``, and on either database the claim is a conditional ``UPDATE … WHERE status = 'queued'``:
+two workers never send the same reply.
 
 Rate limits: a 429 (or the platform's own "too much") defers the reply to the reset time the
 platform gave, and every other queued reply for that platform with it; the round skips that
@@ -71,8 +72,8 @@ def publish_due(
             report.failed.append(pub.reply_id)
             session.commit()
             continue
-        pub.status, pub.sending_at, pub.attempts = "sending", now, pub.attempts + 1
-        session.commit()  # from here on the reply may reach the platform: never "queued" again by itself
+        if not _take(session, pub, now):  # another worker took it between our read and our write
+            continue
         try:
             done = _send(client, settings, reply, mention, pub)
         except RateLimited as exc:
@@ -157,6 +158,21 @@ def _claim(session: Session, now: datetime, blocked: set[str]) -> ReplyPublicati
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
     return session.scalar(stmt)
+
+
+def _take(session: Session, pub: ReplyPublication, now: datetime) -> bool:
+    """Mark ``pub`` as ``sending`` only if it is still queued (one conditional UPDATE, so two
+    workers on either database never both take it) and commit: from here on the reply may reach
+    the platform and is never ``queued`` again by itself."""
+    taken = session.execute(
+        update(ReplyPublication)
+        .where(ReplyPublication.id == pub.id, ReplyPublication.status == "queued")
+        .values(status="sending", sending_at=now, attempts=ReplyPublication.attempts + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.commit()
+    session.refresh(pub)
+    return taken == 1
 
 
 def _give_up_stuck(session: Session, now: datetime, report: PublishReport) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.api.conftest import acme, api, app, client, keys  # noqa: F401  (the API fixtures)
 from tests.collectors.collectors_testkit import LocalServer
 
 
