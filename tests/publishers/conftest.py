@@ -1,4 +1,5 @@
-"""Fixtures for the publisher tests: a real HTTP server on 127.0.0.1 answering scripted bodies."""
+"""Fixtures for the publisher tests: a real HTTP server on 127.0.0.1 answering scripted bodies, the
+API fixtures, and service settings whose X host is that server (the publish queue tests)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from listener.settings import Settings
 from tests.api.conftest import acme, api, app, client, keys  # noqa: F401  (the API fixtures)
 from tests.collectors.collectors_testkit import LocalServer
 
@@ -19,3 +21,14 @@ def local_server() -> Iterator[LocalServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def settings(db_url: str, local_server: LocalServer) -> Settings:
+    return Settings(
+        database_url=db_url,
+        _env_file=None,
+        http_timeout=0.5,
+        twitter_base_url=local_server.url,
+        twitter_user_token="x-user-token",
+    )

@@ -8,90 +8,21 @@ reply to that platform), 401 (failed with the platform's reason, retried by a pe
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-import pytest
-from sqlalchemy import Engine
-
-from collectors.twitter import TWITTER_EPOCH_MS
-from listener.settings import Settings
-from listener.storage.db import make_session_factory
-from listener.worker.publish_jobs import Publishing
-from tests.collectors.collectors_testkit import LocalServer, Scripted
+from tests.collectors.collectors_testkit import Scripted
 from tests.publishers.publishers_cases import answer, fixture
-
-PUBLISHED = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def settings(db_url: str, local_server: LocalServer) -> Settings:
-    return Settings(
-        database_url=db_url,
-        _env_file=None,
-        http_timeout=0.5,
-        twitter_base_url=local_server.url,
-        twitter_user_token="x-user-token",
-    )
-
-
-def tweet_id(when: datetime) -> str:
-    """A snowflake id created at ``when``."""
-    return str((int(when.timestamp() * 1000) - TWITTER_EPOCH_MS) << 22)
-
-
-def created(post_id: str) -> Scripted:
-    body = json.loads(fixture("twitter__tweets_create__201__team.json"))
-    body["data"]["id"] = body["data"]["edit_history_tweet_ids"][0] = post_id
-    return Scripted(201, json.dumps(body).encode(), {"Content-Type": "application/json"})
-
-
-def ingest(api: Any, external_id: str, **more: Any) -> int:
-    item = {
-        "platform": "twitter",
-        "external_id": external_id,
-        "text": "@acme charged me twice, again",
-        "author": {"handle": "jordan_k"},
-        **more,
-    }
-    item = {"brand": "Acme", "published_at": PUBLISHED.isoformat(), **item}
-    resp = api.as_("manager").post("/api/v1/ingest", json={"mentions": [item]})
-    assert resp.status_code == 200 and resp.json()["created"] == 1, resp.text
-    return resp.json()["ids"][0]
-
-
-def approved(api: Any, mention_id: int, text: str = "Sorry! We refunded the second charge.") -> int:
-    resp = api.as_("agent").post(
-        f"/api/v1/mentions/{mention_id}/replies", json={"channel": "public", "text": text}
-    )
-    assert resp.status_code == 201, resp.text
-    reply_id = resp.json()["id"]
-    assert api.as_("manager").post(f"/api/v1/replies/{reply_id}/approve", json={}).status_code == 200
-    return reply_id
-
-
-def publish(api: Any, reply_id: int, status: int = 202) -> dict[str, Any]:
-    resp = api.as_("agent").post(f"/api/v1/replies/{reply_id}/publish")
-    assert resp.status_code == status, resp.text
-    return resp.json() if status < 400 else resp.json()["error"]
-
-
-def tick(engine: Engine, settings: Settings, now: datetime | None = None):  # type: ignore[no-untyped-def]
-    job = Publishing(make_session_factory(engine), settings)
-    try:
-        return job.tick(now)
-    finally:
-        job.close()
-
-
-def reply_of(api: Any, mention_id: int) -> dict[str, Any]:
-    [reply] = api.as_("viewer").get(f"/api/v1/mentions/{mention_id}/replies").json()
-    return reply
-
-
-def posts(server: LocalServer) -> list[dict[str, Any]]:
-    return [r for r in server.requests if r["method"] == "POST" and r["path"] == "/2/tweets"]
+from tests.publishers.queue_helpers import (
+    PUBLISHED,
+    approved,
+    created,
+    ingest,
+    posts,
+    publish,
+    reply_of,
+    tick,
+    tweet_id,
+)
 
 
 def test_an_approved_reply_is_posted_threaded_and_timed_by_the_platform(
@@ -278,25 +209,3 @@ def test_publishers_are_listed_without_credentials(api, settings) -> None:  # ty
     assert rows["twitter"]["configured"] is True and rows["reddit"]["configured"] is False
     assert rows["twitter"]["limits"]["max_chars"] == 280 and "public_reply" in rows["twitter"]["capabilities"]
     assert "x-user-token" not in json.dumps(rows)
-
-
-def test_two_workers_never_send_the_same_reply(api, acme, engine, settings, local_server) -> None:  # type: ignore[no-untyped-def]
-    texts = [f"Sorry about that, we are on it ({n})." for n in range(4)]
-    replies = [approved(api, ingest(api, f"18649300000000001{n:02d}"), t) for n, t in enumerate(texts)]
-    for reply_id in replies:
-        publish(api, reply_id)
-    local_server.serve(
-        [Scripted(201, created(f"18649372103848591{n:02d}").body, delay=0.2) for n in range(4)]
-    )
-    workers = [Publishing(make_session_factory(engine), settings) for _ in range(2)]
-    try:
-        with ThreadPoolExecutor(2) as pool:
-            list(pool.map(lambda w: w.tick(), workers))
-        workers[0].tick()  # whatever a worker could not take (SQLite's single writer) goes now
-    finally:
-        for w in workers:
-            w.close()
-    sent = sorted(json.loads(p["body"])["text"] for p in posts(local_server))
-    assert sent == sorted(texts)  # each reply exactly once
-    rows = api.as_("viewer").get("/api/v1/replies", params={"status": "sent"}).json()
-    assert sorted(r["id"] for r in rows) == sorted(replies)
