@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,8 +21,15 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+def _json_dumps(value: Any) -> str:
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An Engine for ``url``, tuned per backend (SQLite pragmas, PostgreSQL pool pre-ping)."""
+    """An Engine for ``url``, tuned per backend (SQLite pragmas, PostgreSQL pool pre-ping); JSON
+    columns are written with orjson (about 5x faster than ``json.dumps``; compact, UTF-8 as is,
+    NaN as null)."""
+    kwargs.setdefault("json_serializer", _json_dumps)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -60,7 +68,7 @@ def make_read_session_factory(engine: Engine) -> tuple[sessionmaker[Session], Ca
     Never write through one."""
     close: Callable[[], None] = lambda: None  # noqa: E731 - SQLite shares the caller's engine
     if engine.dialect.name == "postgresql":
-        engine = create_engine(engine.url, pool_size=10, max_overflow=10)
+        engine = create_engine(engine.url, pool_size=10, max_overflow=10, json_serializer=_json_dumps)
         close = engine.dispose
     factory = sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
     return factory, close

@@ -61,23 +61,27 @@ def existing_keys(session: Session, keys: Iterable[Key]) -> set[Key]:
     return found
 
 
-def insert_new(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
-    """Insert ``rows`` (column dicts), skipping any whose (platform, external_id) exists; returns the
-    ids created. Safe against a concurrent writer inserting the same keys (ON CONFLICT DO NOTHING)."""
+def insert_new(session: Session, rows: Sequence[dict[str, Any]]) -> list[tuple[int, str, str]]:
+    """Insert ``rows`` (column dicts), skipping any whose (platform, external_id) exists; returns
+    ``(id, platform, external_id)`` of the rows created. Safe against a concurrent writer inserting
+    the same keys (ON CONFLICT DO NOTHING). Core, not the ORM's bulk path: one multi-row
+    ``INSERT … RETURNING`` per 1,000 rows (SQLAlchemy's insertmanyvalues), no identity map."""
     if not rows:
         return []
     dialect = session.get_bind().dialect.name
     maker = pg_insert if dialect == "postgresql" else sqlite_insert if dialect == "sqlite" else None
+    table = Mention.__table__
+    returning = (table.c.id, table.c.platform, table.c.external_id)
     if maker is None:  # pragma: no cover - only the two supported backends reach here
-        stmt = insert(Mention).returning(Mention.id)
+        stmt = insert(table).returning(*returning)
     else:
         stmt = (
-            maker(Mention)
+            maker(table)
             .on_conflict_do_nothing(index_elements=["platform", "external_id"])
-            .returning(Mention.id)
+            .returning(*returning)
         )
-    ids = list(session.scalars(stmt, list(rows)))
-    return ids
+    result = session.connection().execute(stmt, list(rows))
+    return [(i, p, e) for i, p, e in result]
 
 
 def _in(column: Any, values: Sequence[Any]) -> Any:
