@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
 
 from listener import __version__
 from listener.api import api_router
@@ -19,6 +20,7 @@ from listener.middleware import BodyLimitMiddleware, Metrics, MetricsMiddleware
 from listener.settings import Settings
 from listener.storage.db import make_engine, make_read_session_factory, make_session_factory
 from listener.web import pages
+from nlp import get_pipeline
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,8 @@ Every error is `{"error": {"code", "message", "details"}}`.
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # the process-wide NLP pipeline is built once, before the first ingest request waits for it
+    await run_in_threadpool(get_pipeline)
     yield
     app.state.close_reads()  # the feed's read pool (listener.storage.db.make_read_session_factory)
 
