@@ -13,7 +13,7 @@
 3. Stages, in mentions/s:
    - parse + normalise: ``collector.collect(params, None)`` over every page;
    - match: ``BrandRouter.route`` over every collected item with a few realistic queries;
-   - full path: per page, collect -> ``to_item`` -> ``BrandRouter.load(session).route`` ->
+   - full path: per page, collect -> ``BrandRouter.load(session).route_raw`` ->
      ``store_batch`` (dedup, NLP, insert, near-duplicate clustering) and ``alert_on_new`` in one committed
      transaction, as ``listener.worker.collection`` does, into a fresh migrated database (a temp
      SQLite file, or a
@@ -62,7 +62,6 @@ from listener.settings import Settings  # noqa: E402
 from listener.storage.db import make_engine, make_session_factory, session_scope  # noqa: E402
 from listener.storage.migrate import upgrade  # noqa: E402
 from listener.storage.models import Brand, Mention, Query  # noqa: E402
-from listener.worker.collection import to_item  # noqa: E402
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
@@ -371,9 +370,9 @@ def main(argv: list[str] | None = None) -> int:
         t_parse += dt
         per_platform[platform][0] += dt
         per_platform[platform][1] += len(batch.mentions)
-        items.extend(to_item(m) for m in batch.mentions)
+        items.extend(batch.mentions)
     n = len(items)
-    distinct = len({(i["platform"], i["external_id"]) for i in items})
+    distinct = len({(m.platform, m.external_id) for m in items})
     say(f"parse + normalise (collector.collect over MockTransport): {n:,} mentions ({distinct:,} distinct)")
     say(f"  all platforms           {rate(n, t_parse):>20}   ({t_parse:.2f} s)")
     table.append(("parse + normalise, all platforms (collector.collect)", rate(n, t_parse)))
@@ -387,16 +386,16 @@ def main(argv: list[str] | None = None) -> int:
     router = BrandRouter((brand, expression) for brand, _role, expression in QUERIES)
     t_compile = time.perf_counter() - t0
     t0 = time.perf_counter()
-    routed = router.route(items)
+    routed, _ = router.route_raw(items)
     t_match = time.perf_counter() - t0
-    matched = len(routed.items)
+    matched = len(routed)
     say(f"match (BrandRouter, {router.size} queries over {len({b for b, _, _ in QUERIES})} brands)")
     say(
         f"  route                   {rate(n, t_match):>20}   "
         f"({t_match:.2f} s; compile {t_compile * 1000:.1f} ms)"
     )
     say(f"  matched {matched:,} of {n:,} ({100 * matched / n:.1f}%); unmatched ones are not stored")
-    table.append(("match (BrandRouter.route)", rate(n, t_match)))
+    table.append(("match (BrandRouter.route_raw)", rate(n, t_match)))
     table.append(("matched share", f"{100 * matched / n:.1f}%"))
     say("-" * 100)
 
@@ -422,8 +421,8 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.perf_counter()
             batch = collector.collect(params, None)
             with session_scope(sessions) as session:
-                routed_page = BrandRouter.load(session).route(to_item(m) for m in batch.mentions)
-                outcome = store_batch(session, routed_page.items)
+                routed_page, _ = BrandRouter.load(session).route_raw(batch.mentions)
+                outcome = store_batch(session, routed_page)
                 alert_on_new(session, outcome.created_ids)
             t_full += time.perf_counter() - t0
             collected += len(batch.mentions)

@@ -243,6 +243,7 @@ JSON_COLUMNS = {
     "analysis_versions",
     "tags",
     "notes",
+    "details",
 }
 
 
@@ -419,6 +420,7 @@ class Generator:
             "assignee": s["assignee"],
             "tags": s["tags"],
             "notes": [],
+            "details": {},
             "updated_at": s["collected_at"],
         }
 

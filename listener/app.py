@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
 
 from listener import __version__
 from listener.api import api_router
 from listener.api import errors as api_errors
+from listener.auth import KeyCache
 from listener.middleware import BodyLimitMiddleware, Metrics, MetricsMiddleware
 from listener.settings import Settings
-from listener.storage.db import make_engine, make_session_factory
+from listener.storage.db import make_engine, make_read_session_factory, make_session_factory
 from listener.web import pages
+from nlp import get_pipeline
 
 log = logging.getLogger(__name__)
 
@@ -26,13 +31,23 @@ Every error is `{"error": {"code", "message", "details"}}`.
 """
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # the process-wide NLP pipeline is built once, before the first ingest request waits for it
+    await run_in_threadpool(get_pipeline)
+    yield
+    app.state.close_reads()  # the feed's read pool (listener.storage.db.make_read_session_factory)
+
+
 def create_app(settings: Settings, *, engine=None) -> FastAPI:  # type: ignore[no-untyped-def]
     """Build the app on ``settings``; pass ``engine`` to share one (tests, the demo)."""
     engine = engine or make_engine(settings.database_url)
-    app = FastAPI(title="Listener", version=__version__, description=DESCRIPTION)
+    app = FastAPI(title="Listener", version=__version__, description=DESCRIPTION, lifespan=_lifespan)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = make_session_factory(engine)
+    app.state.read_sessions, app.state.close_reads = make_read_session_factory(engine)
+    app.state.key_cache = KeyCache(settings.auth_cache_seconds)
     app.state.metrics = Metrics()
     api_errors.install(app)
     app.include_router(api_router)

@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from listener.errors import Conflict, NotFound, Unprocessable
@@ -114,3 +117,56 @@ def revoke_key(session: Session, *, name: str) -> ApiKey:
 def list_keys(session: Session) -> list[ApiKey]:
     """Every key, newest first (hashes are never shown)."""
     return list(session.scalars(select(ApiKey).order_by(ApiKey.id.desc())))
+
+
+class KeyCache:
+    """Principals of recently checked keys (by key hash), each trusted for ``ttl`` seconds, so a
+    busy client costs no database read per request.
+
+    Revocation stays effective: any flush in this process that adds, changes or deletes an
+    ``ApiKey`` or a ``User`` row (revoking a key, disabling a user, changing a role) empties every
+    cache at once; a change made by another process (``listener keys revoke`` beside a running
+    server) is seen within ``ttl`` seconds. ``ttl`` 0 turns the cache off."""
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self._entries: dict[str, tuple[Principal, float, int]] = {}
+
+    def get(self, key: str) -> Principal | None:
+        """The cached principal for ``key``, if still fresh."""
+        entry = self._entries.get(hash_key(key))
+        if entry is None or entry[1] < time.monotonic() or entry[2] != _changes.count:
+            return None
+        return entry[0]
+
+    def put(self, key: str, principal: Principal, generation: int) -> None:
+        """Remember ``principal`` for ``key``; ``generation`` is ``key_generation()`` read before the
+        key was checked, so a change committed meanwhile is not masked."""
+        if self.ttl > 0:
+            if len(self._entries) > 10_000:
+                self._entries.clear()
+            self._entries[hash_key(key)] = (principal, time.monotonic() + self.ttl, generation)
+
+
+class _Changes:
+    def __init__(self) -> None:
+        self.count = 0
+        self.lock = threading.Lock()
+
+
+_changes = _Changes()
+KEY_CHECK = "listener.key_check"  # Session.info flag of the session that checks a key
+
+
+def key_generation() -> int:
+    """A counter that moves on every flush touching keys or users (see ``KeyCache``)."""
+    return _changes.count
+
+
+@event.listens_for(Session, "after_flush")
+def _keys_changed(session: Session, _context: Any) -> None:
+    if session.info.get(KEY_CHECK):  # the check's own once-a-minute last_used_at write
+        return
+    if any(isinstance(obj, ApiKey | User) for obj in (*session.new, *session.dirty, *session.deleted)):
+        with _changes.lock:
+            _changes.count += 1

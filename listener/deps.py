@@ -7,13 +7,15 @@ are checked here, so ``status=done`` is a 422 that lists the allowed values.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, replace
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
-from listener.auth import Principal, authenticate, principal_of
+from listener.auth import KEY_CHECK, KeyCache, Principal, authenticate, key_generation, principal_of
 from listener.engine.explain import evidence_ids
 from listener.errors import Forbidden, Unauthorized, Unprocessable
 from listener.schemas.common import IsoTime
@@ -64,11 +66,26 @@ def principal_for(session: Session, key: str | None) -> Principal:
     return principal_of(session, row)
 
 
-def require(role: str) -> Callable[..., Principal]:
-    """A dependency that lets through keys of ``role`` or above (401 without a key, 403 below)."""
+def _checked(request: Request, key: str | None) -> Principal:
+    """``principal_for`` in a transaction of its own (the once-a-minute ``last_used_at`` write)."""
+    generation = key_generation()
+    with session_scope(request.app.state.sessions) as session:
+        session.info[KEY_CHECK] = True
+        principal = principal_for(session, key)
+    cache: KeyCache = request.app.state.key_cache
+    cache.put(key or "", principal, generation)
+    return principal
 
-    def dependency(request: Request, session: SessionDep) -> Principal:
-        principal = principal_for(session, bearer_key(request))
+
+def require(role: str) -> Callable[..., Awaitable[Principal]]:
+    """A dependency that lets through keys of ``role`` or above (401 without a key, 403 below).
+    A key checked in the last ``Settings.auth_cache_seconds`` is not read again (``KeyCache``)."""
+
+    async def dependency(request: Request) -> Principal:
+        key = bearer_key(request)
+        principal = request.app.state.key_cache.get(key) if key else None
+        if principal is None:
+            principal = await run_in_threadpool(_checked, request, key)
         if not principal.can(role):
             raise Forbidden(f"this needs the {role!r} role or above; your key has {principal.role!r}")
         return principal
@@ -102,8 +119,28 @@ def incident_mention_ids(session: Session, incident_id: int) -> list[int]:
     return evidence_ids(get_or_404(session, Incident, incident_id, "incident"))
 
 
-def mention_filter(
-    session: SessionDep,
+@dataclass(slots=True)
+class FilterQuery:
+    """The feed's filters as the query string gives them: checked, but the brand name and the
+    incident not yet looked up (``resolve``)."""
+
+    filters: MentionFilter
+    brand: str | None = None
+    incident: int | None = None
+
+    def resolve(self, session: Session) -> MentionFilter:
+        """The filters with the brand and the incident's evidence read from the database (422 for
+        an unknown brand, 404 for an unknown incident)."""
+        if self.brand is None and self.incident is None:
+            return self.filters
+        return replace(
+            self.filters,
+            brand_ids=[resolve_brand(session, self.brand).id] if self.brand else None,
+            ids=incident_mention_ids(session, self.incident) if self.incident is not None else None,
+        )
+
+
+async def filter_query(
     brand: Annotated[str | None, Query(description="Brand id or name")] = None,
     platform: Annotated[list[str] | None, Query()] = None,
     kind: Annotated[list[str] | None, Query(description="post, comment, review, news")] = None,
@@ -124,15 +161,14 @@ def mention_filter(
         int | None,
         Query(ge=1, description="Only the mentions an incident's evidence names, and their copies"),
     ] = None,
-) -> MentionFilter:
-    """The filters from the query string."""
+) -> FilterQuery:
+    """The filters from the query string (no database work: see ``FilterQuery.resolve``)."""
     if min_score is not None and max_score is not None and min_score > max_score:
         raise Unprocessable("min_score is above max_score", details=[{"field": "min_score"}])
     since, until = aware(since, "since"), aware(until, "until")
     if since and until and since >= until:
         raise Unprocessable("since must be before until", details=[{"field": "since"}])
-    return MentionFilter(
-        brand_ids=[resolve_brand(session, brand).id] if brand else None,
+    filters = MentionFilter(
         platforms=_split(platform),
         kinds=_check("kind", _split(kind), MENTION_KINDS),
         labels=_check("sentiment", _split(sentiment), SENTIMENT_LABELS),
@@ -148,8 +184,16 @@ def mention_filter(
         until=until,
         q=q or None,
         hide_duplicates=hide_duplicates,
-        ids=incident_mention_ids(session, incident) if incident is not None else None,
     )
+    return FilterQuery(filters, brand or None, incident)
+
+
+FilterQueryDep = Annotated[FilterQuery, Depends(filter_query)]
+
+
+def mention_filter(session: SessionDep, query: FilterQueryDep) -> MentionFilter:
+    """The filters from the query string, brand and incident resolved."""
+    return query.resolve(session)
 
 
 FilterDep = Annotated[MentionFilter, Depends(mention_filter, scope="function")]

@@ -47,6 +47,14 @@ class Settings(BaseSettings, PublisherSettings):
     pages_anonymous: bool = Field(
         False, description="Serve the pages without a key, as a viewer (the demo on localhost does)"
     )
+    auth_cache_seconds: float = Field(
+        5.0,
+        ge=0,
+        le=300,
+        description="How long one process trusts a checked API key before reading it again (0: never). "
+        "Revoking a key, or disabling or changing its user, takes effect at once in the process that "
+        "did it and within this time in every other process",
+    )
     ingest_max_items: int = Field(1000, ge=1, le=10000, description="Most mentions per POST /ingest")
     lease_seconds: float = Field(
         60.0,

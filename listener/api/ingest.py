@@ -8,6 +8,7 @@ from listener.deps import Manager, SessionDep, SettingsDep
 from listener.engine.new_mentions import alert_on_new
 from listener.errors import Unprocessable
 from listener.pipeline.ingest import store_batch
+from listener.pipeline.items import Incoming
 from listener.schemas.mentions import IngestRequest, IngestResult
 
 router = APIRouter(tags=["mentions"])
@@ -28,8 +29,7 @@ def ingest(
             f"at most {settings.ingest_max_items} mentions per request; got {len(body.mentions)}",
             details=[{"field": "mentions", "message": "split the batch"}],
         )
-    items = [m.model_dump() for m in body.mentions]
-    outcome = store_batch(session, items)
+    outcome = store_batch(session, [Incoming.from_api(m) for m in body.mentions])
     alert_on_new(session, outcome.created_ids)
     metrics = request.app.state.metrics
     metrics.ingested.labels("created").inc(outcome.created)

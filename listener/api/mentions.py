@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
-from listener.deps import Agent, FilterDep, SessionDep, Viewer
+from listener.deps import Agent, FilterDep, FilterQuery, FilterQueryDep, SessionDep, Viewer
 from listener.errors import NotFound
 from listener.pipeline.exporting import export_lines
-from listener.pipeline.feed import decode_cursor, encode_cursor, mention_reads
+from listener.pipeline.feed import decode_cursor, feed_json, mention_reads
 from listener.schemas.common import Page
 from listener.schemas.mentions import (
     AuditRead,
@@ -22,8 +24,8 @@ from listener.schemas.mentions import (
     MentionRead,
 )
 from listener.storage.audit import apply_patch, history
+from listener.storage.db import read_once
 from listener.storage.lookup import get_or_404
-from listener.storage.mentions import feed_page
 from listener.storage.models import Mention
 
 router = APIRouter(tags=["mentions"])
@@ -38,19 +40,24 @@ def _get(session: Session, mention_id: int, *, lock: bool = False) -> Mention:
     summary="The mention feed, newest first, filtered, keyset-paginated",
     response_model=Page[MentionRead],
 )
-def list_mentions(
-    session: SessionDep,
+async def list_mentions(
+    request: Request,
     _: Viewer,
-    filters: FilterDep,
+    query: FilterQueryDep,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Response:
-    rows, after = feed_page(session, filters, after=decode_cursor(cursor), limit=limit)
-    page = Page[MentionRead].model_construct(
-        items=mention_reads(session, rows), next_cursor=encode_cursor(after)
+    # one hop to a worker thread for all database work; the page is JSON bytes from one row query
+    after = decode_cursor(cursor)
+    body = await run_in_threadpool(_feed_body, request, query, after, limit)
+    return Response(body, media_type="application/json")
+
+
+def _feed_body(request: Request, query: FilterQuery, after: tuple[datetime, int] | None, limit: int) -> bytes:
+    return read_once(
+        request.app.state.read_sessions,
+        lambda session: feed_json(session, query.resolve(session), after=after, limit=limit),
     )
-    # serialised once by pydantic-core; returning the model would validate and encode it again
-    return Response(page.model_dump_json(), media_type="application/json")
 
 
 @router.get("/mentions/{mention_id}", summary="One mention")

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from listener.pipeline.dedup import NearDuplicateIndex
@@ -86,22 +86,23 @@ def _state_for(session: Session, exclude: Sequence[int]) -> _State:
     return state
 
 
-def cluster(session: Session, created: Sequence[tuple[int, dict[str, Any]]]) -> int:
+def cluster(session: Session, created: Sequence[tuple[int, tuple[str | None, str | None, Any]]]) -> int:
     """Mark each newly stored mention that repeats an earlier one; returns how many were marked.
-
-    ``created`` pairs the new ids with their rows (``title``, ``text``, ``published_at``)."""
-    marks: list[tuple[int, int]] = []
+    ``created`` pairs the new ids with their ``(title, text, published_at)``. The marks are written
+    with one executemany."""
+    marks: list[dict[str, int]] = []
     with _lock:
         state = _state_for(session, [mention_id for mention_id, _ in created])
-        for mention_id, row in sorted(created, key=lambda c: (c[1]["published_at"], c[0])):
-            text = _text(row.get("title"), row.get("text"))
-            root = state.add(mention_id, mention_id, text, row["published_at"])
+        for mention_id, (title, text, at) in sorted(created, key=lambda c: (c[1][2], c[0])):
+            root = state.add(mention_id, mention_id, _text(title, text), at)
             if root is not None and root != mention_id:
-                marks.append((mention_id, int(root)))
-    for mention_id, root in marks:
+                marks.append({"mention": mention_id, "root": int(root)})
+    if marks:
         # the root may be a mention of a batch that was rolled back: then leave this one unclustered
-        exists = select(Mention.id).where(Mention.id == root).scalar_subquery()
-        session.execute(update(Mention).where(Mention.id == mention_id).values(duplicate_of=exists))
+        table = Mention.__table__
+        exists = select(table.c.id).where(table.c.id == bindparam("root")).scalar_subquery()
+        stmt = update(table).where(table.c.id == bindparam("mention")).values(duplicate_of=exists)
+        session.connection().execute(stmt, marks)
     return len(marks)
 
 

@@ -2,12 +2,15 @@
 
 One function serves the API (``POST /api/v1/ingest``), ``listener import``, the demo and the
 collectors, so every path stores the same thing. The caller's transaction holds the whole batch.
+Mentions arrive as ``Incoming`` (``listener.pipeline.items``) and are analysed in one pipeline
+run, inserted with one multi-row ``INSERT … ON CONFLICT DO NOTHING RETURNING`` and clustered
+together.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,12 +18,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from listener.errors import Unprocessable
-from listener.pipeline.analysis import analyze, brand_contexts, pipeline_for
+from listener.pipeline.analysis import analysis_columns, brand_contexts, pipeline_for
 from listener.pipeline.clustering import cluster
+from listener.pipeline.items import Incoming, Resolved
 from listener.storage.base import utcnow
 from listener.storage.mentions import existing_keys, insert_links, insert_new
-from listener.storage.models import Brand, Mention
+from listener.storage.models import Brand
 from listener.storage.replies import add_platform_replies
+from nlp import NlpInput
 
 log = logging.getLogger(__name__)
 
@@ -49,103 +54,73 @@ def brands_by_name(session: Session) -> dict[str, Brand]:
     return out
 
 
-def _names(item: dict[str, Any]) -> list[tuple[str, str]]:
-    """``(field, brand name)`` of every brand an item names: ``brand`` first, then ``brands``."""
-    named = [("brand", item["brand"])] if item.get("brand") else []
-    return named + [(f"brands.{j}", n) for j, n in enumerate(item.get("brands") or ())]
-
-
 def store_batch(
-    session: Session, items: Sequence[dict[str, Any]], *, source_id: int | None = None
+    session: Session, items: Sequence[Incoming | Mapping[str, Any]], *, source_id: int | None = None
 ) -> IngestOutcome:
-    """Store mention dicts (the ``MentionIn`` shape, already validated). Unknown brand names are a
-    422 naming each item; nothing is written then. Returns what was created.
+    """Store mentions (``Incoming``, or validated ``MentionIn``-shaped mappings). Unknown brand names
+    are a 422 naming each item; nothing is written then. Returns what was created.
 
     A mention is linked to ``brand`` (its primary brand; the first of ``brands`` when absent) and to
     every other brand in ``brands``: the primary one in ``Mention.brand_id``, the others as
     ``mention_brand`` rows written with the mentions."""
+    incoming = [i if isinstance(i, Incoming) else Incoming.from_mapping(i) for i in items]
     brands = brands_by_name(session)
     errors = [
         {"index": i, "field": name, "message": f"unknown brand {value!r}; create it first"}
-        for i, item in enumerate(items)
-        for name, value in _names(item)
+        for i, item in enumerate(incoming)
+        for name, value in item.named()
         if value.casefold() not in brands
     ]
     if errors:
         raise Unprocessable(f"{len(errors)} mention(s) name an unknown brand", details=errors)
-    outcome = IngestOutcome(received=len(items))
-    seen: set[tuple[str, str]] = set()
-    fresh: list[dict[str, Any]] = []
-    known = existing_keys(session, {(i["platform"], i["external_id"]) for i in items})
-    for item in items:
-        key = (item["platform"], item["external_id"])
-        if key in known or key in seen:
+    outcome = IngestOutcome(received=len(incoming))
+    known = existing_keys(session, {i.key for i in incoming})
+    fresh: dict[tuple[str, str], Resolved] = {}
+    for item in incoming:
+        if item.key in known or item.key in fresh:
             continue
-        seen.add(key)
-        linked = list({b.id: b for b in (brands[n.casefold()] for _, n in _names(item))}.values())
+        linked = list({b.id: b for b in (brands[n.casefold()] for _, n in item.named())}.values())
         brand = linked[0] if linked else None
-        fresh.append(
-            {
-                **item,
-                "brand": brand.name if brand else None,
-                "brands": [b.name for b in linked],
-                "_brand_id": brand.id if brand else None,
-                "_extra_brand_ids": [b.id for b in linked[1:]],
-            }
+        fresh[item.key] = Resolved(
+            item, brand.id if brand else None, brand.name if brand else None, [b.id for b in linked[1:]]
         )
     if not fresh:
         return outcome
     contexts = brand_contexts({b.id: b for b in brands.values()}.values())
-    now = utcnow()
-    rows = [
-        _row(item, columns, now, source_id)
-        for item, columns in zip(fresh, analyze(fresh, contexts, pipeline_for(session)), strict=True)
-    ]
-    outcome.created_ids = insert_new(session, rows)
-    if outcome.created_ids:
-        by_key = {(r["platform"], r["external_id"]): r for r in rows}
-        extras = {(i["platform"], i["external_id"]): i["_extra_brand_ids"] for i in fresh}
-        replies = {(i["platform"], i["external_id"]): i["reply"] for i in fresh if i.get("reply")}
-        stored = session.execute(
-            select(Mention.id, Mention.platform, Mention.external_id).where(
-                Mention.id.in_(outcome.created_ids)
-            )
-        ).all()
-        insert_links(
-            session,
-            ((i, b, by_key[(p, e)]["published_at"]) for i, p, e in stored for b in extras[(p, e)]),
+    todo = list(fresh.values())
+    inputs = [
+        NlpInput(
+            text=r.item.mention.text or "", title=r.item.mention.title, language=r.item.mention.language,
+            rating=r.item.mention.rating, platform=r.item.mention.platform, brand=r.brand_name,
+            kind=r.item.mention.kind,
         )
-        replied = [(i, p, extras_reply) for i, p, e in stored if (extras_reply := replies.get((p, e)))]
+        for r in todo
+    ]  # fmt: skip
+    now = utcnow()
+    results = pipeline_for(session).run(inputs, contexts)
+    rows = [
+        r.row(analysis_columns(result, r.brand_name), now, source_id)
+        for r, result in zip(todo, results, strict=True)
+    ]
+    stored = insert_new(session, rows)  # (id, platform, external_id) of the rows created
+    outcome.created_ids = [i for i, _, _ in stored]
+    if stored:
+        created = [(i, fresh[(p, e)]) for i, p, e in stored]
+        insert_links(
+            session, ((i, b, r.item.mention.published_at) for i, r in created for b in r.extra_brand_ids)
+        )
+        replied = [
+            (i, r.item.mention.platform, {"text": reply.text, "replied_at": reply.replied_at})
+            for i, r in created
+            if (reply := r.item.mention.reply) is not None
+        ]
         if replied:
             add_platform_replies(session, replied)
-        outcome.clustered = cluster(session, [(i, by_key[(p, e)]) for i, p, e in stored])
+        outcome.clustered = cluster(
+            session,
+            [
+                (i, (r.item.mention.title, r.item.mention.text, r.item.mention.published_at))
+                for i, r in created
+            ],
+        )
     return outcome
-
-
-def _row(item: dict[str, Any], analysis: dict[str, Any], now: Any, source_id: int | None) -> dict[str, Any]:
-    author = item.get("author") or {}
-    return {
-        "platform": item["platform"],
-        "external_id": item["external_id"],
-        "brand_id": item["_brand_id"],
-        "source_id": source_id,
-        "url": item.get("url"),
-        "kind": item.get("kind") or "post",
-        "title": item.get("title"),
-        "text": item.get("text") or "",
-        "author_handle": author.get("handle"),
-        "author_name": author.get("name"),
-        "author_reach": author.get("reach"),
-        "engagement": item.get("engagement") or {},
-        "rating": item.get("rating"),
-        "details": item.get("details") or {},
-        "in_reply_to": item.get("in_reply_to"),
-        "published_at": item["published_at"],
-        "collected_at": now,
-        "language_hint": item.get("language"),
-        "status": "replied" if item.get("reply") else "new",
-        "tags": [],
-        "notes": [],
-        "updated_at": now,
-        **analysis,
-    }

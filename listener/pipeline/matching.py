@@ -23,6 +23,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from collectors.base import RawMention
+from listener.pipeline.items import Incoming
 from listener.pipeline.query import MatchInput, QueryMatcher
 from listener.pipeline.query.errors import QuerySyntaxError
 from listener.storage.models import Brand, Query
@@ -67,26 +69,49 @@ class BrandRouter:
         return cls((name, expression) for name, expression, _role in rows)
 
     def brands_for(self, item: dict[str, Any]) -> list[str]:
-        """Every brand whose query matches the mention, in priority order."""
+        """Every brand whose query matches the mention (an ingest-shaped mapping), in priority order."""
         author = (item.get("author") or {}).get("handle")
-        language = item.get("language")
+        return self._match(
+            item.get("text") or "", item.get("title"), item.get("language"), item.get("platform"),
+            author, item.get("url"), item.get("kind"), item.get("rating"),
+        )  # fmt: skip
+
+    def _match(
+        self, text: str, title: str | None, language: str | None, platform: str | None,
+        author: str | None, url: str | None, kind: str | None, rating: float | None,
+    ) -> list[str]:  # fmt: skip
         if self._detects_language:
-            language = get_pipeline().detect_language(item.get("text"), item.get("title"), language)
-        return [
-            str(k)
-            for k in self._matcher.match(
-                MatchInput(
-                    text=item.get("text") or "",
-                    title=item.get("title"),
-                    language=language,
-                    platform=item.get("platform"),
-                    author_handle=author,
-                    url=item.get("url"),
-                    kind=item.get("kind"),
-                    rating=item.get("rating"),
-                )
+            language = get_pipeline().detect_language(text, title, language)
+        found = self._matcher.match(
+            MatchInput(
+                text=text,
+                title=title,
+                language=language,
+                platform=platform,
+                author_handle=author,
+                url=url,
+                kind=kind,
+                rating=rating,
+            )  # fmt: skip
+        )
+        return [str(k) for k in found]
+
+    def route_raw(self, mentions: Iterable[RawMention]) -> tuple[list[Incoming], int]:
+        """Collected mentions that match a query, as ``Incoming`` linked to their brands (priority
+        order), and how many matched none (not stored). Without any query, all are kept unlinked."""
+        kept, dropped = [], 0
+        for m in mentions:
+            if self.size == 0:
+                kept.append(Incoming.from_raw(m))
+                continue
+            brands = self._match(
+                m.text or "", m.title, m.language, m.platform, m.author.handle, m.url, m.kind, m.rating
             )
-        ]
+            if brands:
+                kept.append(Incoming.from_raw(m, brands))
+            else:
+                dropped += 1
+        return kept, dropped
 
     def route(self, items: Iterable[dict[str, Any]]) -> Routed:
         """The items that match a query, each with ``brand`` (the primary brand) and ``brands`` (every

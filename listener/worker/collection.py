@@ -38,15 +38,15 @@ import httpx
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
-from collectors.base import AuthError, Batch, CollectorError, RawMention, RetryLater
+from collectors.base import AuthError, Batch, CollectorError, RetryLater
 from collectors.registry import get_collector, validate_params
 from listener.engine.new_mentions import alert_on_new
 from listener.pipeline.ingest import store_batch
 from listener.pipeline.matching import BrandRouter
-from listener.worker import backfill
 from listener.settings import Settings
 from listener.storage.db import session_scope
 from listener.storage.models import Source
+from listener.worker import backfill
 from listener.worker.leases import hold
 
 log = logging.getLogger(__name__)
@@ -107,27 +107,6 @@ def interval_of(source: Source) -> float:
 # --- running one source ------------------------------------------------------------------------------
 
 
-def to_item(m: RawMention) -> dict[str, Any]:
-    """A collected mention in the ingest shape ``store_batch`` takes."""
-    return {
-        "platform": m.platform,
-        "external_id": m.external_id,
-        "url": m.url,
-        "text": m.text,
-        "title": m.title,
-        "kind": m.kind,
-        "author": {"handle": m.author.handle, "name": m.author.name, "reach": m.author.reach},
-        "engagement": dict(m.engagement),
-        "rating": m.rating,
-        "published_at": m.published_at,
-        "language": m.language,
-        "details": dict(m.details),
-        "reply": None if m.reply is None else {"text": m.reply.text, "replied_at": m.reply.replied_at},
-        "in_reply_to": m.in_reply_to,
-        "brand": None,
-    }
-
-
 def run_source(
     sessions: sessionmaker[Session],
     settings: Settings,
@@ -185,14 +164,10 @@ def _record_success(
         if source is None:
             result.error, result.skipped = "lease lost before storing; nothing stored", True
             return result
-        routed = BrandRouter.load(session).route(to_item(m) for m in [*batch.mentions, *older.mentions])
-        outcome = store_batch(session, routed.items, source_id=source.id)
+        routed, unmatched = BrandRouter.load(session).route_raw([*batch.mentions, *older.mentions])
+        outcome = store_batch(session, routed, source_id=source.id)
         alert_on_new(session, outcome.created_ids)
-        result.created, result.duplicates, result.unmatched = (
-            outcome.created,
-            outcome.duplicates,
-            routed.unmatched,
-        )
+        result.created, result.duplicates, result.unmatched = outcome.created, outcome.duplicates, unmatched
         source.cursor = batch.next_cursor
         source.backfill = older.state  # the history position moves with the batch it fetched
         source.last_success_at = now
@@ -200,7 +175,7 @@ def _record_success(
         source.status = "ok"
         source.mentions_collected = (source.mentions_collected or 0) + outcome.created
         source.items_seen = (source.items_seen or 0) + len(batch.mentions)
-        source.items_unmatched = (source.items_unmatched or 0) + routed.unmatched
+        source.items_unmatched = (source.items_unmatched or 0) + unmatched
         source.items_duplicate = (source.items_duplicate or 0) + outcome.duplicates
         if batch.rate_limit_remaining is not None:
             source.rate_limit_remaining = batch.rate_limit_remaining
