@@ -38,15 +38,16 @@ import httpx
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
-from collectors.base import AuthError, Batch, CollectorError, RawMention, RetryLater
+from collectors.base import AuthError, CollectorError, RetryLater
+from collectors.records import Batch, RawMention
 from collectors.registry import get_collector, validate_params
 from listener.engine.new_mentions import alert_on_new
 from listener.pipeline.ingest import store_batch
 from listener.pipeline.matching import BrandRouter
-from listener.worker import backfill
 from listener.settings import Settings
 from listener.storage.db import session_scope
 from listener.storage.models import Source
+from listener.worker import backfill
 from listener.worker.leases import hold
 
 log = logging.getLogger(__name__)
