@@ -13,8 +13,8 @@ from sqlalchemy import select
 from listener.cli.common import fail, load_settings, ready_engine
 from listener.storage.db import make_session_factory, session_scope
 from listener.storage.models import Source
-from listener.worker.backfill import run as run_backfill
 from listener.worker.alert_jobs import Outbox
+from listener.worker.backfill import run as run_backfill
 from listener.worker.collection import RunResult
 from listener.worker.scheduler import Collecting, build_scheduler, run_once
 
