@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from listener.demo import demo_settings
 from listener.errors import ListenerError
 from listener.logging import configure_logging
 from listener.pipeline.analysis import configure_nlp
@@ -71,10 +72,11 @@ def load_settings(*, find_demo: bool = True, **overrides: object) -> Settings:
 
 
 def demo_database_if_alone(settings: Settings) -> Settings:
-    """``settings`` on the demo's database when LISTENER_DATABASE_URL is not set (environment,
-    ``.env`` or option), ``./listener.db`` does not exist and ``./listener-demo.db`` does; says so
-    on stderr. ``listener migrate`` does not look: it creates ``./listener.db``, and from then on
-    every command uses that."""
+    """``settings`` on the demo's database, with the demo's settings (its replay directory, its
+    local alert sink allowed), when LISTENER_DATABASE_URL is not set (environment, ``.env`` or
+    option), ``./listener.db`` does not exist and ``./listener-demo.db`` does; says so on stderr.
+    ``listener migrate`` does not look: it creates ``./listener.db``, and from then on every command
+    uses that."""
     if "database_url" in settings.model_fields_set or settings.database_url != DEFAULT_DATABASE_URL:
         return settings
     if _sqlite_file(DEFAULT_DATABASE_URL).exists() or not _sqlite_file(DEMO_DATABASE_URL).exists():
@@ -84,7 +86,7 @@ def demo_database_if_alone(settings: Settings) -> Settings:
         "./listener.db does not exist; `listener migrate` creates it)",
         err=True,
     )
-    return settings.model_copy(update={"database_url": DEMO_DATABASE_URL})
+    return demo_settings(settings.model_copy(update={"database_url": DEMO_DATABASE_URL}))
 
 
 def _sqlite_file(url: str) -> Path:

@@ -49,6 +49,8 @@ def test_after_the_demo_the_commands_read_its_database(tmp_path: Path) -> None:
     assert "demo's database" in sources.stderr
     exported = _ok(run("export", "--brand", "Acme"))
     assert len(exported.stdout.splitlines()) > 100
+    collected = _ok(run("collect", "--once"))  # with the demo's settings: its replay source works
+    assert "Live replay (demo)" in collected.stdout and "error: -" in collected.stdout
 
     # `listener migrate` starts the installation's own database; from then on every command uses it
     _ok(run("migrate"))
