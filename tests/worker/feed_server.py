@@ -1,11 +1,13 @@
 """A local RSS server for the collection tests (team-written RSS 2.0 feeds over real HTTP on
-127.0.0.1), and the helpers that add, claim, run and read sources."""
+127.0.0.1), its fixtures (``server``, ``sessions``, ``client``: ``tests/worker/conftest.py``
+offers them to this folder, other folders import them) and the helpers that add, claim, run and
+read sources."""
 
 from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -13,10 +15,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from xml.sax.saxutils import escape
 
-from sqlalchemy import select
+import httpx
+import pytest
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from listener.storage.db import session_scope
+from collectors.http import make_client
+from listener.settings import Settings
+from listener.storage.db import make_session_factory, session_scope
 from listener.storage.models import Mention, Source
 from listener.worker.collection import run_source
 from listener.worker.leases import claim_due
@@ -101,6 +107,24 @@ class FeedServer:
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    srv = FeedServer()
+    yield srv
+    srv.close()
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    return make_session_factory(engine)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[httpx.Client]:
+    with make_client(settings.model_copy(update={"http_timeout": 5.0})) as c:
+        yield c
 
 
 def add_source(sessions: sessionmaker[Session], url: str, name: str = "news", **kw: Any) -> int:
