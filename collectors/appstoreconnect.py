@@ -38,7 +38,6 @@ from pydantic import BaseModel, Field, field_validator
 
 from collectors.appstore import app_store_ids
 from collectors.base import (
-    AuthError,
     CollectorError,
     CollectorParams,
     HttpCollector,
@@ -47,7 +46,7 @@ from collectors.base import (
 )
 from collectors.http import expect, fetch, parse_json, rate_limit_remaining
 from collectors.keyed import advance_keyed, take_newer
-from collectors.keys import key_material, now_epoch, sign
+from collectors.keys import appstoreconnect_token
 from collectors.normalise import parse_datetime
 from collectors.records import Author, Batch, PlatformReply, RawMention
 
@@ -55,8 +54,6 @@ log = logging.getLogger(__name__)
 
 REVIEWS_PATH = "/v1/apps/{app_id}/customerReviews"
 REVIEWS_URL = "https://apps.apple.com/app/id{app_id}?see-all=reviews"
-KEY_SETTING = "LISTENER_APPSTORECONNECT_PRIVATE_KEY"
-TOKEN_SECONDS = 20 * 60  # Apple refuses tokens that live longer
 FIELDS = {
     "fields[customerReviews]": "rating,title,body,reviewerNickname,createdDate,territory,response",
     "fields[customerReviewResponses]": "responseBody,lastModifiedDate,state",
@@ -146,16 +143,7 @@ class AppStoreConnectCollector(
         return newest
 
     def _auth(self) -> dict[str, str]:
-        key = key_material(self.settings.appstoreconnect_private_key.get_secret_value(), KEY_SETTING)
-        issuer, key_id = self.settings.appstoreconnect_issuer_id, self.settings.appstoreconnect_key_id
-        if not issuer or not key_id:
-            raise AuthError(
-                "source needs credentials: set LISTENER_APPSTORECONNECT_ISSUER_ID and _KEY_ID with the key"
-            )
-        issued = now_epoch()
-        claims = {"iss": issuer, "iat": issued, "exp": issued + TOKEN_SECONDS, "aud": "appstoreconnect-v1"}
-        token = sign(claims, key, "ES256", {"kid": key_id, "typ": "JWT"}, KEY_SETTING)
-        return {"Authorization": f"Bearer {token}"}
+        return {"Authorization": f"Bearer {appstoreconnect_token(self.settings)}"}
 
 
 def _remaining(headers: httpx.Headers) -> int | None:
