@@ -1,15 +1,7 @@
 """Collectors: one module per platform behind the :class:`Collector` protocol; see README.md."""
 
-from collectors.base import (
-    AuthError,
-    Author,
-    Batch,
-    Collector,
-    CollectorError,
-    Platform,
-    RawMention,
-    RetryLater,
-)
+from collectors.base import AuthError, Collector, CollectorError, Platform, RetryLater
+from collectors.records import Author, Batch, RawMention
 from collectors.registry import COLLECTORS, get_collector, validate_params
 
 __all__ = [

@@ -21,28 +21,37 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
 from collectors.base import (
-    Author,
-    Batch,
     CollectorError,
     CollectorParams,
     HttpCollector,
     Platform,
-    RawMention,
-    dump_json_cursor,
+    checked,
     load_json_cursor,
 )
 from collectors.http import expect, fetch, parse_json
-from collectors.normalise import iso, parse_datetime
+from collectors.keyed import advance_keyed
+from collectors.normalise import parse_datetime
+from collectors.records import Author, Batch, RawMention
 
 log = logging.getLogger(__name__)
 
 FEED_PATH = "/{country}/rss/customerreviews/page={page}/id={app_id}/sortby=mostrecent/json"
 REVIEWS_URL = "https://apps.apple.com/{country}/app/id{app_id}?see-all=reviews"
+
+
+def app_store_ids(ids: list[str]) -> list[str]:
+    """Numeric App Store ids (a leading ``id`` dropped); ValueError naming the others."""
+    cleaned = [i.strip().removeprefix("id") for i in ids]
+    return checked(cleaned, str.isdigit, "App Store ids are numbers (the digits after /id in the app URL)")
+
+
+def _country_code(code: str) -> bool:
+    return len(code) == 2 and code.isalpha()
 
 
 class AppStoreParams(CollectorParams):
@@ -55,28 +64,19 @@ class AppStoreParams(CollectorParams):
     @field_validator("app_ids")
     @classmethod
     def _numeric_ids(cls, ids: list[str]) -> list[str]:
-        cleaned = [i.strip().removeprefix("id") for i in ids]
-        bad = [i for i in cleaned if not i.isdigit()]
-        if bad:
-            raise ValueError(f"App Store ids are numbers (the digits after /id in the app URL): {bad[:5]}")
-        return cleaned
+        return app_store_ids(ids)
 
     @field_validator("countries")
     @classmethod
     def _country_codes(cls, codes: list[str]) -> list[str]:
         cleaned = [c.strip().lower() for c in codes]
-        bad = [c for c in cleaned if len(c) != 2 or not c.isalpha()]
-        if bad:
-            raise ValueError(f"use two-letter country codes such as us, gb, de: {bad[:5]}")
-        return cleaned
+        return checked(cleaned, _country_code, "use two-letter country codes such as us, gb, de")
 
 
-class AppStoreCollector(HttpCollector):
+class AppStoreCollector(
+    HttpCollector, platform=Platform.appstore, params=AppStoreParams, every=timedelta(hours=1)
+):
     """Reads the most recent reviews of each app in each storefront down to the cursor."""
-
-    platform: ClassVar[Platform] = Platform.appstore
-    Params: ClassVar[type[BaseModel]] = AppStoreParams
-    default_interval: ClassVar[timedelta] = timedelta(hours=1)
 
     def collect(self, params: BaseModel, cursor: str | None) -> Batch:
         """Fetch reviews newer than each app/country cursor."""
@@ -84,18 +84,18 @@ class AppStoreCollector(HttpCollector):
         state = load_json_cursor(cursor, "appstore")
         base = params.base(self.settings.appstore_base_url)
         found: dict[str, RawMention] = {}
-        new_state = dict(state)
-        for app_id in params.app_ids:
-            for country in params.countries:
-                key = f"{app_id}:{country}"
-                since = parse_datetime(state.get(key))
-                newest = self._read(base, app_id, country, since, params.max_pages, found)
-                if newest and (since is None or newest > since):
-                    new_state[key] = iso(newest)
-        return Batch(
-            mentions=list(found.values()),
-            next_cursor=dump_json_cursor(cursor, state, new_state),
+        pairs = {
+            f"{app_id}:{country}": (app_id, country)
+            for app_id in params.app_ids
+            for country in params.countries
+        }
+        next_cursor = advance_keyed(
+            cursor,
+            state,
+            pairs,
+            lambda key, since: self._read(base, *pairs[key], since, params.max_pages, found),
         )
+        return Batch(mentions=list(found.values()), next_cursor=next_cursor)
 
     def _read(
         self,

@@ -30,27 +30,25 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 from pydantic import BaseModel, Field, field_validator
 
+from collectors.appstore import app_store_ids
 from collectors.base import (
-    Author,
-    Batch,
     CollectorError,
     CollectorParams,
     HttpCollector,
     Platform,
-    PlatformReply,
-    RawMention,
+    load_json_cursor,
 )
 from collectors.http import expect, fetch, parse_json, rate_limit_remaining
-from collectors.keyed import dump_keyed, load_keyed, take_newer
+from collectors.keyed import advance_keyed, take_newer
 from collectors.keys import appstoreconnect_token
-from collectors.normalise import iso, parse_datetime
-from collectors.settings import CollectorSettings
+from collectors.normalise import parse_datetime
+from collectors.records import Author, Batch, PlatformReply, RawMention
 
 log = logging.getLogger(__name__)
 
@@ -73,43 +71,35 @@ class AppStoreConnectParams(CollectorParams):
     @field_validator("app_ids")
     @classmethod
     def _numeric(cls, ids: list[str]) -> list[str]:
-        cleaned = [i.strip().removeprefix("id") for i in ids]
-        bad = [i for i in cleaned if not i.isdigit()]
-        if bad:
-            raise ValueError(f"App Store ids are numbers (the digits after /id in the app URL): {bad[:5]}")
-        return cleaned
+        return app_store_ids(ids)
 
 
-class AppStoreConnectCollector(HttpCollector):
+class AppStoreConnectCollector(
+    HttpCollector, platform=Platform.appstoreconnect, params=AppStoreConnectParams, every=timedelta(hours=1)
+):
     """Reads each owned app's reviews newest first down to its cursor."""
 
-    platform: ClassVar[Platform] = Platform.appstoreconnect
-    Params: ClassVar[type[BaseModel]] = AppStoreConnectParams
-    default_interval: ClassVar[timedelta] = timedelta(hours=1)
-
-    def __init__(self, client: httpx.Client, settings: CollectorSettings) -> None:
-        super().__init__(client, settings)
-        self._remaining: int | None = None
+    _remaining: int | None = None
 
     def collect(self, params: BaseModel, cursor: str | None) -> Batch:
         """Fetch reviews created after each app's cursor."""
         assert isinstance(params, AppStoreConnectParams)
-        state = load_keyed(cursor, "appstoreconnect")
+        state = load_json_cursor(cursor, "appstoreconnect")
         self._remaining = None
         base = params.base(self.settings.appstoreconnect_base_url)
         configured = urlsplit(self.settings.appstoreconnect_base_url).netloc
         headers = self._auth() if urlsplit(base).netloc == configured else {}
         found: dict[str, RawMention] = {}
         warnings: list[str] = []
-        new_state = dict(state)
-        for app_id in params.app_ids:
-            since = parse_datetime(state.get(app_id))
-            newest = self._read(base, app_id, since, params, headers, found, warnings)
-            if newest and (since is None or newest > since):
-                new_state[app_id] = iso(newest)
+        next_cursor = advance_keyed(
+            cursor,
+            state,
+            params.app_ids,
+            lambda app_id, since: self._read(base, app_id, since, params, headers, found, warnings),
+        )
         return Batch(
             mentions=list(found.values()),
-            next_cursor=dump_keyed(cursor, state, new_state),
+            next_cursor=next_cursor,
             rate_limit_remaining=self._remaining,
             warnings=warnings,
         )

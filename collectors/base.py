@@ -4,30 +4,27 @@ A collector turns one source's params and cursor into a :class:`Batch` of :class
 It never touches the database and never sleeps: the job that runs it persists the mentions and
 ``Batch.next_cursor`` in one transaction, and reschedules on :class:`RetryLater`.
 
-``Author``, ``RawMention`` and ``Batch`` are ``dataclass(slots=True)``: plain, cheap records with
-no validation cost (the collectors build them from already-checked payloads). ``RawMention``'s fields
-map 1:1 to the ingest API.
+The records it returns (``RawMention``, ``Batch``, ``BackfillPage``) live in ``collectors.records``.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import ClassVar, Literal, Protocol
+from typing import Any, ClassVar, Protocol
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationInfo, field_validator
 
-from collectors.normalise import http_url
+from collectors.records import BackfillPage, Batch
 from collectors.settings import CollectorSettings
 from outbound.policy import AddressRefused, check_url
 
 log = logging.getLogger(__name__)
 
-MentionKind = Literal["post", "comment", "review", "news"]
 EXCERPT_CHARS = 200
 
 
@@ -45,89 +42,6 @@ class Platform(StrEnum):
     googleplay = "googleplay"
     appstoreconnect = "appstoreconnect"
     replay = "replay"
-
-
-@dataclass(slots=True)
-class Author:
-    """Who wrote a mention. ``reach`` is followers/subscribers where the platform tells us."""
-
-    handle: str | None = None
-    name: str | None = None
-    reach: int | None = None
-
-
-@dataclass(slots=True)
-class PlatformReply:
-    """The brand's public answer already on the platform (a developer's reply to a review)."""
-
-    text: str
-    replied_at: datetime | None = None
-
-
-@dataclass(slots=True)
-class RawMention:
-    """One post, comment, review or news item as a platform returned it, normalised.
-
-    ``external_id`` is unique per platform (the DB dedup key); ``published_at`` is tz-aware UTC;
-    ``text`` is plain text (no HTML); ``language`` is the platform's ISO 639-1 hint, if any.
-    ``details`` are further short facts the platform gives (``app_version``, ``device``,
-    ``os_version``); ``reply`` is the brand's existing public reply, stored as a sent reply;
-    ``in_reply_to`` is the platform id of the post this one answers (in the form the platform's
-    publisher stores for our replies), so a customer's answer joins the thread.
-    """
-
-    platform: str
-    external_id: str
-    url: str | None
-    text: str
-    title: str | None
-    kind: MentionKind
-    author: Author
-    engagement: dict[str, int]
-    rating: float | None
-    published_at: datetime
-    language: str | None
-    details: dict[str, str] = field(default_factory=dict)
-    reply: PlatformReply | None = None
-    in_reply_to: str | None = None
-
-    def __post_init__(self) -> None:
-        # a link from outside is kept only as http(s) with a host: never javascript:, data:, …
-        self.url = http_url(self.url)
-
-
-@dataclass(slots=True)
-class Batch:
-    """What one ``collect`` call returns.
-
-    ``next_cursor`` is what the job stores for the next call (unchanged when nothing new arrived);
-    ``not_modified`` is true when the platform answered 304 for everything; ``warnings`` are
-    non-fatal problems (a bozo feed, a truncated backfill) the job may show on the source.
-    """
-
-    mentions: list[RawMention]
-    next_cursor: str | None
-    rate_limit_remaining: int | None = None
-    rate_limit_reset_at: datetime | None = None
-    not_modified: bool = False
-    warnings: list[str] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        # the ingest API's rule on every path: a mention without text and title is never stored
-        kept = [m for m in self.mentions if (m.text or "").strip() or (m.title or "").strip()]
-        if len(kept) < len(self.mentions):
-            self.warnings.append(f"dropped {len(self.mentions) - len(kept)} item(s) without text or title")
-            self.mentions = kept
-
-
-@dataclass(slots=True)
-class BackfillPage:
-    """What one ``backfill`` step returns: older mentions, where the next step starts (opaque,
-    stored by the job with the batch) and whether the walk reached ``oldest`` or the platform's end."""
-
-    mentions: list[RawMention]
-    position: str | None
-    done: bool
 
 
 class CollectorError(Exception):
@@ -210,11 +124,39 @@ def allowed_url(url: str, info: ValidationInfo) -> str:
 
 
 class HttpCollector:
-    """The opening collectors share: they keep the HTTP client and the settings they are given."""
+    """The opening collectors share. The class line names the platform, the ``Params`` model and
+    the default interval (``class RssCollector(HttpCollector, platform=Platform.rss,
+    params=RssParams, every=timedelta(minutes=15))``); an instance keeps the HTTP client and the
+    settings it is given."""
+
+    platform: ClassVar[Platform]
+    Params: ClassVar[type[BaseModel]]
+    default_interval: ClassVar[timedelta]
+
+    def __init_subclass__(
+        cls, *, platform: Platform, params: type[BaseModel], every: timedelta, **kwargs: Any
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.platform, cls.Params, cls.default_interval = platform, params, every
 
     def __init__(self, client: httpx.Client, settings: CollectorSettings) -> None:
         self.client = client
         self.settings = settings
+
+
+def checked(values: list[str], ok: Callable[[str], object], problem: str) -> list[str]:
+    """``values`` when ``ok`` holds for each one; else ValueError ``"<problem>: <the first five bad>"``
+    (for ``Params`` validators of lists of names and ids)."""
+    bad = [v for v in values if not ok(v)]
+    if bad:
+        raise ValueError(f"{problem}: {', '.join(bad[:5])}")
+    return values
+
+
+def something_to_watch(params: BaseModel, first: str, second: str) -> None:
+    """ValueError ``"set <first>, <second>, or both"`` when both fields of ``params`` are empty."""
+    if not getattr(params, first) and not getattr(params, second):
+        raise ValueError(f"set {first}, {second}, or both")
 
 
 def load_json_cursor(cursor: str | None, platform: str) -> dict[str, str]:

@@ -22,26 +22,15 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any
 
 import httpx
 from pydantic import BaseModel, Field
 
-from collectors.base import (
-    AuthError,
-    Author,
-    BackfillPage,
-    BackfillParams,
-    Batch,
-    CollectorError,
-    CollectorParams,
-    HttpCollector,
-    Platform,
-    RawMention,
-)
+from collectors.base import AuthError, BackfillParams, CollectorError, HttpCollector, Platform
 from collectors.http import expect, fetch, parse_json, rate_limit_remaining, rate_limit_reset_at
 from collectors.normalise import iso, language_hint, parse_datetime
-from collectors.settings import CollectorSettings
+from collectors.records import Author, BackfillPage, Batch, RawMention
 
 log = logging.getLogger(__name__)
 
@@ -59,16 +48,12 @@ class BlueskyParams(BackfillParams):
     max_pages: int = Field(5, ge=1, le=20)
 
 
-class BlueskyCollector(HttpCollector):
+class BlueskyCollector(
+    HttpCollector, platform=Platform.bluesky, params=BlueskyParams, every=timedelta(minutes=5)
+):
     """Searches posts newest-first down to the cursor."""
 
-    platform: ClassVar[Platform] = Platform.bluesky
-    Params: ClassVar[type[BaseModel]] = BlueskyParams
-    default_interval: ClassVar[timedelta] = timedelta(minutes=5)
-
-    def __init__(self, client: httpx.Client, settings: CollectorSettings) -> None:
-        super().__init__(client, settings)
-        self._jwt: str | None = None
+    _jwt: str | None = None
 
     def collect(self, params: BaseModel, cursor: str | None) -> Batch:
         """Fetch posts newer than the cursor; see the module docstring for paging."""

@@ -31,28 +31,25 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import quote, urlsplit
 
-import httpx
 from pydantic import BaseModel, Field, field_validator
 
 from collectors.base import (
-    Author,
-    Batch,
     CollectorError,
     CollectorParams,
     HttpCollector,
     Platform,
-    PlatformReply,
-    RawMention,
+    checked,
     excerpt_of,
+    load_json_cursor,
 )
 from collectors.http import expect, fetch, parse_json
-from collectors.keyed import dump_keyed, load_keyed, take_newer
+from collectors.keyed import advance_keyed, take_newer
 from collectors.keys import google_access_token
-from collectors.normalise import from_epoch, iso, language_hint, parse_datetime
-from collectors.settings import CollectorSettings
+from collectors.normalise import from_epoch, language_hint
+from collectors.records import Author, Batch, PlatformReply, RawMention
 
 log = logging.getLogger(__name__)
 
@@ -71,45 +68,35 @@ class GooglePlayParams(CollectorParams):
     @field_validator("package_names")
     @classmethod
     def _packages(cls, names: list[str]) -> list[str]:
-        cleaned = [n.strip() for n in names]
-        bad = [n for n in cleaned if not _PACKAGE.match(n)]
-        if bad:
-            raise ValueError(f"not an Android package name (like com.example.app): {bad[:5]}")
-        return cleaned
+        return checked(
+            [n.strip() for n in names], _PACKAGE.match, "not an Android package name (like com.example.app)"
+        )
 
 
-class GooglePlayCollector(HttpCollector):
+class GooglePlayCollector(
+    HttpCollector, platform=Platform.googleplay, params=GooglePlayParams, every=timedelta(hours=1)
+):
     """Reads each app's reviews newest first down to its cursor."""
 
-    platform: ClassVar[Platform] = Platform.googleplay
-    Params: ClassVar[type[BaseModel]] = GooglePlayParams
-    default_interval: ClassVar[timedelta] = timedelta(hours=1)
-
-    def __init__(self, client: httpx.Client, settings: CollectorSettings) -> None:
-        super().__init__(client, settings)
-        self._token: str | None = None
-        self._signed = True
+    _token: str | None = None
+    _signed = True
 
     def collect(self, params: BaseModel, cursor: str | None) -> Batch:
         """Fetch reviews changed after each app's cursor."""
         assert isinstance(params, GooglePlayParams)
-        state = load_keyed(cursor, "googleplay")
+        state = load_json_cursor(cursor, "googleplay")
         base = params.base(self.settings.googleplay_base_url)
         # the bearer token goes to the configured host only, never to a per-source base_url elsewhere
         self._signed = urlsplit(base).netloc == urlsplit(self.settings.googleplay_base_url).netloc
         found: dict[str, RawMention] = {}
         warnings: list[str] = []
-        new_state = dict(state)
-        for package in params.package_names:
-            since = parse_datetime(state.get(package))
-            newest = self._read(base, package, since, params, found, warnings)
-            if newest and (since is None or newest > since):
-                new_state[package] = iso(newest)
-        return Batch(
-            mentions=list(found.values()),
-            next_cursor=dump_keyed(cursor, state, new_state),
-            warnings=warnings,
+        next_cursor = advance_keyed(
+            cursor,
+            state,
+            params.package_names,
+            lambda package, since: self._read(base, package, since, params, found, warnings),
         )
+        return Batch(mentions=list(found.values()), next_cursor=next_cursor, warnings=warnings)
 
     def _read(
         self,

@@ -21,23 +21,14 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from collectors.base import (
-    Author,
-    BackfillPage,
-    BackfillParams,
-    Batch,
-    CollectorError,
-    CollectorParams,
-    HttpCollector,
-    Platform,
-    RawMention,
-)
+from collectors.base import BackfillParams, CollectorError, HttpCollector, Platform
 from collectors.http import expect, fetch, parse_json
 from collectors.normalise import from_epoch, html_to_text
+from collectors.records import Author, BackfillPage, Batch, RawMention
 
 log = logging.getLogger(__name__)
 
@@ -56,12 +47,10 @@ class HackerNewsParams(BackfillParams):
     max_requests: int = Field(20, ge=1, le=200)
 
 
-class HackerNewsCollector(HttpCollector):
+class HackerNewsCollector(
+    HttpCollector, platform=Platform.hackernews, params=HackerNewsParams, every=timedelta(minutes=10)
+):
     """Searches Algolia's HN index by date."""
-
-    platform: ClassVar[Platform] = Platform.hackernews
-    Params: ClassVar[type[BaseModel]] = HackerNewsParams
-    default_interval: ClassVar[timedelta] = timedelta(minutes=10)
 
     def collect(self, params: BaseModel, cursor: str | None) -> Batch:
         """Fetch hits newer than the cursor, splitting the time window past 1,000 hits."""

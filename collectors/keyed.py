@@ -1,31 +1,33 @@
-"""Per-key JSON cursors (``{"<app>": "<iso time>"}``) and the newest-first walk over review pages
-that the app-review collectors share (``googleplay``, ``appstoreconnect``)."""
+"""Per-key time cursors (``{"<app or target>": "<iso time>"}``) and the newest-first walk over
+review pages, shared by the collectors that read several apps or targets (``appstore``,
+``googleplay``, ``appstoreconnect``, ``youtube``)."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from collectors.base import CollectorError, RawMention
+from collectors.base import dump_json_cursor
+from collectors.normalise import iso, parse_datetime
+from collectors.records import RawMention
 
 
-def load_keyed(cursor: str | None, platform: str) -> dict[str, str]:
-    """The cursor as ``{key: value}``; CollectorError naming ``platform`` when it is not one."""
-    if not cursor:
-        return {}
-    try:
-        data = json.loads(cursor)
-    except ValueError:
-        raise CollectorError(f"unreadable {platform} cursor {cursor[:40]!r}") from None
-    if not isinstance(data, dict):
-        raise CollectorError(f"{platform} cursor must be a JSON object")
-    return {str(k): str(v) for k, v in data.items()}
-
-
-def dump_keyed(cursor: str | None, old: dict[str, str], new: dict[str, str]) -> str | None:
-    """The cursor to store: unchanged when nothing moved, else ``new`` as sorted JSON."""
-    return cursor if new == old else json.dumps(new, sort_keys=True)
+def advance_keyed(
+    cursor: str | None,
+    state: dict[str, str],
+    keys: Iterable[str],
+    read: Callable[[str, datetime | None], datetime | None],
+) -> str | None:
+    """Read each key from its time in ``state`` (``load_json_cursor(cursor, ...)``):
+    ``read(key, since)`` collects what is newer and returns the newest time it saw. Returns the
+    cursor to store: a key moves only forward, and the cursor is unchanged when nothing moved."""
+    new_state = dict(state)
+    for key in keys:
+        since = parse_datetime(state.get(key))
+        newest = read(key, since)
+        if newest and (since is None or newest > since):
+            new_state[key] = iso(newest)
+    return dump_json_cursor(cursor, state, new_state)
 
 
 def take_newer(

@@ -27,27 +27,25 @@ import json
 import logging
 import re
 from datetime import datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from collectors.base import (
-    Author,
-    BackfillPage,
     BackfillParams,
-    Batch,
     CollectorError,
-    CollectorParams,
     HttpCollector,
     Platform,
-    RawMention,
+    checked,
     dump_json_cursor,
     excerpt_of,
     load_json_cursor,
+    something_to_watch,
 )
 from collectors.http import expect, fetch, parse_json, rate_limit_remaining, rate_limit_reset_at
 from collectors.normalise import html_to_text, language_hint, parse_datetime
+from collectors.records import Author, BackfillPage, Batch, RawMention
 
 log = logging.getLogger(__name__)
 
@@ -65,25 +63,18 @@ class MastodonParams(BackfillParams):
     @field_validator("tags")
     @classmethod
     def _valid_tags(cls, tags: list[str]) -> list[str]:
-        cleaned = [t.strip().lstrip("#") for t in tags]
-        bad = [t for t in cleaned if not _TAG.match(t)]
-        if bad:
-            raise ValueError(f"not a hashtag: {', '.join(bad[:5])}")
-        return cleaned
+        return checked([t.strip().lstrip("#") for t in tags], _TAG.match, "not a hashtag")
 
     @model_validator(mode="after")
     def _something_to_watch(self) -> MastodonParams:
-        if not self.tags and not self.query:
-            raise ValueError("set tags, query, or both")
+        something_to_watch(self, "tags", "query")
         return self
 
 
-class MastodonCollector(HttpCollector):
+class MastodonCollector(
+    HttpCollector, platform=Platform.mastodon, params=MastodonParams, every=timedelta(minutes=5)
+):
     """Reads tag timelines and statuses search forward from the cursor."""
-
-    platform: ClassVar[Platform] = Platform.mastodon
-    Params: ClassVar[type[BaseModel]] = MastodonParams
-    default_interval: ClassVar[timedelta] = timedelta(minutes=5)
 
     def collect(self, params: BaseModel, cursor: str | None) -> Batch:
         """Fetch statuses newer than each stream's cursor id."""

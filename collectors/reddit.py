@@ -30,27 +30,23 @@ import json
 import logging
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any
 
-import httpx
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from collectors.base import (
     AuthError,
-    Author,
-    BackfillPage,
     BackfillParams,
-    Batch,
     CollectorError,
-    CollectorParams,
     HttpCollector,
     Platform,
-    RawMention,
     RetryLater,
+    checked,
+    something_to_watch,
 )
 from collectors.http import expect, fetch, parse_json, rate_limit_remaining, rate_limit_reset_at
 from collectors.normalise import from_epoch
-from collectors.settings import CollectorSettings
+from collectors.records import Author, BackfillPage, Batch, RawMention
 
 log = logging.getLogger(__name__)
 
@@ -71,33 +67,25 @@ class RedditParams(BackfillParams):
     @classmethod
     def _valid_names(cls, names: list[str]) -> list[str]:
         cleaned = [n.strip().removeprefix("/").removeprefix("r/") for n in names]
-        bad = [n for n in cleaned if not _SUBREDDIT.match(n)]
-        if bad:
-            raise ValueError(f"not a subreddit name: {', '.join(bad[:5])}")
-        return cleaned
+        return checked(cleaned, _SUBREDDIT.match, "not a subreddit name")
 
     @model_validator(mode="after")
     def _something_to_watch(self) -> RedditParams:
-        if not self.query and not self.subreddits:
-            raise ValueError("set query, subreddits, or both")
+        something_to_watch(self, "query", "subreddits")
         if self.comments and not self.subreddits:
             raise ValueError("comments needs subreddits")
         return self
 
 
-class RedditCollector(HttpCollector):
+class RedditCollector(
+    HttpCollector, platform=Platform.reddit, params=RedditParams, every=timedelta(minutes=5)
+):
     """Reads Reddit listings newest-first down to the cursor."""
 
-    platform: ClassVar[Platform] = Platform.reddit
-    Params: ClassVar[type[BaseModel]] = RedditParams
-    default_interval: ClassVar[timedelta] = timedelta(minutes=5)
-
-    def __init__(self, client: httpx.Client, settings: CollectorSettings) -> None:
-        super().__init__(client, settings)
-        self._token: str | None = None
-        self._token_expires: datetime | None = None
-        self._remaining: int | None = None
-        self._reset_at: datetime | None = None
+    _token: str | None = None
+    _token_expires: datetime | None = None
+    _remaining: int | None = None
+    _reset_at: datetime | None = None
 
     def collect(self, params: BaseModel, cursor: str | None) -> Batch:
         """Fetch new posts (search) and comments down to the cursor."""

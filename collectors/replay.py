@@ -22,13 +22,14 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from collectors.base import Author, Batch, CollectorError, HttpCollector, Platform, RawMention
+from collectors.base import CollectorError, HttpCollector, Platform
 from collectors.normalise import iso, parse_datetime
+from collectors.records import Author, Batch, RawMention
 from collectors.settings import CollectorSettings
 
 log = logging.getLogger(__name__)
@@ -77,12 +78,10 @@ def replay_file(path: str, replay_dir: str) -> Path:
     return target
 
 
-class ReplayCollector(HttpCollector):
+class ReplayCollector(
+    HttpCollector, platform=Platform.replay, params=ReplayParams, every=timedelta(seconds=30)
+):
     """Plays recorded mentions as if they were arriving now."""
-
-    platform: ClassVar[Platform] = Platform.replay
-    Params: ClassVar[type[BaseModel]] = ReplayParams
-    default_interval: ClassVar[timedelta] = timedelta(seconds=30)
 
     def __init__(self, client: httpx.Client, settings: CollectorSettings) -> None:
         super().__init__(client, settings)

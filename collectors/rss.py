@@ -22,22 +22,12 @@ import hashlib
 import json
 import logging
 from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
 import httpx
 from pydantic import BaseModel, Field, HttpUrl, ValidationInfo, field_validator
 
-from collectors.base import (
-    Author,
-    Batch,
-    CollectorError,
-    CollectorParams,
-    HttpCollector,
-    Platform,
-    RawMention,
-    RetryLater,
-    allowed_url,
-)
+from collectors.base import CollectorError, CollectorParams, HttpCollector, Platform, RetryLater, allowed_url
 from collectors.feeds import broken, parse_feed, recoverable_problem
 from collectors.http import fetch
 from collectors.normalise import (
@@ -49,6 +39,7 @@ from collectors.normalise import (
     language_hint,
     parse_datetime,
 )
+from collectors.records import Author, Batch, RawMention
 
 log = logging.getLogger(__name__)
 
@@ -67,12 +58,8 @@ class RssParams(CollectorParams):
         return urls
 
 
-class RssCollector(HttpCollector):
+class RssCollector(HttpCollector, platform=Platform.rss, params=RssParams, every=timedelta(minutes=15)):
     """Fetches feeds conditionally and turns entries into mentions."""
-
-    platform: ClassVar[Platform] = Platform.rss
-    Params: ClassVar[type[BaseModel]] = RssParams
-    default_interval: ClassVar[timedelta] = timedelta(minutes=15)
 
     def collect(self, params: BaseModel, cursor: str | None) -> Batch:
         """Fetch every feed newer than the cursor; see the module docstring for the rules."""

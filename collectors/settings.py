@@ -51,10 +51,12 @@ class CollectorSettings(BaseModel):
     twitter_bearer_token: SecretStr = SecretStr("")
     googleplay_base_url: str = "https://androidpublisher.googleapis.com"
     googleplay_token_url: str = Field(
-        "https://oauth2.googleapis.com/token", description="OAuth token endpoint the signed JWT is exchanged at"
+        "https://oauth2.googleapis.com/token",
+        description="OAuth token endpoint the signed JWT is exchanged at",
     )
     googleplay_service_account: SecretStr = Field(
-        SecretStr(""), description="Google Play service-account JSON key: the JSON itself or a path to the file"
+        SecretStr(""),
+        description="Google Play service-account JSON key: the JSON itself or a path to the file",
     )
     appstoreconnect_base_url: str = "https://api.appstoreconnect.apple.com"
     appstoreconnect_issuer_id: str = Field("", description="App Store Connect API issuer id")

@@ -30,25 +30,15 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any
 
 import httpx
 from pydantic import BaseModel, Field
 
-from collectors.base import (
-    AuthError,
-    Author,
-    BackfillPage,
-    BackfillParams,
-    Batch,
-    CollectorError,
-    CollectorParams,
-    HttpCollector,
-    Platform,
-    RawMention,
-)
+from collectors.base import AuthError, BackfillParams, CollectorError, HttpCollector, Platform
 from collectors.http import expect, fetch, parse_json, rate_limit_remaining, rate_limit_reset_at
 from collectors.normalise import from_epoch, language_hint, parse_datetime
+from collectors.records import Author, BackfillPage, Batch, RawMention
 
 log = logging.getLogger(__name__)
 
@@ -68,29 +58,19 @@ class TwitterParams(BackfillParams):
     max_pages: int = Field(5, ge=1, le=50)
 
 
-class TwitterCollector(HttpCollector):
+class TwitterCollector(
+    HttpCollector, platform=Platform.twitter, params=TwitterParams, every=timedelta(minutes=15)
+):
     """Searches recent posts newest-first down to ``since_id``."""
-
-    platform: ClassVar[Platform] = Platform.twitter
-    Params: ClassVar[type[BaseModel]] = TwitterParams
-    default_interval: ClassVar[timedelta] = timedelta(minutes=15)
 
     def collect(self, params: BaseModel, cursor: str | None) -> Batch:
         """Fetch posts with ids above the cursor."""
         assert isinstance(params, TwitterParams)
-        token = self.settings.twitter_bearer_token.get_secret_value()
-        if not token:
-            raise AuthError("source needs credentials: set LISTENER_TWITTER_BEARER_TOKEN")
+        headers = self._auth()
         if cursor is not None and not cursor.isdigit():
             raise CollectorError(f"twitter cursor must be a tweet id, got {cursor[:40]!r}")
         url = params.base(self.settings.twitter_base_url) + SEARCH_PATH
-        query: dict[str, Any] = {
-            "query": params.query,
-            "max_results": params.max_results,
-            "expansions": EXPANSIONS,
-            "tweet.fields": TWEET_FIELDS,
-            "user.fields": USER_FIELDS,
-        }
+        query = _search_query(params)
         warnings: list[str] = []
         if cursor and snowflake_time(cursor) < datetime.now(UTC) - SEARCH_WINDOW:
             # recent search refuses a since_id older than its 7-day window: start over from the newest
@@ -100,7 +80,6 @@ class TwitterCollector(HttpCollector):
             cursor_for_query = cursor
         if cursor_for_query:
             query["since_id"] = cursor_for_query
-        headers = {"Authorization": f"Bearer {token}"}
         found: dict[str, RawMention] = {}
         result_ids: list[str] = []
         resp_headers = httpx.Headers()
@@ -126,29 +105,27 @@ class TwitterCollector(HttpCollector):
         """One step of history inside the 7-day window: ``until_id=<position>`` (the oldest result
         id seen; None = now) and ``start_time`` = the later of ``oldest`` and the window's start."""
         assert isinstance(params, TwitterParams)
-        token = self.settings.twitter_bearer_token.get_secret_value()
-        if not token:
-            raise AuthError("source needs credentials: set LISTENER_TWITTER_BEARER_TOKEN")
+        headers = self._auth()
         start = max(oldest, datetime.now(UTC) - SEARCH_WINDOW)
-        query: dict[str, Any] = {
-            "query": params.query,
-            "max_results": params.max_results,
-            "expansions": EXPANSIONS,
-            "tweet.fields": TWEET_FIELDS,
-            "user.fields": USER_FIELDS,
-            "start_time": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        }
+        query = _search_query(params) | {"start_time": start.strftime("%Y-%m-%dT%H:%M:%SZ")}
         if position:
             query["until_id"] = position
         url = params.base(self.settings.twitter_base_url) + SEARCH_PATH
         found: dict[str, RawMention] = {}
         ids: list[str] = []
         for _ in range(params.max_pages):
-            _, next_token = self._page(url, query, {"Authorization": f"Bearer {token}"}, ids, found)
+            _, next_token = self._page(url, query, headers, ids, found)
             if not next_token:
                 return BackfillPage(list(found.values()), None, True)
             query["next_token"] = next_token
         return BackfillPage(list(found.values()), min(ids, key=int) if ids else position, False)
+
+    def _auth(self) -> dict[str, str]:
+        """The bearer header; AuthError when no token is configured."""
+        token = self.settings.twitter_bearer_token.get_secret_value()
+        if not token:
+            raise AuthError("source needs credentials: set LISTENER_TWITTER_BEARER_TOKEN")
+        return {"Authorization": f"Bearer {token}"}
 
     def _page(
         self,
@@ -171,6 +148,17 @@ class TwitterCollector(HttpCollector):
                 ids.append(str(tweet["id"]))
                 found.setdefault(mention.external_id, mention)
         return resp.headers, (payload.get("meta") or {}).get("next_token")
+
+
+def _search_query(params: TwitterParams) -> dict[str, Any]:
+    """The recent-search query with the fields every page asks for."""
+    return {
+        "query": params.query,
+        "max_results": params.max_results,
+        "expansions": EXPANSIONS,
+        "tweet.fields": TWEET_FIELDS,
+        "user.fields": USER_FIELDS,
+    }
 
 
 def _original_of(tweet: Any, originals: dict[str, Any]) -> Any:

@@ -26,7 +26,7 @@ import json
 import logging
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
@@ -34,21 +34,18 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from collectors.base import (
     AuthError,
-    Author,
-    BackfillPage,
     BackfillParams,
-    Batch,
-    CollectorError,
-    CollectorParams,
     HttpCollector,
     Platform,
-    RawMention,
     RetryLater,
-    dump_json_cursor,
+    checked,
     load_json_cursor,
+    something_to_watch,
 )
 from collectors.http import check_response, expect, fetch, parse_json
-from collectors.normalise import html_to_text, iso, parse_datetime
+from collectors.keyed import advance_keyed
+from collectors.normalise import html_to_text, parse_datetime
+from collectors.records import Author, BackfillPage, Batch, RawMention
 
 log = logging.getLogger(__name__)
 
@@ -68,24 +65,18 @@ class YouTubeParams(BackfillParams):
     @field_validator("video_ids")
     @classmethod
     def _valid_ids(cls, ids: list[str]) -> list[str]:
-        bad = [v for v in ids if not _VIDEO_ID.match(v)]
-        if bad:
-            raise ValueError(f"not a YouTube video id: {', '.join(bad[:5])}")
-        return ids
+        return checked(ids, _VIDEO_ID.match, "not a YouTube video id")
 
     @model_validator(mode="after")
     def _something_to_watch(self) -> YouTubeParams:
-        if not self.video_ids and not self.channel_id:
-            raise ValueError("set video_ids, channel_id, or both")
+        something_to_watch(self, "video_ids", "channel_id")
         return self
 
 
-class YouTubeCollector(HttpCollector):
+class YouTubeCollector(
+    HttpCollector, platform=Platform.youtube, params=YouTubeParams, every=timedelta(minutes=30)
+):
     """Reads comment threads newest-first down to each target's cursor."""
-
-    platform: ClassVar[Platform] = Platform.youtube
-    Params: ClassVar[type[BaseModel]] = YouTubeParams
-    default_interval: ClassVar[timedelta] = timedelta(minutes=30)
 
     def collect(self, params: BaseModel, cursor: str | None) -> Batch:
         """Fetch comments and replies newer than each target's cursor."""
@@ -94,20 +85,16 @@ class YouTubeCollector(HttpCollector):
             raise AuthError("source needs credentials: set LISTENER_YOUTUBE_API_KEY")
         state = load_json_cursor(cursor, "youtube")
         base = params.base(self.settings.youtube_base_url)
-        targets = _targets(params)
+        targets = dict(_targets(params))
         found: dict[str, RawMention] = {}
         warnings: list[str] = []
-        new_state = dict(state)
-        for key, target in targets:
-            since = parse_datetime(state.get(key))
-            newest = self._read_target(base, target, since, params, found, warnings)
-            if newest and (since is None or newest > since):
-                new_state[key] = iso(newest)
-        return Batch(
-            mentions=list(found.values()),
-            next_cursor=dump_json_cursor(cursor, state, new_state),
-            warnings=warnings,
+        next_cursor = advance_keyed(
+            cursor,
+            state,
+            targets,
+            lambda key, since: self._read_target(base, targets[key], since, params, found, warnings),
         )
+        return Batch(mentions=list(found.values()), next_cursor=next_cursor, warnings=warnings)
 
     def _read_target(
         self,

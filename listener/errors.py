@@ -12,6 +12,15 @@ class ListenerError(Exception):
     status_code = 400
     code = "bad_request"
 
+    def __init_subclass__(cls, *, status: int | None = None, code: str | None = None, **kwargs: Any) -> None:
+        """A subclass names its HTTP status and code on its class line:
+        ``class NotFound(ListenerError, status=404, code="not_found")``."""
+        super().__init_subclass__(**kwargs)
+        if status is not None:
+            cls.status_code = status
+        if code is not None:
+            cls.code = code
+
     def __init__(self, message: str, *, details: Any = None, code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
@@ -20,34 +29,28 @@ class ListenerError(Exception):
             self.code = code
 
 
-class NotFound(ListenerError):
-    status_code = 404
-    code = "not_found"
+class NotFound(ListenerError, status=404, code="not_found"):
+    """404: no such row."""
 
 
-class Conflict(ListenerError):
-    status_code = 409
-    code = "conflict"
+class Conflict(ListenerError, status=409, code="conflict"):
+    """409: the name is taken, or the state does not allow it."""
 
 
-class Unprocessable(ListenerError):
-    status_code = 422
-    code = "validation_error"
+class Unprocessable(ListenerError, status=422, code="validation_error"):
+    """422: the input is well-formed but wrong; ``details`` name the fields."""
 
 
-class Unauthorized(ListenerError):
-    status_code = 401
-    code = "unauthorized"
+class Unauthorized(ListenerError, status=401, code="unauthorized"):
+    """401: no valid key."""
 
 
-class Forbidden(ListenerError):
-    status_code = 403
-    code = "forbidden"
+class Forbidden(ListenerError, status=403, code="forbidden"):
+    """403: the key's role is too weak."""
 
 
-class PayloadTooLarge(ListenerError):
-    status_code = 413
-    code = "payload_too_large"
+class PayloadTooLarge(ListenerError, status=413, code="payload_too_large"):
+    """413: the body is over ``LISTENER_MAX_BODY_BYTES``."""
 
 
 def validation_details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:

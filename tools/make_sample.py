@@ -58,19 +58,19 @@ KEYS = (
 # Brands and slot values
 # ---------------------------------------------------------------------------------------------
 
-BRANDS = TEXTS['BRANDS']
+BRANDS = TEXTS["BRANDS"]
 
-EN_ITEMS = TEXTS['EN_ITEMS']
-EN_CITIES = TEXTS['EN_CITIES']
+EN_ITEMS = TEXTS["EN_ITEMS"]
+EN_CITIES = TEXTS["EN_CITIES"]
 EN_HOLD = ["45 minutes", "an hour", "90 minutes", "2 hours", "two and a half hours", "3 hours"]
 EN_DAYS = ["3 days", "5 days", "a week", "9 days", "two weeks", "three weeks", "11 days"]
 EN_AMOUNTS = ["$12.99", "$24.50", "$49.99", "$89.00", "$129.99", "$7.49", "$310.00", "£34.99", "£18.00"]
 EN_AGENTS = ["Priya", "Tom", "Marcus", "Jenna", "Aisha", "Luis", "Hannah", "Kenji"]
 
-TR_ITEMS = TEXTS['TR_ITEMS']
+TR_ITEMS = TEXTS["TR_ITEMS"]
 # (nominative, locative, dative, ablative): Turkish suffixes follow vowel harmony and
 # consonant assimilation, so they are written out by hand.
-TR_CITIES = TEXTS['TR_CITIES']
+TR_CITIES = TEXTS["TR_CITIES"]
 TR_DAYS = [3, 4, 5, 6, 8, 10, 12, 15]
 TR_AMOUNTS = ["149,90", "349,90", "1.249", "2.199", "89,99", "4.750", "629,50"]
 EN_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -86,33 +86,33 @@ TR_WEEKDAYS = ["pazartesi", "salı", "çarşamba", "perşembe", "cuma", "cumarte
 # sentiment model scores them neutral or positive); keep it that way when editing.
 # ---------------------------------------------------------------------------------------------
 
-TEMPLATES = TEXTS['TEMPLATES']
+TEMPLATES = TEXTS["TEMPLATES"]
 
 # Titles for app store reviews and reddit posts, by category.
-TITLES = TEXTS['TITLES']
+TITLES = TEXTS["TITLES"]
 
 # Baseline news stories: (brand, title, text). Each runs once, sometimes syndicated.
-NEWS = TEXTS['NEWS']
+NEWS = TEXTS["NEWS"]
 
 # --- the crisis: 2026-11-19, 14:00-18:00 UTC --------------------------------------------------
 
-CRISIS_NEG = TEXTS['CRISIS_NEG']
-CRISIS_QUESTION = TEXTS['CRISIS_QUESTION']
-CRISIS_HN_COMMENTS = TEXTS['CRISIS_HN_COMMENTS']
-CRISIS_REDDIT_COMMENTS = TEXTS['CRISIS_REDDIT_COMMENTS']
+CRISIS_NEG = TEXTS["CRISIS_NEG"]
+CRISIS_QUESTION = TEXTS["CRISIS_QUESTION"]
+CRISIS_HN_COMMENTS = TEXTS["CRISIS_HN_COMMENTS"]
+CRISIS_REDDIT_COMMENTS = TEXTS["CRISIS_REDDIT_COMMENTS"]
 
-SUBREDDITS = TEXTS['SUBREDDITS']
+SUBREDDITS = TEXTS["SUBREDDITS"]
 
 # ---------------------------------------------------------------------------------------------
 # Authors
 # ---------------------------------------------------------------------------------------------
 
-EN_FIRST = TEXTS['EN_FIRST']
-EN_LAST = TEXTS['EN_LAST']
-EN_NICKS = TEXTS['EN_NICKS']
-TR_FIRST = TEXTS['TR_FIRST']
-TR_LAST = TEXTS['TR_LAST']
-TR_NICKS = TEXTS['TR_NICKS']
+EN_FIRST = TEXTS["EN_FIRST"]
+EN_LAST = TEXTS["EN_LAST"]
+EN_NICKS = TEXTS["EN_NICKS"]
+TR_FIRST = TEXTS["TR_FIRST"]
+TR_LAST = TEXTS["TR_LAST"]
+TR_NICKS = TEXTS["TR_NICKS"]
 MASTODON_INSTANCES = ["mastodon.social", "fosstodon.org", "mstdn.social", "hachyderm.io", "sosyal.network"]
 
 _FOLD = str.maketrans("çğıİöşüÇĞÖŞÜâÂ", "cgiiosuCGOSUaA")
@@ -127,9 +127,9 @@ ACME_OFFICIAL = ("twitter", "Acme", "Acme", 310_000)
 ACME_SUPPORT = ("twitter", "AcmeSupport", "Acme Support", 95_000)
 ACME_DESTEK = ("twitter", "AcmeDestek", "Acme Destek", 64_000)
 
-NEWS_OUTLETS = TEXTS['NEWS_OUTLETS']
+NEWS_OUTLETS = TEXTS["NEWS_OUTLETS"]
 
-YOUTUBE_VIDEOS = TEXTS['YOUTUBE_VIDEOS']
+YOUTUBE_VIDEOS = TEXTS["YOUTUBE_VIDEOS"]
 APPSTORE_APPS = {"Acme": 1493827160, "Globex": 1550231874, "Initech": 1602847391}
 
 B32_SORT = "234567abcdefghijklmnopqrstuvwxyz"
@@ -256,14 +256,14 @@ class Authors:
 # Building one mention
 # ---------------------------------------------------------------------------------------------
 
-SENTIMENT = TEXTS['SENTIMENT']
+SENTIMENT = TEXTS["SENTIMENT"]
 EMOJI = {
     "pos": ["😍", "🙌", "👏", "🔥", "❤️", "💯", "😊"],
     "neg": ["😡", "🤬", "😤", "😩", "👎", "🙄"],
     "neu": ["🤔", "👀", "🙏"],
     "sarc": ["🙃", "🙄", "😂", "👏"],
 }
-TOPIC_TAGS = TEXTS['TOPIC_TAGS']
+TOPIC_TAGS = TEXTS["TOPIC_TAGS"]
 CRISIS_TAGS = {"en": ["#AcmeBreach", "#BoycottAcme", "#databreach"], "tr": ["#AcmeBoykot", "#verisızıntısı"]}
 
 PLATFORM_WEIGHTS = {

@@ -28,7 +28,7 @@ from listener.schemas.alerts import (
 )
 from listener.schemas.common import IsoTime
 from listener.settings import Settings
-from listener.storage.audit import add_recorded, record
+from listener.storage.audit import add_recorded, delete_recorded, record
 from listener.storage.lookup import ensure_name_free, get_or_404
 from listener.storage.models import AlertRule, Channel, Incident, Notification
 from listener.storage.times import aware
@@ -80,7 +80,6 @@ def _templates_exist(session: Session, names: list[str]) -> None:
         )
 
 
-
 @router.get("/rules", summary="List alert rules")
 def list_rules(session: SessionDep, _: Viewer) -> list[RuleRead]:
     return [RuleRead.model_validate(r) for r in session.scalars(select(AlertRule).order_by(AlertRule.id))]
@@ -130,15 +129,7 @@ def update_rule(rule_id: int, body: RuleUpdate, session: SessionDep, who: Manage
 @router.delete("/rules/{rule_id}", status_code=204, summary="Delete an alert rule and its incidents")
 def delete_rule(rule_id: int, session: SessionDep, who: Manager) -> Response:
     rule = get_rule(session, rule_id)
-    session.delete(rule)
-    record(
-        session,
-        actor=who.name,
-        entity="alert_rule",
-        entity_id=rule_id,
-        action="delete",
-        changes={"name": [rule.name, None]},
-    )
+    delete_recorded(session, rule, actor=who.name, entity="alert_rule", changes={"name": [rule.name, None]})
     return Response(status_code=204)
 
 
@@ -205,14 +196,7 @@ def acknowledge(incident_id: int, session: SessionDep, settings: SettingsDep, wh
         incident.status = "acknowledged"
         incident.acknowledged_at = datetime.now(UTC)
         incident.acknowledged_by = who.name
-        record(
-            session,
-            actor=who.name,
-            entity="incident",
-            entity_id=incident.id,
-            action="acknowledge",
-            changes={"status": ["firing", "acknowledged"]},
-        )
+        _record_status(session, who.name, incident.id, "acknowledge", "firing", "acknowledged")
     session.flush()
     return _detail(session, incident, settings)
 
@@ -225,12 +209,16 @@ def resolve(incident_id: int, session: SessionDep, settings: SettingsDep, who: M
         evaluation.resolve(
             session, get_rule(session, incident.rule_id), incident, datetime.now(UTC), by=who.name
         )
-        record(
-            session,
-            actor=who.name,
-            entity="incident",
-            entity_id=incident.id,
-            action="resolve",
-            changes={"status": [old, "resolved"]},
-        )
+        _record_status(session, who.name, incident.id, "resolve", old, "resolved")
     return _detail(session, incident, settings)
+
+
+def _record_status(session: Session, actor: str, incident_id: int, action: str, old: str, new: str) -> None:
+    record(
+        session,
+        actor=actor,
+        entity="incident",
+        entity_id=incident_id,
+        action=action,
+        changes={"status": [old, new]},
+    )

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from listener.deps import Manager, SessionDep, Viewer
 from listener.errors import Unprocessable
 from listener.schemas.catalog import BrandCreate, BrandRead, BrandUpdate
-from listener.storage.audit import record
+from listener.storage.audit import add_recorded, delete_recorded, update_recorded
 from listener.storage.lookup import ensure_name_free, get_or_404
 from listener.storage.mentions import promote_links
 from listener.storage.models import Brand
@@ -48,11 +48,7 @@ def create_brand(body: BrandCreate, session: SessionDep, who: Manager) -> BrandR
     data = body.model_dump(exclude={"competitors"})
     brand = Brand(**data)
     brand.competitors = _competitors(session, body.competitors, body.name)
-    session.add(brand)
-    session.flush()
-    record(
-        session, actor=who.name, entity="brand", entity_id=brand.id, action="create", changes=_public(body)
-    )
+    add_recorded(session, brand, actor=who.name, entity="brand", changes=_public(body))
     return BrandRead.model_validate(brand)
 
 
@@ -71,13 +67,8 @@ def update_brand(brand_id: int, body: BrandUpdate, session: SessionDep, who: Man
         brand.competitors = _competitors(
             session, changes.pop("competitors"), changes.get("name") or brand.name
         )
-    for name, value in changes.items():
-        if value is not None:
-            setattr(brand, name, value)
-    session.flush()
-    record(
-        session, actor=who.name, entity="brand", entity_id=brand.id, action="update", changes=_public(body)
-    )
+    to_set = {k: v for k, v in changes.items() if v is not None}
+    update_recorded(session, brand, to_set, actor=who.name, entity="brand", audit=_public(body))
     return BrandRead.model_validate(brand)
 
 
@@ -89,15 +80,7 @@ def update_brand(brand_id: int, body: BrandUpdate, session: SessionDep, who: Man
 def delete_brand(brand_id: int, session: SessionDep, who: Manager) -> Response:
     brand = get_brand(session, brand_id)
     promote_links(session, brand_id)
-    session.delete(brand)
-    record(
-        session,
-        actor=who.name,
-        entity="brand",
-        entity_id=brand_id,
-        action="delete",
-        changes={"name": brand.name},
-    )
+    delete_recorded(session, brand, actor=who.name, entity="brand", changes={"name": brand.name})
     return Response(status_code=204)
 
 

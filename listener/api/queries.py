@@ -12,7 +12,7 @@ from listener.deps import Manager, SessionDep, Viewer
 from listener.errors import Unprocessable
 from listener.pipeline.query import QuerySyntaxError, compile_query
 from listener.schemas.catalog import QueryCreate, QueryRead, QueryUpdate
-from listener.storage.audit import add_recorded, record
+from listener.storage.audit import add_recorded, delete_recorded, update_recorded
 from listener.storage.lookup import get_or_404
 from listener.storage.models import Query
 
@@ -64,15 +64,11 @@ def update_query(query_id: int, body: QueryUpdate, session: SessionDep, who: Man
     changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
     if "expression" in changes:
         _compile(changes["expression"])
-    for name, value in changes.items():
-        setattr(query, name, value)
-    session.flush()
-    record(session, actor=who.name, entity="query", entity_id=query.id, action="update", changes=changes)
+    update_recorded(session, query, changes, actor=who.name, entity="query")
     return QueryRead.model_validate(query)
 
 
 @router.delete("/{query_id}", status_code=204, summary="Delete a query")
 def delete_query(query_id: int, session: SessionDep, who: Manager) -> Response:
-    session.delete(_get(session, query_id))
-    record(session, actor=who.name, entity="query", entity_id=query_id, action="delete", changes={})
+    delete_recorded(session, _get(session, query_id), actor=who.name, entity="query")
     return Response(status_code=204)

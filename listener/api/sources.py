@@ -14,7 +14,7 @@ from listener.deps import Manager, SessionDep, SettingsDep, Viewer
 from listener.errors import Unprocessable, validation_details
 from listener.schemas.catalog import SourceCreate, SourceRead, SourceUpdate
 from listener.settings import Settings
-from listener.storage.audit import add_recorded, record
+from listener.storage.audit import add_recorded, delete_recorded, update_recorded
 from listener.storage.lookup import get_or_404
 from listener.storage.models import BLOCKED_STATUSES, Source
 
@@ -85,9 +85,6 @@ def update_source(
     if changes.get("params") is not None:
         changes["params"] = checked_params(source.platform, changes["params"], settings)
     params_changed = changes.get("params") is not None and changes["params"] != source.params
-    for name, value in changes.items():
-        if value is not None or name == "interval_seconds":
-            setattr(source, name, value)
     if (changes.get("enabled") and source.status == "paused") or (
         params_changed and source.status in BLOCKED_STATUSES
     ):
@@ -96,20 +93,14 @@ def update_source(
         source.status, source.consecutive_failures = "ok", 0
         if params_changed:
             source.next_run_at = None
-    session.flush()
-    record(
-        session,
-        actor=who.name,
-        entity="source",
-        entity_id=source.id,
-        action="update",
-        changes={k: True for k in changes},
+    to_set = {k: v for k, v in changes.items() if v is not None or k == "interval_seconds"}
+    update_recorded(
+        session, source, to_set, actor=who.name, entity="source", audit=dict.fromkeys(changes, True)
     )
     return SourceRead.model_validate(source)
 
 
 @router.delete("/{source_id}", status_code=204, summary="Delete a source (its mentions stay)")
 def delete_source(source_id: int, session: SessionDep, who: Manager) -> Response:
-    session.delete(_get(session, source_id))
-    record(session, actor=who.name, entity="source", entity_id=source_id, action="delete", changes={})
+    delete_recorded(session, _get(session, source_id), actor=who.name, entity="source")
     return Response(status_code=204)

@@ -13,7 +13,7 @@ from listener.deps import Manager, SessionDep, SettingsDep, Viewer
 from listener.errors import Unprocessable
 from listener.schemas.replies import LANGUAGES, TemplateCreate, TemplateRead, TemplateUpdate
 from listener.settings import Settings
-from listener.storage.audit import add_recorded, record
+from listener.storage.audit import add_recorded, delete_recorded, update_recorded
 from listener.storage.lookup import ensure_name_free, get_or_404
 from listener.storage.reply_models import ReplyTemplate
 
@@ -102,24 +102,13 @@ def update_template(
         channel=merged["channel"],
         conditions=merged["conditions"] or {},
     )
-    for k, v in changes.items():
-        setattr(t, k, v)
-    session.flush()
-    record(
-        session,
-        actor=who.name,
-        entity="reply_template",
-        entity_id=t.id,
-        action="update",
-        changes={k: True for k in changes},
+    update_recorded(
+        session, t, changes, actor=who.name, entity="reply_template", audit=dict.fromkeys(changes, True)
     )
     return TemplateRead.model_validate(t)
 
 
 @router.delete("/{template_id}", status_code=204, summary="Delete a template (past replies keep their text)")
 def delete_template(template_id: int, session: SessionDep, who: Manager) -> Response:
-    session.delete(_get(session, template_id))
-    record(
-        session, actor=who.name, entity="reply_template", entity_id=template_id, action="delete", changes={}
-    )
+    delete_recorded(session, _get(session, template_id), actor=who.name, entity="reply_template")
     return Response(status_code=204)

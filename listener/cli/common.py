@@ -6,21 +6,41 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import typer
 from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from listener.demo import demo_settings
 from listener.errors import ListenerError
 from listener.logging import configure_logging
 from listener.pipeline.analysis import configure_nlp
-from listener.settings import Settings
+from listener.settings import DEFAULT_DATABASE_URL, Settings
 from listener.storage import migrate
 from listener.storage.db import make_engine, make_session_factory, session_scope
 from listener.storage.replies import ensure_default_templates
 
 log = logging.getLogger(__name__)
+
+DEMO_DATABASE_URL = "sqlite:///./listener-demo.db"
+
+
+def sentence(exc: ListenerError) -> str:
+    """The error's message and, when its details add something, each detail as ``field: message``
+    (``[{"field": "brand", "message": "no such brand"}]`` reads ``brand: no such brand``)."""
+    items = exc.details if isinstance(exc.details, list) else [exc.details] if exc.details else []
+    said = []
+    for item in items:
+        if isinstance(item, dict):
+            field, message = item.get("field"), item.get("message")
+            text = f"{field}: {message}" if field and message else str(message or "")
+        else:
+            text = str(item)
+        if text and text not in exc.message and text not in said:
+            said.append(text)
+    return exc.message + (f" ({'; '.join(said)})" if said else "")
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -29,8 +49,12 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Settings from the environment (and ``.env``) plus explicit overrides; exit 2 when invalid."""
+def load_settings(*, find_demo: bool = True, **overrides: object) -> Settings:
+    """Settings from the environment (and ``.env``) plus explicit overrides; exit 2 when invalid.
+
+    With ``find_demo`` (every command that reads stored data), the database is the demo's
+    (``./listener-demo.db``, which ``make run`` fills) while no database is configured and
+    ``./listener.db`` does not exist: see :func:`demo_database_if_alone`."""
     try:
         settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as exc:
@@ -44,7 +68,29 @@ def load_settings(**overrides: object) -> Settings:
         configure_nlp(settings)
     except ValueError as exc:
         raise fail(f"invalid configuration: LISTENER_SPACY_MODELS: {exc}", 2) from exc
-    return settings
+    return demo_database_if_alone(settings) if find_demo else settings
+
+
+def demo_database_if_alone(settings: Settings) -> Settings:
+    """``settings`` on the demo's database, with the demo's settings (its replay directory, its
+    local alert sink allowed), when LISTENER_DATABASE_URL is not set (environment, ``.env`` or
+    option), ``./listener.db`` does not exist and ``./listener-demo.db`` does; says so on stderr.
+    ``listener migrate`` does not look: it creates ``./listener.db``, and from then on every command
+    uses that."""
+    if "database_url" in settings.model_fields_set or settings.database_url != DEFAULT_DATABASE_URL:
+        return settings
+    if _sqlite_file(DEFAULT_DATABASE_URL).exists() or not _sqlite_file(DEMO_DATABASE_URL).exists():
+        return settings
+    typer.echo(
+        "note: using the demo's database ./listener-demo.db (LISTENER_DATABASE_URL is not set and "
+        "./listener.db does not exist; `listener migrate` creates it)",
+        err=True,
+    )
+    return demo_settings(settings.model_copy(update={"database_url": DEMO_DATABASE_URL}))
+
+
+def _sqlite_file(url: str) -> Path:
+    return Path(url.removeprefix("sqlite:///"))
 
 
 def ready_engine(settings: Settings, *, upgrade_if_empty: bool = True) -> Engine:
@@ -76,11 +122,11 @@ def install_defaults(engine: Engine) -> None:
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn ``ListenerError`` into an exit with its message."""
+    """Turn ``ListenerError`` into an exit 1 with a sentence: its message, then what its details
+    say field by field (never a Python repr)."""
     try:
         yield
     except ListenerError as exc:
-        detail = f" ({exc.details})" if exc.details else ""
-        raise fail(exc.message + detail) from exc
+        raise fail(sentence(exc)) from exc
     except KeyboardInterrupt:
         sys.exit(130)

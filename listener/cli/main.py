@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import logging
 import sys
@@ -20,7 +21,14 @@ from listener.app import create_app
 from listener.auth import create_key, revoke_key
 from listener.cli.alerts import backtest
 from listener.cli.collect import collect, sources, worker
-from listener.cli.common import fail, install_defaults, load_settings, ready_engine, user_errors
+from listener.cli.common import (
+    DEMO_DATABASE_URL,
+    fail,
+    install_defaults,
+    load_settings,
+    ready_engine,
+    user_errors,
+)
 from listener.cli.keys import keys_app
 from listener.cli.nlp import reanalyze, score
 from listener.cli.users import users_app
@@ -29,7 +37,7 @@ from listener.demo.alerts import replay, seed_alerts
 from listener.demo.seed import seed, seed_live_source
 from listener.demo.sink import DemoSink, describe
 from listener.engine.delivery import outbound_client
-from listener.errors import NotFound
+from listener.errors import ListenerError, NotFound
 from listener.pipeline.exporting import export_lines
 from listener.pipeline.importing import format_of, import_stream, read_records
 from listener.storage import migrate as migrations
@@ -55,8 +63,6 @@ app.command()(sources)
 app.command()(reanalyze)
 app.command()(backtest)
 
-DEMO_DATABASE = "sqlite:///./listener-demo.db"
-
 
 def _serve(settings, engine) -> None:  # type: ignore[no-untyped-def]
 
@@ -79,9 +85,9 @@ def serve(
 
 @app.command()
 def migrate() -> None:
-    """Upgrade the database to the newest schema (safe to run again)."""
-
-    settings = load_settings()
+    """Upgrade the database to the newest schema (safe to run again); without LISTENER_DATABASE_URL
+    that is ./listener.db, created if missing (never the demo's)."""
+    settings = load_settings(find_demo=False)
     engine = make_engine(settings.database_url)
     migrations.upgrade(engine)
     install_defaults(engine)
@@ -101,18 +107,26 @@ def import_(
     ],
     format: Annotated[str | None, typer.Option(help="jsonl or csv (default: from the file name)")] = None,
 ) -> None:
-    """Import mentions (idempotent: known (platform, external_id) are counted as duplicates)."""
-
+    """Import mentions (idempotent: known (platform, external_id) are counted as duplicates). Each
+    bad line is reported by its number and skipped, the others are stored; exit 1 if any was bad."""
     settings = load_settings()
     sessions = make_session_factory(ready_engine(settings))
-    with user_errors():
+    try:
         fmt = format_of(file, format)
+    except ListenerError as exc:
+        raise fail(exc.message, 2) from exc
     if str(file) != "-" and not file.is_file():
         raise fail(f"no such file: {file}", 2)
     stream = sys.stdin if str(file) == "-" else file.open(encoding="utf-8", newline="")
-    with stream, user_errors(), Progress(transient=True, console=None) as bar:
-        task = bar.add_task("importing", total=None)
-        report = import_stream(sessions, read_records(stream, fmt), progress=lambda n: bar.advance(task, n))
+    try:
+        with stream, user_errors(), Progress(transient=True, console=None) as bar:
+            task = bar.add_task("importing", total=None)
+            records = read_records(stream, fmt)
+            report = import_stream(sessions, records, progress=lambda n: bar.advance(task, n))
+    except UnicodeDecodeError as exc:
+        raise fail(f"cannot read {file}: it is not UTF-8 text (import stopped there)") from exc
+    except csv.Error as exc:
+        raise fail(f"cannot read {file} as CSV: {exc} (import stopped there)") from exc
     for problem in report.problems:
         typer.echo(f"  {problem}", err=True)
     typer.echo(
@@ -146,14 +160,18 @@ def export(
         f = MentionFilter(brand_ids=brand_ids, since=aware(since, "since"), until=aware(until, "until"))
         # a file, or stdout as UTF-8 whatever the locale (and left open afterwards)
         target = output if output else sys.stdout.fileno()
-        with open(target, "w", encoding="utf-8", newline="", closefd=output is not None) as fh:
+        try:
+            fh = open(target, "w", encoding="utf-8", newline="", closefd=output is not None)  # noqa: SIM115
+        except OSError as exc:
+            raise fail(f"cannot write {output}: {exc.strerror}") from exc
+        with fh:
             for chunk in export_lines(sessions, f, format):
                 fh.write(chunk)
 
 
 @app.command()
 def demo(
-    database_url: Annotated[str, typer.Option(help="Where the demo keeps its data")] = DEMO_DATABASE,
+    database_url: Annotated[str, typer.Option(help="Where the demo keeps its data")] = DEMO_DATABASE_URL,
     host: Annotated[str | None, typer.Option(help="Bind address")] = None,
     port: Annotated[int | None, typer.Option(help="Port")] = None,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Seed and exit")] = False,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, TextIO, cast
 
 import orjson
 import typer
@@ -25,18 +25,32 @@ def score(
     language: Annotated[str | None, typer.Option(help="Language hint for texts given as arguments")] = None,
 ) -> None:
     """Score texts: JSON lines in (text, optional language, rating, brand, platform, title, kind),
-    one JSON line out per input, in order, streaming (constant memory)."""
-
-
-    load_settings()
+    one JSON line out per input, in order, streaming (constant memory). A bad line gets an
+    ``{"error": …}`` line and scoring goes on; the exit code is then 1."""
+    load_settings(find_demo=False)
     if text:
         lines = [orjson.dumps({"text": t, "language": language}).decode() for t in text]
     else:
         if sys.stdin.isatty():
             raise fail("give texts as arguments or JSON lines on stdin (see `listener score --help`)", 2)
         lines = sys.stdin
-    score_lines(lines, sys.stdout)
+    out = _ErrorTally(sys.stdout)
+    written = score_lines(lines, cast(TextIO, out))
     sys.stdout.flush()
+    if out.errors:
+        raise fail(f"{out.errors} of {written} line(s) could not be scored (see their error lines)")
+
+
+class _ErrorTally:
+    """Writes ``score_lines``' output through to ``out``, counting its ``{"error": …}`` lines."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.errors = 0
+
+    def write(self, text: str) -> int:
+        self.errors += sum(line.startswith('{"error":') for line in text.splitlines())
+        return self.out.write(text)
 
 
 def reanalyze(
@@ -44,8 +58,6 @@ def reanalyze(
     since: Annotated[datetime | None, typer.Option(help="Only mentions published since (UTC)")] = None,
 ) -> None:
     """Re-score stored mentions after a rule, lexicon or taxonomy change; manual overrides are kept."""
-
-
     sessions = make_session_factory(ready_engine(load_settings()))
     with user_errors():
         with session_scope(sessions) as session:

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 from alerts.replies import MentionFacts, TemplateError, TemplateFacts, rank, render, variables_of
 from listener.auth import Principal
 from listener.engine.drafting import draft_reply
-from listener.people import team_name
 from listener.engine.explain import evidence_ids
 from listener.engine.suggestions import Library
 from listener.errors import Unprocessable
+from listener.people import team_name
 from listener.settings import Settings
 from listener.storage.models import AlertRule, Brand, Incident, Mention
 from listener.storage.reply_models import Reply, ReplyTemplate

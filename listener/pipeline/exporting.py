@@ -20,6 +20,8 @@ from listener.storage.mentions import MentionFilter, feed_page, linked_brand_ids
 from listener.storage.models import Brand, Mention
 
 PAGE = 1000
+# exported for people to read, recomputed or this installation's own: `listener import` skips them
+LOCAL_COLUMNS = ("topics", "crisis_terms", "status", "assignee", "tags", "duplicate_of")
 CSV_COLUMNS = [
     "id",
     "platform",
@@ -38,12 +40,7 @@ CSV_COLUMNS = [
     "language",
     "sentiment_score",
     "sentiment_label",
-    "topics",
-    "crisis_terms",
-    "status",
-    "assignee",
-    "tags",
-    "duplicate_of",
+    *LOCAL_COLUMNS,
 ]
 
 

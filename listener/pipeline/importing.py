@@ -1,8 +1,9 @@
 """Read mentions from JSON lines or CSV files, validate each one, store them in batches.
 
 Accepts what ``listener export`` writes (analysis and workflow fields are ignored: they are
-recomputed or belong to this installation). A bad line is reported with its number and skipped;
-the others are stored. Re-importing a file stores nothing twice.
+recomputed or belong to this installation). Every bad line (not JSON, not a mention, or naming a
+brand that does not exist) is reported with its number in the file and skipped; the others are
+stored. Re-importing a file stores nothing twice.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
 from listener.engine.new_mentions import alert_on_new
-from listener.errors import ListenerError, validation_details
+from listener.errors import ListenerError, Unprocessable, validation_details
+from listener.pipeline.exporting import LOCAL_COLUMNS
 from listener.pipeline.ingest import store_batch
 from listener.schemas.mentions import MentionIn
 from listener.storage.db import session_scope
@@ -27,12 +29,7 @@ BATCH = 1000
 EXPORT_ONLY = {
     "id",
     "sentiment",
-    "topics",
-    "crisis_terms",
-    "status",
-    "assignee",
-    "tags",
-    "duplicate_of",
+    *LOCAL_COLUMNS,
     "entities",
     "keyphrases",
     "language_confidence",
@@ -50,6 +47,11 @@ class ImportReport:
     duplicates: int = 0
     invalid: int = 0
     problems: list[str] = field(default_factory=list)
+
+    def bad_line(self, number: int, problem: str) -> None:
+        """Count line ``number`` (1-based, as in the file) as invalid, saying why."""
+        self.invalid += 1
+        self.problems.append(f"line {number}: {problem}")
 
 
 def _from_csv_row(row: dict[str, str]) -> dict[str, Any]:
@@ -104,38 +106,63 @@ def import_stream(
     *,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Validate and store ``records`` in transactions of ``BATCH`` mentions."""
+    """Validate and store ``records`` in transactions of ``BATCH`` mentions; every bad line is in
+    the report's ``problems`` as ``line N: <what is wrong>``."""
     report = ImportReport()
-    batch: list[dict[str, Any]] = []
+    batch: dict[int, dict[str, Any]] = {}  # line number -> mention
 
     def flush() -> None:
-        if not batch:
-            return
-        with session_scope(sessions) as session:
-            outcome = store_batch(session, batch)
-            alert_on_new(session, outcome.created_ids)
-        report.created += outcome.created
-        report.duplicates += outcome.duplicates
-        if progress:
-            progress(len(batch))
-        batch.clear()
+        if batch:
+            _store(sessions, batch, report)
+            if progress:
+                progress(len(batch))
+            batch.clear()
 
     for number, record in records:
         report.lines += 1
         problem = record if isinstance(record, str) else None
         if problem is None:
             try:
-                batch.append(MentionIn.model_validate(record).model_dump())
+                batch[number] = MentionIn.model_validate(record).model_dump()
             except ValidationError as exc:
                 d = validation_details(list(exc.errors()))[0]
                 problem = f"{d['field'] or 'record'}: {d['message']}"
         if problem is not None:
-            report.invalid += 1
-            if len(report.problems) < 20:
-                report.problems.append(f"line {number}: {problem}")
+            report.bad_line(number, problem)
             if progress:
                 progress(1)
         if len(batch) >= BATCH:
             flush()
     flush()
     return report
+
+
+def _store(sessions: sessionmaker[Session], batch: dict[int, dict[str, Any]], report: ImportReport) -> None:
+    """Store one batch in one transaction; lines naming an unknown brand are reported and the
+    batch is stored without them."""
+    numbers = list(batch)
+    while numbers:
+        try:
+            with session_scope(sessions) as session:
+                outcome = store_batch(session, [batch[n] for n in numbers])
+                alert_on_new(session, outcome.created_ids)
+        except Unprocessable as exc:
+            refused = _refused_items(exc)
+            if not refused:
+                raise
+            for index, problem in sorted(refused.items()):
+                report.bad_line(numbers[index], problem)
+            numbers = [n for i, n in enumerate(numbers) if i not in refused]
+            continue
+        report.created += outcome.created
+        report.duplicates += outcome.duplicates
+        return
+
+
+def _refused_items(exc: Unprocessable) -> dict[int, str]:
+    """``{index in the batch: "field: message; …"}`` from ``store_batch``'s unknown-brand error."""
+    refused: dict[int, list[str]] = {}
+    for d in exc.details if isinstance(exc.details, list) else []:
+        if isinstance(d, dict) and isinstance(d.get("index"), int):
+            refused.setdefault(d["index"], []).append(f"{d.get('field')}: {d.get('message')}")
+    return {i: "; ".join(said) for i, said in refused.items()}

@@ -1,5 +1,6 @@
-"""The audit log: ``record`` one event, ``add_recorded`` (a new row and its "create" event), a
-mention's ``history``, and ``apply_patch`` (a mention's update that records what changed)."""
+"""The audit log: ``record`` one event; ``add_recorded``, ``update_recorded`` and
+``delete_recorded`` (a row's create, update or delete and its event, for the routers); a mention's
+``history``, and ``apply_patch`` (a mention's update that records what changed)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,40 @@ def add_recorded(session: Session, row: Any, *, actor: str, entity: str, changes
     session.add(row)
     session.flush()
     record(session, actor=actor, entity=entity, entity_id=row.id, action="create", changes=changes)
+
+
+def update_recorded(
+    session: Session,
+    row: Any,
+    changes: dict[str, Any],
+    *,
+    actor: str,
+    entity: str,
+    audit: dict[str, Any] | None = None,
+) -> None:
+    """Set each of ``changes`` on ``row``, flush, and record the "update" by ``actor``. The event
+    says ``audit`` when given (e.g. ``{field: True}`` where values must not be logged), else the
+    changes themselves."""
+    for name, value in changes.items():
+        setattr(row, name, value)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        entity=entity,
+        entity_id=row.id,
+        action="update",
+        changes=changes if audit is None else audit,
+    )
+
+
+def delete_recorded(
+    session: Session, row: Any, *, actor: str, entity: str, changes: dict[str, Any] | None = None
+) -> None:
+    """Delete ``row`` and record the "delete" by ``actor`` (``changes``: what the event keeps of it)."""
+    entity_id = row.id
+    session.delete(row)
+    record(session, actor=actor, entity=entity, entity_id=entity_id, action="delete", changes=changes or {})
 
 
 def apply_patch(session: Session, mention: Mention, changes: dict[str, Any], *, actor: str) -> dict[str, Any]:

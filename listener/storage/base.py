@@ -2,6 +2,7 @@
 
 ``UTCDateTime`` stores timezone-aware UTC on both backends (SQLite keeps no zone, so values come
 back naive and are re-tagged as UTC); a naive value on the way in is refused, never guessed.
+``Timestamped`` is the ``created_at``/``updated_at`` pair most tables carry.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -63,6 +64,13 @@ def include_object_for(dialect_name: str) -> Any:
 def utcnow() -> datetime:
     """The current time, aware, in UTC."""
     return datetime.now(UTC)
+
+
+class Timestamped:
+    """Mixin: ``created_at`` set on insert, ``updated_at`` on insert and every update (aware UTC)."""
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class Base(DeclarativeBase):

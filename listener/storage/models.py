@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from listener.storage.base import Base, BigId, Json, UTCDateTime, utcnow
+from listener.storage.base import Base, BigId, Json, Timestamped, UTCDateTime, utcnow
 from listener.storage.names import UniquelyNamed
 
 MENTION_STATUSES = ("new", "in_progress", "replied", "resolved", "ignored")
@@ -44,7 +44,7 @@ brand_competitor = Table(
 )
 
 
-class Brand(UniquelyNamed, Base):
+class Brand(UniquelyNamed, Timestamped, Base):
     """A brand we listen for (or a competitor of one: competitors are brands too)."""
 
     __tablename__ = "brand"
@@ -57,8 +57,6 @@ class Brand(UniquelyNamed, Base):
     default_language: Mapped[str] = mapped_column(String(8), default="en")
     # extra topics for this brand: {topic: {language: [phrases]}}, merged with the global taxonomy
     topics: Mapped[dict[str, dict[str, list[str]]]] = mapped_column(Json, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     competitors: Mapped[list[Brand]] = relationship(
         secondary=brand_competitor,
@@ -69,7 +67,7 @@ class Brand(UniquelyNamed, Base):
     )
 
 
-class Query(Base):
+class Query(Timestamped, Base):
     """A boolean query (docs/queries.md) that links mentions to a brand, as its own or a competitor's."""
 
     __tablename__ = "query"
@@ -81,13 +79,11 @@ class Query(Base):
     expression: Mapped[str] = mapped_column(Text)
     role: Mapped[str] = mapped_column(String(16), default="own")
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     brand: Mapped[Brand] = relationship(lazy="joined")
 
 
-class Source(Base):
+class Source(Timestamped, Base):
     """A place collected on a schedule (a feed, a search, an app's reviews), with its health."""
 
     __tablename__ = "source"
@@ -116,8 +112,6 @@ class Source(Base):
     rate_limit_reset_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # history backfill progress (listener.worker.backfill): {"days", "oldest", "position", "done", ...}
     backfill: Mapped[dict[str, Any] | None] = mapped_column(Json)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class Mention(Base):

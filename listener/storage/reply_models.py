@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from listener.storage.base import Base, BigId, Json, UTCDateTime, utcnow
+from listener.storage.base import Base, BigId, Json, Timestamped, UTCDateTime, utcnow
 from listener.storage.names import UniquelyNamed
 from listener.storage.publish_models import ReplyPublication
 
@@ -16,7 +16,7 @@ REPLY_STATUSES = ("draft", "approved", "rejected", "sent")
 CHANNELS = ("dm", "public")
 
 
-class ReplyTemplate(UniquelyNamed, Base):
+class ReplyTemplate(UniquelyNamed, Timestamped, Base):
     """A ready reply: Jinja2 ``body`` (sandboxed), the situations it fits (``conditions``)."""
 
     __tablename__ = "reply_template"
@@ -34,8 +34,6 @@ class ReplyTemplate(UniquelyNamed, Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     builtin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class Reply(Base):

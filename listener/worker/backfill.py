@@ -23,8 +23,9 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from collectors.base import CollectorError, RawMention, RetryLater
+from collectors.base import CollectorError, RetryLater
 from collectors.normalise import iso, parse_datetime
+from collectors.records import RawMention
 from collectors.registry import get_collector
 from listener.storage.db import session_scope
 from listener.storage.models import Source

@@ -38,7 +38,8 @@ import httpx
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
-from collectors.base import AuthError, Batch, CollectorError, RetryLater
+from collectors.base import AuthError, CollectorError, RetryLater
+from collectors.records import Batch
 from collectors.registry import get_collector, validate_params
 from listener.engine.new_mentions import alert_on_new
 from listener.pipeline.ingest import store_batch

@@ -17,7 +17,7 @@ from listener.engine.window import build_window
 from listener.storage.db import make_session_factory, session_scope
 from listener.storage.models import Brand, Mention, MentionBrand, Source
 from tests.factories import rss_of
-from tests.worker.test_collection import Answer, FeedServer, add_source, claim_and_run
+from tests.worker.feed_server import Answer, FeedServer, add_source, claim_and_run
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 ITEMS = [

@@ -92,7 +92,7 @@ def test_import_missing_file_and_unknown_format(cli: Run, tmp_path: Path) -> Non
     assert missing.returncode == 2 and "no such file" in missing.stderr
     path = _write_jsonl(tmp_path / "m.jsonl", _unbranded(1))
     fmt = cli("import", str(path), "--format", "xml")
-    assert fmt.returncode == 1 and "xml" in fmt.stderr
+    assert fmt.returncode == 2 and "xml" in fmt.stderr
     export = cli("export", "--format", "xml")
     assert export.returncode == 2 and "xml" in export.stderr
 

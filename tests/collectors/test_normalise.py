@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from collectors.base import Author, Batch, RawMention
 from collectors.normalise import (
     canonical_url,
     fix_mojibake,
@@ -17,6 +16,7 @@ from collectors.normalise import (
     parse_datetime,
     unwrap_redirect,
 )
+from collectors.records import Author, Batch, RawMention
 
 
 def test_html_to_text_keeps_line_breaks_and_unescapes() -> None:

@@ -10,7 +10,7 @@ from listener.pipeline.matching import BrandRouter
 from listener.storage.db import session_scope
 from listener.storage.models import Brand, Mention, Query
 from tests.factories import rss_of
-from tests.worker.test_collection import (  # noqa: F401 - fixtures used by name
+from tests.worker.feed_server import (  # noqa: F401 - fixtures used by name
     Answer,
     FeedServer,
     add_source,

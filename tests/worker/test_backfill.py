@@ -18,10 +18,10 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 import listener.worker.collection
-from listener.worker.scheduler import run_once
 from listener.settings import Settings
 from listener.storage.db import make_session_factory, session_scope
 from listener.storage.models import Mention, Source
+from listener.worker.scheduler import run_once
 from tests.cli.cli_helpers import LISTENER
 
 NOW = datetime.now(UTC).replace(microsecond=0)

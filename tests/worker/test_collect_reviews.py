@@ -12,14 +12,14 @@ from pydantic import SecretStr
 from sqlalchemy import Engine, select
 
 from collectors.http import make_client
-from listener.worker.collection import run_source
-from listener.worker.leases import claim_due
 from listener.settings import Settings
 from listener.storage.db import make_session_factory, session_scope
 from listener.storage.mentions import MentionFilter
 from listener.storage.models import Mention, Source
 from listener.storage.replies import response_stats
 from listener.storage.reply_models import Reply
+from listener.worker.collection import run_source
+from listener.worker.leases import claim_due
 from tests.collectors.collectors_testkit import LocalServer, Scripted, team_fixture
 
 TOKEN = Scripted(body=b'{"access_token": "ya29.job", "expires_in": 3599, "token_type": "Bearer"}')

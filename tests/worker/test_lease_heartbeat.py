@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from listener.storage.db import make_session_factory, session_scope
 from listener.storage.models import Source
 from listener.worker.leases import claim_due
-from tests.worker.test_collection import Answer, FeedServer, rss_feed
+from tests.worker.feed_server import Answer, FeedServer, rss_feed
 from tests.worker.test_worker_processes import _env, _listener
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import Engine
 
 import listener.worker.scheduler
-from listener.worker.collection import MAX_FAILURES
-from listener.worker.scheduler import Collecting, run_once
 from listener.settings import Settings
 from listener.storage.db import make_session_factory, session_scope
 from listener.storage.models import Source
+from listener.worker.collection import MAX_FAILURES
+from listener.worker.scheduler import Collecting, run_once
 from tests.collectors.collectors_testkit import LocalServer, Scripted
 
 HN_EMPTY = b'{"hits": [], "nbHits": 0, "page": 0, "nbPages": 0, "hitsPerPage": 100}'

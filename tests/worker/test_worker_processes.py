@@ -20,7 +20,7 @@ from sqlalchemy import Engine, func, select
 
 from listener.storage.db import make_session_factory, session_scope
 from listener.storage.models import Mention, Source
-from tests.worker.test_collection import Answer, FeedServer, rss_feed
+from tests.worker.feed_server import Answer, FeedServer, rss_feed
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
