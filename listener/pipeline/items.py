@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from collectors.base import Author, PlatformReply, RawMention
+from collectors.records import Author, PlatformReply, RawMention
 from listener.schemas.mentions import MentionIn
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collectors.base import RawMention
+from collectors.records import RawMention
 from listener.pipeline.items import Incoming
 from listener.pipeline.query import MatchInput, QueryMatcher
 from listener.pipeline.query.errors import QuerySyntaxError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from collectors.base import Author, PlatformReply, RawMention
+from collectors.records import Author, PlatformReply, RawMention
 from listener.pipeline.items import Incoming, Resolved
 from listener.schemas.mentions import MentionIn
 
