@@ -135,7 +135,7 @@ def _feed_columns(dialect: str) -> Select[Any]:
     return select(
         m.id, m.platform, m.external_id, primary, extra, m.url, m.kind, m.title, m.text,
         m.author_handle, m.author_name, m.author_reach, _raw(m.engagement), m.rating, _raw(m.details),
-        m.published_at, m.collected_at, m.language, m.language_confidence,
+        m.in_reply_to, m.published_at, m.collected_at, m.language, m.language_confidence,
         m.sentiment_score, m.sentiment_label, _raw(m.sentiment_drivers), m.sentiment_override_by,
         m.sentiment_override_at, _raw(m.topics), _raw(m.entities), _raw(m.crisis_terms),
         _raw(m.keyphrases), m.duplicate_of, m.status, m.assignee, _raw(m.tags), _raw(m.notes),
@@ -153,7 +153,7 @@ def _json(text: str | None, empty: orjson.Fragment) -> orjson.Fragment:
 
 def _item(r: tuple[Any, ...]) -> dict[str, Any]:
     (ident, platform, external_id, primary, extra, url, kind, title, text, handle, name, reach,
-     engagement, rating, details, published_at, collected_at, language, language_confidence,
+     engagement, rating, details, in_reply_to, published_at, collected_at, language, language_confidence,
      score, label, drivers, override_by, override_at, topics, entities, crisis_terms, keyphrases,
      duplicate_of, status, assignee, tags, notes, updated_at) = r  # fmt: skip
     brands = [primary] if primary else []
@@ -164,7 +164,7 @@ def _item(r: tuple[Any, ...]) -> dict[str, Any]:
         "brands": brands, "url": url, "kind": kind, "title": title, "text": text,
         "author": {"handle": handle, "name": name, "reach": reach},
         "engagement": _json(engagement, _EMPTY_DICT), "rating": rating,
-        "details": _json(details, _EMPTY_DICT), "published_at": published_at,
+        "details": _json(details, _EMPTY_DICT), "in_reply_to": in_reply_to, "published_at": published_at,
         "collected_at": collected_at, "language": language, "language_confidence": language_confidence,
         "sentiment": {
             "score": score, "label": label, "drivers": _json(drivers, _EMPTY_LIST),
