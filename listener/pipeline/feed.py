@@ -144,6 +144,7 @@ def _feed_columns(dialect: str) -> Select[Any]:
 
 
 _COLUMNS: dict[str, Select[Any]] = {}
+_PUBLISHED_AT = 16  # published_at's position in ``_feed_columns`` (the cursor's time)
 _EMPTY_LIST, _EMPTY_DICT = orjson.Fragment(b"[]"), orjson.Fragment(b"{}")
 
 
@@ -188,6 +189,6 @@ def feed_json(session: Session, f: MentionFilter, *, after: tuple[datetime, int]
     position = None
     if len(rows) > limit:
         rows = rows[:limit]
-        position = (rows[-1][15], rows[-1][0])
+        position = (rows[-1][_PUBLISHED_AT], rows[-1][0])
     page = {"items": [_item(r) for r in rows], "next_cursor": encode_cursor(position)}
     return orjson.dumps(page, option=orjson.OPT_UTC_Z)

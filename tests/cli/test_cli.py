@@ -113,8 +113,11 @@ def test_key_from_cli_authenticates_over_http(cli: Run, sqlite_url: str) -> None
 
     key = KEY_RE.findall(_ok(cli("keys", "create", "--role", "viewer", "--name", "web")).stdout)[0]
     engine = make_engine(sqlite_url)
+    # Another process revokes the key: with the key cache off it is refused on the next request (with
+    # the default cache, within LISTENER_AUTH_CACHE_SECONDS: tests/api/test_feed_lean.py).
+    settings = Settings(database_url=sqlite_url, auth_cache_seconds=0, _env_file=None)
     try:
-        with TestClient(create_app(Settings(database_url=sqlite_url, _env_file=None), engine=engine)) as c:
+        with TestClient(create_app(settings, engine=engine)) as c:
             assert c.get("/api/v1/mentions", headers={"Authorization": f"Bearer {key}"}).status_code == 200
             _ok(cli("keys", "revoke", "web"))
             assert c.get("/api/v1/mentions", headers={"Authorization": f"Bearer {key}"}).status_code == 401

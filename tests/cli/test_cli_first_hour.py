@@ -4,6 +4,7 @@ sentence (never a Python repr or a traceback) and a non-zero exit."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -49,15 +50,20 @@ def test_after_the_demo_the_commands_read_its_database(tmp_path: Path) -> None:
     assert "demo's database" in sources.stderr
     exported = _ok(run("export", "--brand", "Acme"))
     assert len(exported.stdout.splitlines()) > 100
+    # --no-live seeds the live replay source disabled; `make run` leaves it on, as here
+    with sqlite3.connect(tmp_path / "listener-demo.db") as db:
+        db.execute("UPDATE source SET enabled = 1 WHERE name = 'Live replay (demo)'")
     collected = _ok(run("collect", "--once"))  # with the demo's settings: its replay source works
     assert "Live replay (demo)" in collected.stdout and "error: -" in collected.stdout
+    demo_rows = _count(f"sqlite:///{tmp_path / 'listener-demo.db'}")
+    assert demo_rows > 503  # the 503 sample mentions and what the live source just collected
 
     # `listener migrate` starts the installation's own database; from then on every command uses it
     _ok(run("migrate"))
     assert (tmp_path / "listener.db").exists()
     own = _ok(run("export"))
     assert own.stdout == "" and "demo's database" not in own.stderr
-    assert _count(f"sqlite:///{tmp_path / 'listener-demo.db'}") == 503
+    assert _count(f"sqlite:///{tmp_path / 'listener-demo.db'}") == demo_rows  # the demo's is untouched
 
 
 def test_a_configured_database_is_never_swapped_for_the_demos(tmp_path: Path) -> None:
