@@ -82,7 +82,10 @@ from benchmarks.common import (  # noqa: E402
     remove_dir,
     temp_sqlite,
 )
-from listener import alert_jobs, alerting, delivery  # noqa: E402
+from alerts.notifiers import NOTIFIERS  # noqa: E402
+from listener.engine import delivery  # noqa: E402
+from listener.engine import evaluation as alerting  # noqa: E402
+from listener.worker import alert_jobs  # noqa: E402
 from listener.engine.new_mentions import alert_on_new  # noqa: E402
 from listener.engine.window import scoped  # noqa: E402
 from listener.pipeline.ingest import store_batch  # noqa: E402
@@ -96,6 +99,7 @@ assert Path(alerts.base.__file__).resolve().parent == _HERE.parent / "alerts", "
 
 RuleType = alerts.base.RuleType
 TARGET_P99_MS = 2000.0
+SLACK_MIN_GAP = NOTIFIERS["slack"].pacing.min_gap  # the Slack notifier's pacing
 WEEKS = 5
 WAIT_POST_S = 15.0
 INLINE = False  # set by --inline-delivery
@@ -460,7 +464,7 @@ def measure_latency(
 
     for i in range(warm + n):
         k = i % len(brand_ids)
-        wait = delivery.SLACK_MIN_GAP - (time.perf_counter() - last_post.get(k, -1e9))
+        wait = SLACK_MIN_GAP - (time.perf_counter() - last_post.get(k, -1e9))
         if wait > 0:  # untimed: the webhook has been quiet for 1 s before its next message
             time.sleep(wait)
             slept += wait
@@ -808,7 +812,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(
             f"   pacing: the {args.brands} webhooks take turns and each waits until it has been quiet for "
-            f"{delivery.SLACK_MIN_GAP:g} s, and with the outbox job each mention comes at a random moment of "
+            f"{SLACK_MIN_GAP:g} s, and with the outbox job each mention comes at a random moment of "
             f"its second (untimed, {lat['slept']:.1f} s in all) "
             "so no message meets Slack's "
             "1 msg/s limit; spacing every mention 1 s apart would take "

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
@@ -12,6 +14,7 @@ from sqlalchemy import text
 from listener import __version__
 from listener.api import api_router
 from listener.api import errors as api_errors
+from listener.engine.delivery import outbound_client
 from listener.middleware import BodyLimitMiddleware, Metrics, MetricsMiddleware
 from listener.settings import Settings
 from listener.storage.db import make_engine, make_session_factory
@@ -29,8 +32,16 @@ Every error is `{"error": {"code", "message", "details"}}`.
 def create_app(settings: Settings, *, engine=None) -> FastAPI:  # type: ignore[no-untyped-def]
     """Build the app on ``settings``; pass ``engine`` to share one (tests, the demo)."""
     engine = engine or make_engine(settings.database_url)
-    app = FastAPI(title="Listener", version=__version__, description=DESCRIPTION)
+    outbound = outbound_client(settings)  # one client for the app's sends (channel tests, resends)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        outbound.close()
+
+    app = FastAPI(title="Listener", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
+    app.state.outbound = outbound
     app.state.engine = engine
     app.state.sessions = make_session_factory(engine)
     app.state.metrics = Metrics()

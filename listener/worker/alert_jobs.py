@@ -87,11 +87,12 @@ class Outbox:
         except Exception:  # the database went away: the next tick tries again
             log.exception("alert delivery failed")
             return
-        if report.sent or report.retried or report.dead:
+        if report.sent or report.retried or report.unconfirmed or report.dead:
             log.info(
-                "alerts: %d sent, %d to retry, %d dead",
+                "alerts: %d sent, %d to retry, %d unconfirmed, %d dead",
                 len(report.sent),
                 len(report.retried),
+                len(report.unconfirmed),
                 len(report.dead),
             )
 

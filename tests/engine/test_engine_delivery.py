@@ -12,6 +12,7 @@ from sinks import Answer, HttpSink
 from sqlalchemy import select
 
 from alerts.notifiers import webhook
+from alerts.notifiers.pacing import Pacer
 from listener.engine import delivery, evaluation
 from listener.storage.db import session_scope
 from listener.storage.models import Notification
@@ -101,7 +102,9 @@ def test_500_and_timeouts_retry_with_backoff(sessions, sink, client):
         assert n.next_attempt_at == now + timedelta(seconds=30)
         now += timedelta(seconds=30)
         assert delivery.deliver_pending(s, client, now).retried  # timeout
-        assert n.last_error == "timeout" and n.next_attempt_at == now + timedelta(seconds=60)
+        assert n.last_error.startswith("timeout after sending") and n.next_attempt_at == now + timedelta(
+            seconds=60
+        )
         now += timedelta(seconds=60)
         assert delivery.deliver_pending(s, client, now).sent
     assert statuses(sessions) == [("sent", 3)]
@@ -199,7 +202,7 @@ def test_slack_pace_holds_across_workers(sessions, sink, client, monkeypatch):
     with session_scope(sessions) as s:
         delivery.deliver_pending(s, client, NOW, sleep=lambda _: None)  # worker 1 sends the incident
         delivery.queue_test(s, s.scalar(select(evaluation.Channel)), NOW)
-    monkeypatch.setattr(delivery, "SLACK_PACER", delivery.SlackPacer())  # worker 2: its own process
+    monkeypatch.setattr(delivery, "PACER", Pacer())  # worker 2: its own process
     waits: list[float] = []
     with session_scope(sessions) as s:
         assert len(delivery.deliver_pending(s, client, NOW, sleep=waits.append).sent) == 1
