@@ -73,6 +73,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
 import alerts.base  # noqa: E402
+from alerts.notifiers import NOTIFIERS  # noqa: E402
 from benchmarks.common import (  # noqa: E402
     create_postgres,
     drop_postgres,
@@ -82,17 +83,17 @@ from benchmarks.common import (  # noqa: E402
     remove_dir,
     temp_sqlite,
 )
-from alerts.notifiers import NOTIFIERS  # noqa: E402
 from listener.engine import delivery  # noqa: E402
 from listener.engine import evaluation as alerting  # noqa: E402
-from listener.worker import alert_jobs  # noqa: E402
 from listener.engine.new_mentions import alert_on_new  # noqa: E402
 from listener.engine.window import scoped  # noqa: E402
 from listener.pipeline.ingest import store_batch  # noqa: E402
 from listener.schemas.mentions import MentionIn  # noqa: E402
+from listener.settings import Settings  # noqa: E402
 from listener.storage.db import make_engine, make_session_factory, session_scope  # noqa: E402
 from listener.storage.migrate import is_empty, upgrade  # noqa: E402
 from listener.storage.models import AlertRule, Brand, Channel, Incident, Mention, Notification  # noqa: E402
+from listener.worker import alert_jobs  # noqa: E402
 from listener.worker.scheduler import ALERT_TICK_SECONDS, DELIVER_SECONDS  # noqa: E402
 
 assert Path(alerts.base.__file__).resolve().parent == _HERE.parent / "alerts", "imported the wrong alerts"
@@ -100,6 +101,8 @@ assert Path(alerts.base.__file__).resolve().parent == _HERE.parent / "alerts", "
 RuleType = alerts.base.RuleType
 TARGET_P99_MS = 2000.0
 SLACK_MIN_GAP = NOTIFIERS["slack"].pacing.min_gap  # the Slack notifier's pacing
+# what the worker is handed: the local sinks allowed by the outbound-address policy
+SETTINGS = Settings(outbound_allow="127.0.0.1", _env_file=None)
 WEEKS = 5
 WAIT_POST_S = 15.0
 INLINE = False  # set by --inline-delivery
@@ -404,10 +407,11 @@ def pipeline_once(
     t0 = time.perf_counter()
     with session_scope(sessions) as s:
         outcome = store_batch(s, [item])
-        alert_on_new(s, outcome.created_ids)
+        alert_on_new(s, outcome.created_ids, settings=SETTINGS)
     t1 = time.perf_counter()
     if INLINE:  # --inline-delivery: deliver right after the commit, no job in between
-        alert_jobs.deliver(sessions)
+        with delivery.outbound_client(SETTINGS) as client:  # one per call, as before
+            alert_jobs.deliver(sessions, client)
     got = sink.next_post(timeout=WAIT_POST_S)
     if got is None or token.encode() not in got[2]:
         return None
@@ -697,7 +701,7 @@ def evaluate_round(
     """(seconds in evaluate, seconds to commit, report) for one round in its own transaction."""
     with sessions() as s:
         t0 = time.perf_counter()
-        report = alerting.evaluate(s, now, rule_ids=rule_ids)
+        report = alerting.evaluate(s, now, settings=SETTINGS, rule_ids=rule_ids)
         t1 = time.perf_counter()
         s.commit()
         return t1 - t0, time.perf_counter() - t1, report
@@ -783,7 +787,7 @@ def main(argv: list[str] | None = None) -> int:
         INLINE = args.inline_delivery
         outbox_job = None
         if not INLINE:  # the worker's own job: APScheduler, every DELIVER_SECONDS, one long-lived client
-            outbox = alert_jobs.Outbox(sessions)
+            outbox = alert_jobs.Outbox(sessions, SETTINGS)
             outbox_job = BackgroundScheduler(timezone=UTC)
             outbox_job.add_job(
                 outbox.tick, "interval", seconds=DELIVER_SECONDS, max_instances=1, coalesce=True
@@ -911,7 +915,7 @@ def main(argv: list[str] | None = None) -> int:
             prof = cProfile.Profile()
             with sessions() as s:
                 prof.enable()
-                alerting.evaluate(s, now)
+                alerting.evaluate(s, now, settings=SETTINGS)
                 prof.disable()
                 s.rollback()
             out = io.StringIO()

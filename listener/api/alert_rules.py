@@ -80,7 +80,6 @@ def _templates_exist(session: Session, names: list[str]) -> None:
         )
 
 
-
 @router.get("/rules", summary="List alert rules")
 def list_rules(session: SessionDep, _: Viewer) -> list[RuleRead]:
     return [RuleRead.model_validate(r) for r in session.scalars(select(AlertRule).order_by(AlertRule.id))]
@@ -223,7 +222,12 @@ def resolve(incident_id: int, session: SessionDep, settings: SettingsDep, who: M
     if incident.status != "resolved":
         old = incident.status
         evaluation.resolve(
-            session, get_rule(session, incident.rule_id), incident, datetime.now(UTC), by=who.name
+            session,
+            get_rule(session, incident.rule_id),
+            incident,
+            datetime.now(UTC),
+            by=who.name,
+            settings=settings,
         )
         record(
             session,

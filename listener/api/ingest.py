@@ -30,7 +30,7 @@ def ingest(
         )
     items = [m.model_dump() for m in body.mentions]
     outcome = store_batch(session, items)
-    alert_on_new(session, outcome.created_ids)
+    alert_on_new(session, outcome.created_ids, settings=settings)
     metrics = request.app.state.metrics
     metrics.ingested.labels("created").inc(outcome.created)
     metrics.ingested.labels("duplicate").inc(outcome.duplicates)

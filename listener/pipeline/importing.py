@@ -21,6 +21,7 @@ from listener.engine.new_mentions import alert_on_new
 from listener.errors import ListenerError, validation_details
 from listener.pipeline.ingest import store_batch
 from listener.schemas.mentions import MentionIn
+from listener.settings import Settings
 from listener.storage.db import session_scope
 
 BATCH = 1000
@@ -102,9 +103,11 @@ def import_stream(
     sessions: sessionmaker[Session],
     records: Iterable[tuple[int, dict[str, Any] | str]],
     *,
+    settings: Settings,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Validate and store ``records`` in transactions of ``BATCH`` mentions."""
+    """Validate and store ``records`` in transactions of ``BATCH`` mentions; per-mention alert rules
+    run on each batch with ``settings``."""
     report = ImportReport()
     batch: list[dict[str, Any]] = []
 
@@ -113,7 +116,7 @@ def import_stream(
             return
         with session_scope(sessions) as session:
             outcome = store_batch(session, batch)
-            alert_on_new(session, outcome.created_ids)
+            alert_on_new(session, outcome.created_ids, settings=settings)
         report.created += outcome.created
         report.duplicates += outcome.duplicates
         if progress:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from engine_helpers import NOW, burst, history
+from engine_helpers import NOW, SETTINGS, burst, history
 from sinks import HttpSink
 from sqlalchemy import select
 
@@ -95,7 +95,7 @@ def test_incidents_acknowledge_resolve_and_delivery_log(api, acme, engine):
         now = datetime.now(UTC)
         with session_scope(sessions) as s:
             burst(s, acme["id"], now - timedelta(minutes=45), 4)
-            evaluation.evaluate(s, now)
+            evaluation.evaluate(s, now, settings=SETTINGS)
         v = api.as_("viewer")
         (listed,) = v.get("/api/v1/incidents", params={"status": "open"}).json()
         assert listed["rule_id"] == rule["id"] and listed["status"] == "firing"

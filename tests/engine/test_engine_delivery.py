@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from engine_helpers import NOW, brand, burst, channel, outbound_client, rule
+from engine_helpers import NOW, SETTINGS, brand, burst, channel, outbound_client, rule
 from sinks import Answer, HttpSink
 from sqlalchemy import select
 
@@ -37,7 +37,7 @@ def crisis(sessions, *channels_config, per_channel=1):
         chans = [channel(s, type_, **cfg) for type_, cfg in channels_config]
         rule(s, "frequency", brand_id=acme.id, channels=chans, params={"threshold": 3})
         burst(s, acme.id, NOW - timedelta(minutes=45), 5, url="https://x.example/status/1")
-        evaluation.evaluate(s, NOW)
+        evaluation.evaluate(s, NOW, settings=SETTINGS)
         return [c.id for c in chans]
 
 
@@ -140,7 +140,9 @@ def test_crash_between_incident_stored_and_message_sent_neither_loses_nor_double
         with session_scope(sessions) as s2:
             delivery.deliver_pending(s2, client, NOW + timedelta(minutes=minute), sleep=lambda _: None)
         with session_scope(sessions) as s2:
-            evaluation.evaluate(s2, NOW + timedelta(minutes=minute))  # and the engine adds no repeat
+            evaluation.evaluate(
+                s2, NOW + timedelta(minutes=minute), settings=SETTINGS
+            )  # and the engine adds no repeat
     assert sorted(r.path for r in sink.requests) == ["/in", "/s"]
     assert statuses(sessions) == [("sent", 1), ("sent", 1)]
 
