@@ -5,7 +5,7 @@ The ``channel.type`` CHECK constraint goes: the API validates the type against
 ``unconfirmed`` (sent, but the answer timed out: never resent automatically).
 
 Revision ID: notify01a2b3
-Revises: e1a2b3c4d5e6
+Revises: publish01a2b3
 Create Date: 2026-12-06 03:00:00
 """
 
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "notify01a2b3"
-down_revision: str | None = "e1a2b3c4d5e6"
+down_revision: str | None = "publish01a2b3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
