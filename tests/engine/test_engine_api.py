@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from listener.engine import evaluation
 from listener.storage.db import make_session_factory, session_scope
-from listener.storage.models import Notification
+from listener.storage.models import Channel, Notification
 
 RULE = {"name": "negative spike", "type": "spike", "params": {"sensitivity": "high"}, "severity": "critical"}
 
@@ -197,7 +197,7 @@ def test_outbox_rows_are_visible_per_channel(api, engine):
     with session_scope(sessions) as s:
         from listener.engine import delivery
 
-        delivery.queue_test(s, s.get(evaluation.Channel, ch["id"]), NOW)
+        delivery.queue_test(s, s.get(Channel, ch["id"]), NOW)
     pending = api.as_("viewer").get("/api/v1/notifications", params={"status": "pending"}).json()
     assert len(pending) == 1 and pending[0]["channel_id"] == ch["id"]
     with session_scope(sessions) as s:

@@ -15,7 +15,7 @@ from alerts.notifiers import webhook
 from alerts.notifiers.pacing import Pacer
 from listener.engine import delivery, evaluation
 from listener.storage.db import session_scope
-from listener.storage.models import Notification
+from listener.storage.models import Channel, Notification
 
 
 @pytest.fixture
@@ -169,7 +169,7 @@ def test_slack_down_for_ten_minutes_each_message_arrives_once(sessions, sink, cl
 def test_slack_is_paced_to_one_message_a_second(sessions, sink, client):
     crisis(sessions, ("slack", {"webhook_url": sink.url + "/s"}))
     with session_scope(sessions) as s:
-        c = s.scalar(select(evaluation.Channel))
+        c = s.scalar(select(Channel))
         delivery.queue_test(s, c, NOW)
         delivery.queue_test(s, c, NOW)
     waits: list[float] = []
@@ -177,7 +177,7 @@ def test_slack_is_paced_to_one_message_a_second(sessions, sink, client):
         report = delivery.deliver_pending(s, client, NOW, sleep=waits.append)
     assert len(report.sent) == 3 and len(waits) == 2 and all(0 < w <= 1.0 for w in waits)
     with session_scope(sessions) as s:  # the next round right after still keeps the pace
-        delivery.queue_test(s, s.scalar(select(evaluation.Channel)), NOW)
+        delivery.queue_test(s, s.scalar(select(Channel)), NOW)
     with session_scope(sessions) as s:
         assert len(delivery.deliver_pending(s, client, NOW, sleep=waits.append).sent) == 1
     assert len(waits) == 3 and 0 < waits[-1] <= 1.0
@@ -203,7 +203,7 @@ def test_slack_pace_holds_across_workers(sessions, sink, client, monkeypatch):
     crisis(sessions, ("slack", {"webhook_url": sink.url + "/s"}))
     with session_scope(sessions) as s:
         delivery.deliver_pending(s, client, NOW, sleep=lambda _: None)  # worker 1 sends the incident
-        delivery.queue_test(s, s.scalar(select(evaluation.Channel)), NOW)
+        delivery.queue_test(s, s.scalar(select(Channel)), NOW)
     monkeypatch.setattr(delivery, "PACER", Pacer())  # worker 2: its own process
     waits: list[float] = []
     with session_scope(sessions) as s:
