@@ -73,6 +73,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
 import alerts.base  # noqa: E402
+from alerts.notifiers import NOTIFIERS  # noqa: E402
 from benchmarks.common import (  # noqa: E402
     create_postgres,
     drop_postgres,
@@ -82,20 +83,26 @@ from benchmarks.common import (  # noqa: E402
     remove_dir,
     temp_sqlite,
 )
-from listener import alert_jobs, alerting, delivery  # noqa: E402
+from listener.engine import delivery  # noqa: E402
+from listener.engine import evaluation as alerting  # noqa: E402
 from listener.engine.new_mentions import alert_on_new  # noqa: E402
 from listener.engine.window import scoped  # noqa: E402
 from listener.pipeline.ingest import store_batch  # noqa: E402
 from listener.schemas.mentions import MentionIn  # noqa: E402
+from listener.settings import Settings  # noqa: E402
 from listener.storage.db import make_engine, make_session_factory, session_scope  # noqa: E402
 from listener.storage.migrate import is_empty, upgrade  # noqa: E402
 from listener.storage.models import AlertRule, Brand, Channel, Incident, Mention, Notification  # noqa: E402
+from listener.worker import alert_jobs  # noqa: E402
 from listener.worker.scheduler import ALERT_TICK_SECONDS, DELIVER_SECONDS  # noqa: E402
 
 assert Path(alerts.base.__file__).resolve().parent == _HERE.parent / "alerts", "imported the wrong alerts"
 
 RuleType = alerts.base.RuleType
 TARGET_P99_MS = 2000.0
+SLACK_MIN_GAP = NOTIFIERS["slack"].pacing.min_gap  # the Slack notifier's pacing
+# what the worker is handed: the local sinks allowed by the outbound-address policy
+SETTINGS = Settings(outbound_allow="127.0.0.1", _env_file=None)
 WEEKS = 5
 WAIT_POST_S = 15.0
 INLINE = False  # set by --inline-delivery
@@ -400,10 +407,11 @@ def pipeline_once(
     t0 = time.perf_counter()
     with session_scope(sessions) as s:
         outcome = store_batch(s, [item])
-        alert_on_new(s, outcome.created_ids)
+        alert_on_new(s, outcome.created_ids, settings=SETTINGS)
     t1 = time.perf_counter()
     if INLINE:  # --inline-delivery: deliver right after the commit, no job in between
-        alert_jobs.deliver(sessions)
+        with delivery.outbound_client(SETTINGS) as client:  # one per call, as before
+            alert_jobs.deliver(sessions, client)
     got = sink.next_post(timeout=WAIT_POST_S)
     if got is None or token.encode() not in got[2]:
         return None
@@ -460,7 +468,7 @@ def measure_latency(
 
     for i in range(warm + n):
         k = i % len(brand_ids)
-        wait = delivery.SLACK_MIN_GAP - (time.perf_counter() - last_post.get(k, -1e9))
+        wait = SLACK_MIN_GAP - (time.perf_counter() - last_post.get(k, -1e9))
         if wait > 0:  # untimed: the webhook has been quiet for 1 s before its next message
             time.sleep(wait)
             slept += wait
@@ -693,7 +701,7 @@ def evaluate_round(
     """(seconds in evaluate, seconds to commit, report) for one round in its own transaction."""
     with sessions() as s:
         t0 = time.perf_counter()
-        report = alerting.evaluate(s, now, rule_ids=rule_ids)
+        report = alerting.evaluate(s, now, settings=SETTINGS, rule_ids=rule_ids)
         t1 = time.perf_counter()
         s.commit()
         return t1 - t0, time.perf_counter() - t1, report
@@ -779,7 +787,7 @@ def main(argv: list[str] | None = None) -> int:
         INLINE = args.inline_delivery
         outbox_job = None
         if not INLINE:  # the worker's own job: APScheduler, every DELIVER_SECONDS, one long-lived client
-            outbox = alert_jobs.Outbox(sessions)
+            outbox = alert_jobs.Outbox(sessions, SETTINGS)
             outbox_job = BackgroundScheduler(timezone=UTC)
             outbox_job.add_job(
                 outbox.tick, "interval", seconds=DELIVER_SECONDS, max_instances=1, coalesce=True
@@ -808,7 +816,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(
             f"   pacing: the {args.brands} webhooks take turns and each waits until it has been quiet for "
-            f"{delivery.SLACK_MIN_GAP:g} s, and with the outbox job each mention comes at a random moment of "
+            f"{SLACK_MIN_GAP:g} s, and with the outbox job each mention comes at a random moment of "
             f"its second (untimed, {lat['slept']:.1f} s in all) "
             "so no message meets Slack's "
             "1 msg/s limit; spacing every mention 1 s apart would take "
@@ -907,7 +915,7 @@ def main(argv: list[str] | None = None) -> int:
             prof = cProfile.Profile()
             with sessions() as s:
                 prof.enable()
-                alerting.evaluate(s, now)
+                alerting.evaluate(s, now, settings=SETTINGS)
                 prof.disable()
                 s.rollback()
             out = io.StringIO()

@@ -423,7 +423,7 @@ def main(argv: list[str] | None = None) -> int:
             with session_scope(sessions) as session:
                 routed_page, _ = BrandRouter.load(session).route_raw(batch.mentions)
                 outcome = store_batch(session, routed_page)
-                alert_on_new(session, outcome.created_ids)
+                alert_on_new(session, outcome.created_ids, settings=settings)
             t_full += time.perf_counter() - t0
             collected += len(batch.mentions)
             stored += outcome.created

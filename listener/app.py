@@ -16,6 +16,7 @@ from listener import __version__
 from listener.api import api_router
 from listener.api import errors as api_errors
 from listener.auth import KeyCache
+from listener.engine.delivery import outbound_client
 from listener.middleware import BodyLimitMiddleware, Metrics, MetricsMiddleware
 from listener.settings import Settings
 from listener.storage.db import make_engine, make_read_session_factory, make_session_factory
@@ -37,13 +38,16 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     await run_in_threadpool(get_pipeline)
     yield
     app.state.close_reads()  # the feed's read pool (listener.storage.db.make_read_session_factory)
+    app.state.outbound.close()  # the app's outbound HTTP client (channel tests, resends)
 
 
 def create_app(settings: Settings, *, engine=None) -> FastAPI:  # type: ignore[no-untyped-def]
     """Build the app on ``settings``; pass ``engine`` to share one (tests, the demo)."""
     engine = engine or make_engine(settings.database_url)
+    outbound = outbound_client(settings)  # one client for the app's sends (channel tests, resends)
     app = FastAPI(title="Listener", version=__version__, description=DESCRIPTION, lifespan=_lifespan)
     app.state.settings = settings
+    app.state.outbound = outbound
     app.state.engine = engine
     app.state.sessions = make_session_factory(engine)
     app.state.read_sessions, app.state.close_reads = make_read_session_factory(engine)

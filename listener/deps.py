@@ -26,6 +26,7 @@ from listener.storage.lookup import get_or_404, resolve_brand
 from listener.storage.mentions import MentionFilter
 from listener.storage.models import MENTION_KINDS, MENTION_STATUSES, SENTIMENT_LABELS, Incident
 from listener.storage.times import aware
+from outbound.http import GuardedClient
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -39,9 +40,15 @@ def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def get_outbound(request: Request) -> GuardedClient:
+    """The app's one outbound HTTP client (built at start-up from the settings' address policy)."""
+    return request.app.state.outbound
+
+
 # "function" scope: commit before the response leaves, so a 2xx means the change is stored
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+OutboundDep = Annotated[GuardedClient, Depends(get_outbound)]
 
 
 def bearer_key(request: Request) -> str | None:

@@ -15,6 +15,13 @@ class _Checked:
     """Mixin replacing ``smtplib``'s ``_get_socket``: the connection goes to a checked address."""
 
     policy: OutboundPolicy = STRICT
+    body_sent: bool = False  # the message data went out (a failure now leaves delivery unconfirmed)
+
+    def send(self, s: str | bytes) -> None:
+        """smtplib's ``send``, noting when the message data (ending in CRLF.CRLF) has been sent."""
+        super().send(s)  # type: ignore[misc]
+        if (s.encode() if isinstance(s, str) else s).endswith(b"\r\n.\r\n"):
+            self.body_sent = True
 
     def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
         last: OSError | None = None
@@ -36,7 +43,7 @@ class CheckedSMTP_SSL(_Checked, smtplib.SMTP_SSL):  # noqa: N801 - smtplib's nam
 
 def connect(
     host: str, port: int, *, policy: OutboundPolicy = STRICT, tls: bool = False, **kwargs: Any
-) -> smtplib.SMTP:
+) -> CheckedSMTP | CheckedSMTP_SSL:
     """An SMTP connection to ``host:port`` (implicit TLS when ``tls``); raises
     :class:`~outbound.policy.AddressRefused` when the host resolves to a refused address."""
     cls = CheckedSMTP_SSL if tls else CheckedSMTP

@@ -1,47 +1,44 @@
-"""Notifiers: one module per channel type, each ``send(config, payload, *, key, ...) -> Outcome``.
+"""Notifiers and their registry: the only place a channel type is listed.
 
-A notifier never touches the database: the delivery loop (``listener.delivery``) claims an outbox
-row, calls the notifier, and records the ``Outcome`` (sent, retry later, or dead).
+Each notifier is one module here with a typed ``Config`` (required, secret, URL and host fields), its
+``pacing``, whether a repeat is harmless (``idempotent``) and ``send(client, config, message) ->
+Outcome``. The API's validation and masking, the stored channel type and the outbox
+(``listener/engine/delivery.py``) all read ``NOTIFIERS``. Adding a channel type: a module with the
+notifier class, one line below, its tests; ``tests/alerts/test_notifiers_contract.py`` checks it.
 """
 
-from __future__ import annotations
+from alerts.notifiers.base import (
+    NO_PACING,
+    SENT,
+    Message,
+    Notifier,
+    NotifierConfig,
+    Outcome,
+    Pacing,
+    Status,
+    retry_after_seconds,
+    transport_failure,
+)
+from alerts.notifiers.email import EmailNotifier
+from alerts.notifiers.slack import SlackNotifier
+from alerts.notifiers.webhook import WebhookNotifier
 
-from dataclasses import dataclass
-from typing import Literal
+NOTIFIERS: dict[str, Notifier] = {
+    "webhook": WebhookNotifier(),
+    "slack": SlackNotifier(),
+    "email": EmailNotifier(),
+}
 
-import httpx
-
-from outbound.http import refusal_of
-
-Status = Literal["sent", "retry", "dead"]
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What happened to one message: ``retry_after`` (seconds) is the server's wish, if it said."""
-
-    status: Status
-    error: str | None = None
-    retry_after: float | None = None
-
-
-SENT = Outcome("sent")
-
-
-def retry_after_seconds(value: str | None) -> float | None:
-    """A ``Retry-After`` header in seconds (HTTP dates are not used by Slack; ignored)."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value.strip()))
-    except ValueError:
-        return None
-
-
-def transport_failure(exc: httpx.HTTPError) -> Outcome:
-    """A request that got no answer: dead when the outbound-address policy refused the receiver's
-    address (retrying cannot help), else retried."""
-    refused = refusal_of(exc)
-    if refused is not None:
-        return Outcome("dead", f"refused by the outbound-address policy: {refused}")
-    return Outcome("retry", "timeout" if isinstance(exc, httpx.TimeoutException) else type(exc).__name__)
+__all__ = [
+    "NOTIFIERS",
+    "NO_PACING",
+    "SENT",
+    "Message",
+    "Notifier",
+    "NotifierConfig",
+    "Outcome",
+    "Pacing",
+    "Status",
+    "retry_after_seconds",
+    "transport_failure",
+]

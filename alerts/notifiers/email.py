@@ -1,7 +1,11 @@
 """Email over SMTP (plain, STARTTLS or TLS; optional auth): multipart text + HTML from the Jinja2
 templates in ``alerts/templates/email``. Updates of one incident thread under its first email:
 ``In-Reply-To`` and ``References`` point at the incident's root ``Message-ID``. A daily digest
-(``listener.digest``) is a message of its own."""
+(``listener/engine/digest.py``) is a message of its own.
+
+The SMTP connection obeys the outbound-address policy carried by the outbox's client
+(``outbound.http.policy_of``). A timeout or a dropped connection after the message data was sent
+is ``unconfirmed`` (the server may have queued it; mail servers drop no repeats), not retried."""
 
 from __future__ import annotations
 
@@ -11,38 +15,76 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 from email.utils import formatdate
-from typing import Any
+from typing import Annotated, Any, ClassVar, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from alerts.notifiers import SENT, Outcome
+import httpx
+from pydantic import Field, StrictBool, StrictInt, field_validator
+
+from alerts.notifiers.base import HOST, NO_PACING, SECRET, SENT, Message, NotifierConfig, Outcome, Pacing
 from alerts.notifiers.rendering import render, subject
 from outbound import smtp as outbound_smtp
-from outbound.policy import STRICT, AddressRefused, OutboundPolicy
+from outbound.http import policy_of
+from outbound.policy import AddressRefused, OutboundPolicy
 
 log = logging.getLogger(__name__)
 
+Connection = outbound_smtp.CheckedSMTP | outbound_smtp.CheckedSMTP_SSL
+DIGEST_HOUR = 8  # local hour a daily digest goes out when the channel names none
 
-def domain(config: dict[str, Any]) -> str:
+
+class EmailConfig(NotifierConfig):
+    """An SMTP server, the sender and the recipients; optionally a daily digest instead of one
+    message per incident change."""
+
+    host: Annotated[str, HOST]
+    from_addr: str = Field(min_length=3, max_length=320, pattern=r"@")
+    to: list[Annotated[str, Field(min_length=3, max_length=320, pattern=r"@")]] = Field(min_length=1)
+    port: int | None = Field(None, ge=1, le=65535, description="default: 25, 587 (starttls), 465 (tls)")
+    security: Literal["plain", "starttls", "tls"] = "plain"
+    username: str | None = None
+    password: Annotated[str | None, SECRET] = None
+    ca_file: str | None = None
+    insecure_tls: StrictBool = False
+    unsubscribe: str | None = Field(None, max_length=2000)
+    digest: StrictBool = False
+    digest_hour: StrictInt = Field(DIGEST_HOUR, ge=0, le=23)
+    digest_timezone: str = Field("UTC", description="IANA name, e.g. Europe/Istanbul")
+
+    @field_validator("digest_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r} (use an IANA name such as Europe/Istanbul)"
+            ) from None
+        return value
+
+
+def domain(config: EmailConfig) -> str:
     """The Message-ID domain: the sender's."""
-    sender = str(config.get("from_addr") or "listener@localhost")
-    return sender.rsplit("@", 1)[-1].strip("> ") or "localhost"
+    return config.from_addr.rsplit("@", 1)[-1].strip("> ") or "localhost"
 
 
-def thread_id(payload: dict[str, Any], channel_id: int, config: dict[str, Any]) -> str:
+def thread_id(payload: dict[str, Any], channel_id: int, config: EmailConfig) -> str:
     """The root Message-ID of an incident's thread on one channel."""
     return f"<listener-incident-{payload.get('incident_id')}-channel-{channel_id}@{domain(config)}>"
 
 
-def build(config: dict[str, Any], payload: dict[str, Any], *, key: str, channel_id: int) -> EmailMessage:
-    """The message for one notification."""
+def build(config: EmailConfig, message: Message) -> EmailMessage:
+    """The email for one notification."""
+    payload, key = message.payload, message.key
     msg = EmailMessage()
     msg["Subject"] = subject(payload)
-    msg["From"] = config.get("from_addr") or "listener@localhost"
-    msg["To"] = ", ".join(config.get("to") or [])
+    msg["From"] = config.from_addr
+    msg["To"] = ", ".join(config.to)
     msg["Date"] = formatdate(localtime=False)
-    root = thread_id(payload, channel_id, config)
-    if payload.get("kind") in ("digest", "test"):
+    root = thread_id(payload, message.channel_id, config)
+    if message.kind in ("digest", "test"):
         msg["Message-ID"] = f"<{key}@{domain(config)}>"
-    elif payload.get("kind") == "opened":
+    elif message.kind == "opened":
         msg["Message-ID"] = root
     else:
         msg["Message-ID"] = f"<{key}@{domain(config)}>"
@@ -50,65 +92,70 @@ def build(config: dict[str, Any], payload: dict[str, Any], *, key: str, channel_
             msg["In-Reply-To"] = root
             msg["References"] = root
     msg["X-Listener-Idempotency-Key"] = key
-    unsubscribe = config.get("unsubscribe") or f"mailto:{msg['From']}?subject=unsubscribe"
+    unsubscribe = config.unsubscribe or f"mailto:{msg['From']}?subject=unsubscribe"
     msg["List-Unsubscribe"] = f"<{unsubscribe}>"
     msg["Auto-Submitted"] = "auto-generated"
-    template = "digest" if payload.get("kind") == "digest" else "incident"
+    template = "digest" if message.kind == "digest" else "incident"
     msg.set_content(render(f"email/{template}.txt.j2", payload))
     msg.add_alternative(render(f"email/{template}.html.j2", payload), subtype="html")
     return msg
 
 
-def _connect(config: dict[str, Any], policy: OutboundPolicy) -> smtplib.SMTP:
-    host = str(config.get("host") or "127.0.0.1")
-    security = config.get("security") or "plain"
-    port = int(config.get("port") or (465 if security == "tls" else 587 if security == "starttls" else 25))
-    timeout = float(config.get("timeout", 10.0))
-    context = ssl.create_default_context(cafile=config.get("ca_file") or None)
-    if config.get("insecure_tls"):
+def _connect(config: EmailConfig, policy: OutboundPolicy) -> Connection:
+    default_port = {"tls": 465, "starttls": 587}.get(config.security, 25)
+    context = ssl.create_default_context(cafile=config.ca_file or None)
+    if config.insecure_tls:
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
     # resolve once, check every address, connect to a checked one (outbound.smtp)
     smtp = outbound_smtp.connect(
-        host, port, policy=policy, tls=security == "tls", timeout=timeout,
-        **({"context": context} if security == "tls" else {}),
+        config.host, config.port or default_port, policy=policy, tls=config.security == "tls",
+        timeout=config.timeout, **({"context": context} if config.security == "tls" else {}),
     )  # fmt: skip
-    if security == "starttls":
+    if config.security == "starttls":
         smtp.starttls(context=context)
-    if config.get("username"):
-        smtp.login(str(config["username"]), str(config.get("password") or ""))
+    if config.username:
+        smtp.login(config.username, config.password or "")
     return smtp
 
 
-def send(
-    config: dict[str, Any],
-    payload: dict[str, Any],
-    *,
-    key: str,
-    channel_id: int,
-    policy: OutboundPolicy = STRICT,
-) -> Outcome:
-    """Send one message; 5xx refusals, bad credentials and a host the outbound-address ``policy``
-    refuses are dead, the rest retries."""
-    if not config.get("to"):
-        return Outcome("dead", "channel has no recipients")
-    msg = build(config, payload, key=key, channel_id=channel_id)
-    try:
-        smtp = _connect(config, policy)
-        try:
-            smtp.send_message(msg)
-        finally:
-            with contextlib.suppress(smtplib.SMTPException):
-                smtp.quit()
-    except AddressRefused as exc:
+def _failure(exc: Exception, after_data: bool) -> Outcome:
+    if isinstance(exc, AddressRefused):
         return Outcome("dead", f"refused by the outbound-address policy: {exc}"[:300])
-    except smtplib.SMTPAuthenticationError as exc:
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
         return Outcome("dead", f"authentication failed ({exc.smtp_code})")
-    except smtplib.SMTPRecipientsRefused as exc:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return Outcome("dead", f"recipients refused: {', '.join(exc.recipients)}")
-    except smtplib.SMTPResponseException as exc:
-        status = "dead" if exc.smtp_code >= 500 else "retry"
-        return Outcome(status, f"{exc.smtp_code} {exc.smtp_error!r}"[:200])
-    except (smtplib.SMTPException, OSError) as exc:
-        return Outcome("retry", f"{type(exc).__name__}: {exc}"[:200])
-    return SENT
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return Outcome(
+            "dead" if exc.smtp_code >= 500 else "retry", f"{exc.smtp_code} {exc.smtp_error!r}"[:200]
+        )
+    if after_data:  # the server has the message and did not answer: it may have queued it
+        return Outcome("unconfirmed", f"{type(exc).__name__} after the message data: delivery unconfirmed")
+    return Outcome("retry", f"{type(exc).__name__}: {exc}"[:200])
+
+
+class EmailNotifier:
+    """Multipart email over SMTP."""
+
+    type: ClassVar[str] = "email"
+    Config: ClassVar[type[EmailConfig]] = EmailConfig
+    pacing: ClassVar[Pacing] = NO_PACING
+    idempotent: ClassVar[bool] = False  # a mail server queues a repeat as a second mail
+
+    def send(self, client: httpx.Client, config: EmailConfig, message: Message) -> Outcome:
+        """Send one email under the outbound-address policy of ``client``; 5xx refusals, bad
+        credentials and a refused host are dead, a failure after the data is unconfirmed, the rest
+        retries."""
+        msg = build(config, message)
+        smtp: Connection | None = None
+        try:
+            smtp = _connect(config, policy_of(client))
+            try:
+                smtp.send_message(msg)
+            finally:
+                with contextlib.suppress(smtplib.SMTPException, OSError):
+                    smtp.quit()
+        except (AddressRefused, smtplib.SMTPException, OSError) as exc:
+            return _failure(exc, after_data=smtp is not None and smtp.body_sent)
+        return SENT

@@ -3,6 +3,7 @@ plain one-line text used as Slack's fallback and email subject."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -88,3 +89,27 @@ def changes(payload: dict[str, Any]) -> list[str]:
     if ex.get("platforms"):
         out.append("Platforms: " + ", ".join(f"{k} {v}" for k, v in ex["platforms"].items()))
     return out
+
+
+def channel_test_payload(channel_name: str, now: datetime) -> dict[str, Any]:
+    """The payload of a test message to a channel (no incident): every field a notifier reads."""
+    return {
+        "incident_id": None,
+        "kind": "test",
+        "rule": {"id": None, "name": "test message", "type": "test"},
+        "severity": "info",
+        "status": "test",
+        "brand": None,
+        "summary": f"Test message from Listener to channel {channel_name!r}",
+        "value": 0,
+        "expected": None,
+        "score": None,
+        "peak_value": 0,
+        "first_seen": now.isoformat(),
+        "last_seen": now.isoformat(),
+        "resolved_at": None,
+        "evidence": {},
+        "samples": [],
+        "incident_url": "",
+        "feed_url": "",
+    }

@@ -1,15 +1,29 @@
 """Slack incoming webhooks: a Block Kit message (header, fields, sample mentions, link buttons) with
 a plain ``text`` fallback. 429 honours ``Retry-After``; ``invalid_payload``, ``no_service``, 404
-and other permanent refusals are dead, not retried."""
+and other permanent refusals are dead, not retried. Paced to one message a second per webhook.
+
+Slack drops no repeats (incoming webhooks take no idempotency key), so a message whose answer timed
+out after it was sent is ``unconfirmed`` and never resent automatically: a person can resend it
+(``POST /api/v1/notifications/{id}/resend``) after looking at the channel."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
 import httpx
 
-from alerts.notifiers import SENT, Outcome, retry_after_seconds, transport_failure
+from alerts.notifiers.base import (
+    SECRET,
+    SENT,
+    URL,
+    Message,
+    NotifierConfig,
+    Outcome,
+    Pacing,
+    retry_after_seconds,
+    transport_failure,
+)
 from alerts.notifiers.rendering import KIND_WORDS, changes, headline
 
 log = logging.getLogger(__name__)
@@ -37,7 +51,7 @@ def _escape(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def message(payload: dict[str, Any]) -> dict[str, Any]:
+def render(payload: dict[str, Any]) -> dict[str, Any]:
     """The JSON body posted to the webhook."""
     ev = payload.get("evidence") or {}
     kind = KIND_WORDS.get(payload.get("kind", ""), "Incident")
@@ -108,24 +122,35 @@ def message(payload: dict[str, Any]) -> dict[str, Any]:
     return {"text": _clip(headline(payload)), "blocks": blocks}
 
 
-def send(client: httpx.Client, config: dict[str, Any], payload: dict[str, Any], *, key: str) -> Outcome:
-    """Post one message; classify the answer."""
-    url = config.get("webhook_url")
-    if not url:
-        return Outcome("dead", "channel has no webhook_url")
-    try:
-        r = client.post(url, json=message(payload), timeout=float(config.get("timeout", 10.0)))
-    except httpx.HTTPError as exc:
-        return transport_failure(exc)
-    body = r.text.strip()[:200]
-    if r.status_code == 200:
-        return SENT
-    if r.status_code == 429:
-        return Outcome("retry", "429 rate limited", retry_after_seconds(r.headers.get("Retry-After")))
-    if (
-        r.status_code in (404, 410)
-        or body in PERMANENT
-        or (400 <= r.status_code < 500 and r.status_code != 408)
-    ):
-        return Outcome("dead", f"{r.status_code} {body}")
-    return Outcome("retry", f"{r.status_code} {body}")
+class SlackConfig(NotifierConfig):
+    """An incoming webhook URL (the URL is the credential: secret)."""
+
+    webhook_url: Annotated[str, SECRET, URL]
+
+
+class SlackNotifier:
+    """Block Kit messages to a Slack incoming webhook."""
+
+    type: ClassVar[str] = "slack"
+    Config: ClassVar[type[SlackConfig]] = SlackConfig
+    pacing: ClassVar[Pacing] = Pacing(min_gap=1.0, key_field="webhook_url")  # Slack's documented rate
+    idempotent: ClassVar[bool] = False
+
+    def send(self, client: httpx.Client, config: SlackConfig, message: Message) -> Outcome:
+        """Post one message; classify the answer."""
+        try:
+            r = client.post(config.webhook_url, json=render(message.payload), timeout=config.timeout)
+        except httpx.HTTPError as exc:
+            return transport_failure(exc)
+        body = r.text.strip()[:200]
+        if r.status_code == 200:
+            return SENT
+        if r.status_code == 429:
+            return Outcome("retry", "429 rate limited", retry_after_seconds(r.headers.get("Retry-After")))
+        if (
+            r.status_code in (404, 410)
+            or body in PERMANENT
+            or (400 <= r.status_code < 500 and r.status_code != 408)
+        ):
+            return Outcome("dead", f"{r.status_code} {body}")
+        return Outcome("retry", f"{r.status_code} {body}")

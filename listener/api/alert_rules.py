@@ -207,7 +207,12 @@ def resolve(incident_id: int, session: SessionDep, settings: SettingsDep, who: M
     if incident.status != "resolved":
         old = incident.status
         evaluation.resolve(
-            session, get_rule(session, incident.rule_id), incident, datetime.now(UTC), by=who.name
+            session,
+            get_rule(session, incident.rule_id),
+            incident,
+            datetime.now(UTC),
+            by=who.name,
+            settings=settings,
         )
         _record_status(session, who.name, incident.id, "resolve", old, "resolved")
     return _detail(session, incident, settings)

@@ -3,8 +3,9 @@
 
 from fastapi import APIRouter
 
-from listener.api import alert_channels, alert_rules
+from listener.api import alert_channels, alert_rules, notifications
 
 router = APIRouter()
 router.include_router(alert_rules.router)
 router.include_router(alert_channels.router)
+router.include_router(notifications.router)

@@ -30,7 +30,7 @@ def ingest(
             details=[{"field": "mentions", "message": "split the batch"}],
         )
     outcome = store_batch(session, [Incoming.from_api(m) for m in body.mentions])
-    alert_on_new(session, outcome.created_ids)
+    alert_on_new(session, outcome.created_ids, settings=settings)
     metrics = request.app.state.metrics
     metrics.ingested.labels("created").inc(outcome.created)
     metrics.ingested.labels("duplicate").inc(outcome.duplicates)

@@ -122,7 +122,9 @@ def import_(
         with stream, user_errors(), Progress(transient=True, console=None) as bar:
             task = bar.add_task("importing", total=None)
             records = read_records(stream, fmt)
-            report = import_stream(sessions, records, progress=lambda n: bar.advance(task, n))
+            report = import_stream(
+                sessions, records, settings=settings, progress=lambda n: bar.advance(task, n)
+            )
     except UnicodeDecodeError as exc:
         raise fail(f"cannot read {file}: it is not UTF-8 text (import stopped there)") from exc
     except csv.Error as exc:
@@ -189,7 +191,7 @@ def demo(
         settings = settings.model_copy(update={"support_url": "https://acme.example/help"})
     engine = ready_engine(settings)
     sessions = make_session_factory(engine)
-    report = seed(sessions)
+    report = seed(sessions, settings)
     typer.echo(f"demo data: {report.created} new mention(s), {report.duplicates} already there", err=True)
     with session_scope(sessions) as session:
         try:
@@ -231,6 +233,8 @@ class LiveCollection:
 
         self.collecting = Collecting(settings, sessions, concurrency=1, on_result=on_result)
         self.sessions = sessions
+        self.settings = settings
+        self.client = outbound_client(settings)  # the outbox's client for this process
         self.tick_seconds = tick_seconds
         self.alerts_due = 0.0  # the worker's minute alert tick, in the demo's one process
         self.stopped = threading.Event()
@@ -250,7 +254,7 @@ class LiveCollection:
             if time.monotonic() >= self.alerts_due:  # windowed rules, auto-resolve, delivery
                 self.alerts_due = time.monotonic() + ALERT_TICK_SECONDS
                 try:
-                    alert_jobs.tick(self.sessions)
+                    alert_jobs.tick(self.sessions, self.settings, self.client)
                 except Exception:
                     logging.getLogger(__name__).exception("demo alert tick failed")
             self.stopped.wait(self.tick_seconds)
@@ -261,6 +265,7 @@ class LiveCollection:
         self.thread.join(timeout)
         if not self.thread.is_alive():
             self.collecting.close()
+            self.client.close()
 
 
 def _echo_live(result) -> None:  # type: ignore[no-untyped-def]
@@ -280,7 +285,7 @@ def _demo_alerts(sessions, settings):  # type: ignore[no-untyped-def]
         found = session.scalar(select(Channel).where(Channel.name == channel["name"]))
         if found is not None:  # a new port each run
             found.config = {**(found.config or {}), "url": sink.url}
-    replay(sessions)
+    replay(sessions, settings)
     with outbound_client(settings) as client:  # 127.0.0.1 allowed by demo_settings
         alert_jobs.deliver(sessions, client)
     with session_scope(sessions) as session:

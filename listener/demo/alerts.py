@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from listener.engine import evaluation
+from listener.settings import Settings
 from listener.storage.db import session_scope
 from listener.storage.models import AlertRule, Brand, Channel
 
@@ -54,6 +55,7 @@ def seed_alerts(session: Session, *, channel: dict | None = None) -> AlertRule:
 
 def replay(
     sessions: sessionmaker[Session],
+    settings: Settings,
     start: datetime = REPLAY_FROM,
     end: datetime = REPLAY_UNTIL,
     step: timedelta = timedelta(minutes=30),
@@ -66,10 +68,10 @@ def replay(
     at = start
     while at <= end:
         with session_scope(sessions) as session:
-            opened += evaluation.evaluate(session, at).opened
+            opened += evaluation.evaluate(session, at, settings=settings).opened
         at += step
     now = now or datetime.now(UTC)
     if now > end:
         with session_scope(sessions) as session:
-            opened += evaluation.evaluate(session, now).opened
+            opened += evaluation.evaluate(session, now, settings=settings).opened
     return opened

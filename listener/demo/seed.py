@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from listener.demo import SAMPLE_PATH
 from listener.pipeline.importing import ImportReport, import_stream, read_records
+from listener.settings import Settings
 from listener.storage.db import session_scope
 from listener.storage.models import Brand, Query, Source
 
@@ -48,12 +49,12 @@ def seed_brands(session: Session) -> Brand:
     return acme
 
 
-def seed(sessions: sessionmaker[Session]) -> ImportReport:
+def seed(sessions: sessionmaker[Session], settings: Settings) -> ImportReport:
     """Brands, queries and the sample mentions (idempotent: a second run adds nothing)."""
     with session_scope(sessions) as session:
         seed_brands(session)
     with SAMPLE_PATH.open(encoding="utf-8") as fh:
-        return import_stream(sessions, read_records(fh, "jsonl"))
+        return import_stream(sessions, read_records(fh, "jsonl"), settings=settings)
 
 
 LIVE_SOURCE_NAME = "Live replay (demo)"

@@ -22,13 +22,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from alerts.notifiers.email import DIGEST_HOUR
 from listener.storage.mentions import MentionFilter
 from listener.storage.models import AlertRule, Brand, Channel, Incident, Notification
 from listener.storage.stats import counts_by_brand
 
 log = logging.getLogger(__name__)
 
-DEFAULT_HOUR = 8
+DEFAULT_HOUR = DIGEST_HOUR  # the email notifier's Config default
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 
 

@@ -1,8 +1,9 @@
 """The alert engine: rules → matches → incidents (grouping, escalation, silences, auto-resolve) →
 notifications in the outbox, all in the caller's transaction.
 
-- ``evaluate(session, now)`` runs every enabled windowed rule (a job calls it every minute).
-- ``evaluate_mentions(session, mention_ids, now)`` runs the per-mention rules on newly stored
+- ``evaluate(session, now, settings=...)`` runs every enabled windowed rule (a job calls it every
+  minute).
+- ``evaluate_mentions(session, mention_ids, now, settings=...)`` runs the per-mention rules on newly stored
   mentions (the ingest path calls it in the transaction that stored them).
 - On PostgreSQL one evaluator per brand: ``pg_try_advisory_xact_lock`` per brand; a brand whose lock
   is held elsewhere is skipped this round. A partial unique index keeps one open incident per
@@ -18,17 +19,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from alerts.base import Match, RuleParams, RuleType
 from alerts.rules import RULES
 from listener.engine import coverage, stories
-from listener.engine.digest import is_digest
-from listener.engine.payload import payload
+from listener.engine.outbox import enqueue, silenced
 from listener.engine.window import WindowCache, build_window
 from listener.settings import Settings
-from listener.storage.models import AlertRule, Channel, Incident, Notification, Silence
+from listener.storage.models import AlertRule, Incident
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +70,12 @@ def try_lock(session: Session, brand_id: int) -> bool:
     return bool(got)
 
 
-def evaluate(session: Session, now: datetime, *, rule_ids: Sequence[int] | None = None) -> EvaluationReport:
-    """Evaluate enabled windowed rules at ``now``; update incidents; queue notifications. Every
-    brand gets its built-in coverage rule first (``engine.coverage.ensure_rules``)."""
+def evaluate(
+    session: Session, now: datetime, *, settings: Settings, rule_ids: Sequence[int] | None = None
+) -> EvaluationReport:
+    """Evaluate enabled windowed rules at ``now``; update incidents; queue notifications (their links
+    and proposed replies from the caller's ``settings``). Every brand gets its built-in coverage
+    rule first (``engine.coverage.ensure_rules``)."""
     coverage.ensure_rules(session)
     stmt = select(AlertRule).where(AlertRule.enabled.is_(True)).order_by(AlertRule.id)
     if rule_ids is not None:
@@ -83,18 +86,20 @@ def evaluate(session: Session, now: datetime, *, rule_ids: Sequence[int] | None 
         if RuleType(rule.type) not in PER_MENTION:
             by_brand[brand_of(rule)].append(rule)
         else:  # evaluated at ingest; their stories still resolve here once quiet
-            auto_resolve(session, rule, now, report)
+            auto_resolve(session, rule, now, report, settings=settings)
     cache = WindowCache()  # rules of this round with the same scope share their reads
     for brand_id in sorted(by_brand):
         if not try_lock(session, brand_id):
             report.skipped_brands.append(brand_id)
             continue
         for rule in by_brand[brand_id]:
-            _run(session, rule, now, report, cache=cache)
+            _run(session, rule, now, report, settings=settings, cache=cache)
     return report
 
 
-def evaluate_mentions(session: Session, mention_ids: Sequence[int], now: datetime) -> EvaluationReport:
+def evaluate_mentions(
+    session: Session, mention_ids: Sequence[int], now: datetime, *, settings: Settings
+) -> EvaluationReport:
     """Evaluate the enabled per-mention rules on just-stored ``mention_ids`` (no auto-resolve)."""
     report = EvaluationReport()
     if not mention_ids:
@@ -104,7 +109,7 @@ def evaluate_mentions(session: Session, mention_ids: Sequence[int], now: datetim
         select(AlertRule).where(AlertRule.enabled.is_(True), AlertRule.type.in_(types)).order_by(AlertRule.id)
     )
     for rule in rules:
-        _run(session, rule, now, report, mention_ids=mention_ids, resolve=False)
+        _run(session, rule, now, report, settings=settings, mention_ids=mention_ids, resolve=False)
     return report
 
 
@@ -114,6 +119,7 @@ def _run(
     now: datetime,
     report: EvaluationReport,
     *,
+    settings: Settings,
     mention_ids: Sequence[int] = (),
     resolve: bool = True,
     cache: WindowCache | None = None,
@@ -130,9 +136,9 @@ def _run(
     report.matches += len(matches)
     seen = set()
     for match in matches:
-        seen.add(apply_match(session, rule, match, now, report).scope_key)
+        seen.add(apply_match(session, rule, match, now, report, settings=settings).scope_key)
     if resolve:
-        auto_resolve(session, rule, now, report, keep=seen)
+        auto_resolve(session, rule, now, report, settings=settings, keep=seen)
 
 
 def open_incident(session: Session, rule_id: int, key: str) -> Incident | None:
@@ -145,7 +151,13 @@ def open_incident(session: Session, rule_id: int, key: str) -> Incident | None:
 
 
 def apply_match(
-    session: Session, rule: AlertRule, match: Match, now: datetime, report: EvaluationReport
+    session: Session,
+    rule: AlertRule,
+    match: Match,
+    now: datetime,
+    report: EvaluationReport,
+    *,
+    settings: Settings,
 ) -> Incident:
     """Open or update the incident for ``match`` (a story's match joins its story's incident); notify
     on open and when the value doubles."""
@@ -191,12 +203,18 @@ def apply_match(
         if kind == "escalated":
             report.escalated.append(incident.id)
         incident.last_notified_value = match.value
-        report.notifications += enqueue(session, rule, incident, kind, now)
+        report.notifications += enqueue(session, rule, incident, kind, now, settings=settings)
     return incident
 
 
 def auto_resolve(
-    session: Session, rule: AlertRule, now: datetime, report: EvaluationReport, *, keep: Iterable[str] = ()
+    session: Session,
+    rule: AlertRule,
+    now: datetime,
+    report: EvaluationReport,
+    *,
+    settings: Settings,
+    keep: Iterable[str] = (),
 ) -> None:
     """Resolve this rule's open incidents that have been quiet for ``resolve_after_minutes``."""
     cutoff = now - timedelta(minutes=rule.resolve_after_minutes)
@@ -209,7 +227,7 @@ def auto_resolve(
     for incident in stale:
         if incident.scope_key in keep:
             continue
-        resolve(session, rule, incident, now, by="auto", report=report)
+        resolve(session, rule, incident, now, by="auto", settings=settings, report=report)
 
 
 def resolve(
@@ -219,6 +237,7 @@ def resolve(
     now: datetime,
     *,
     by: str,
+    settings: Settings,
     report: EvaluationReport | None = None,
 ) -> None:
     """Mark ``incident`` resolved; notify the channels that heard of it (unless silenced)."""
@@ -229,63 +248,6 @@ def resolve(
     if report is not None:
         report.resolved.append(incident.id)
     if incident.last_notified_value is not None and not silenced(session, rule, incident, now):
-        n = enqueue(session, rule, incident, "resolved", now)
+        n = enqueue(session, rule, incident, "resolved", now, settings=settings)
         if report is not None:
             report.notifications += n
-
-
-def silenced(session: Session, rule: AlertRule, incident: Incident, now: datetime) -> bool:
-    """True when an active silence covers this incident (rule, brand and topic, where set)."""
-    rows = session.scalars(
-        select(Silence).where(
-            Silence.starts_at <= now,
-            Silence.ends_at > now,
-            or_(Silence.rule_id.is_(None), Silence.rule_id == rule.id),
-            or_(Silence.brand_id.is_(None), Silence.brand_id == incident.brand_id),
-        )
-    ).all()
-    if not rows:
-        return False
-    topics = {t.lower() for t in (rule.scope or {}).get("topics") or []}
-    topics |= {t.lower() for t in (incident.evidence or {}).get("top_terms") or []}
-    topics |= {t.lower() for t in (incident.evidence or {}).get("topics") or []}
-    if incident.scope_key.startswith("new_term:"):
-        topics.add(incident.scope_key.split(":", 1)[1].lower())
-    return any(s.topic is None or s.topic.lower() in topics for s in rows)
-
-
-def enqueue(session: Session, rule: AlertRule, incident: Incident, kind: str, now: datetime) -> int:
-    """Write one outbox row per enabled channel of ``rule`` (digest channels wait for their daily
-    digest); returns how many."""
-
-    channel_ids = [int(c) for c in rule.channels or []]
-    if not channel_ids:
-        return 0
-    channels = [
-        c
-        for c in session.scalars(
-            select(Channel).where(Channel.id.in_(channel_ids), Channel.enabled.is_(True))
-        )
-        if not is_digest(c)  # a digest channel hears of it in its daily digest instead
-    ]
-    if not channels:
-        return 0
-    seq = session.scalar(
-        select(func.count()).select_from(Notification).where(Notification.incident_id == incident.id)
-    )
-    body = payload(session, rule, incident, kind, base_url=Settings().base_url)
-    for channel in channels:
-        session.add(
-            Notification(
-                incident_id=incident.id,
-                channel_id=channel.id,
-                kind=kind,
-                payload=body,
-                idempotency_key=f"incident-{incident.id}-{seq or 0}-{kind}-channel-{channel.id}",
-                status="pending",
-                attempts=0,
-                next_attempt_at=now,
-            )
-        )
-    session.flush()
-    return len(channels)

@@ -34,13 +34,11 @@ def payload(
     rule: AlertRule,
     incident: Incident,
     kind: str,
-    base_url: str = "",
-    settings: Settings | None = None,
+    settings: Settings,
 ) -> dict[str, Any]:
     """A JSON snapshot of the incident for one message: everything a notifier needs. Links start
-    at ``base_url`` (default: ``LISTENER_PUBLIC_URL`` via ``Settings.base_url``)."""
-    settings = settings or Settings()
-    info = brief(session, rule, incident, settings, base_url=base_url)
+    at ``settings.base_url`` (``LISTENER_PUBLIC_URL``); the caller passes its settings in."""
+    info = brief(session, rule, incident, settings)
     brand = session.get(Brand, incident.brand_id) if incident.brand_id else None
     urls = info["explanation"]["links"]
     return {

@@ -23,6 +23,7 @@ from listener.errors import ListenerError, Unprocessable, validation_details
 from listener.pipeline.exporting import LOCAL_COLUMNS
 from listener.pipeline.ingest import store_batch
 from listener.schemas.mentions import MentionIn
+from listener.settings import Settings
 from listener.storage.db import session_scope
 
 BATCH = 1000
@@ -104,16 +105,18 @@ def import_stream(
     sessions: sessionmaker[Session],
     records: Iterable[tuple[int, dict[str, Any] | str]],
     *,
+    settings: Settings,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Validate and store ``records`` in transactions of ``BATCH`` mentions; every bad line is in
-    the report's ``problems`` as ``line N: <what is wrong>``."""
+    the report's ``problems`` as ``line N: <what is wrong>``. Per-mention alert rules run on each
+    batch with ``settings``."""
     report = ImportReport()
     batch: dict[int, dict[str, Any]] = {}  # line number -> mention
 
     def flush() -> None:
         if batch:
-            _store(sessions, batch, report)
+            _store(sessions, batch, report, settings)
             if progress:
                 progress(len(batch))
             batch.clear()
@@ -137,7 +140,12 @@ def import_stream(
     return report
 
 
-def _store(sessions: sessionmaker[Session], batch: dict[int, dict[str, Any]], report: ImportReport) -> None:
+def _store(
+    sessions: sessionmaker[Session],
+    batch: dict[int, dict[str, Any]],
+    report: ImportReport,
+    settings: Settings,
+) -> None:
     """Store one batch in one transaction; lines naming an unknown brand are reported and the
     batch is stored without them."""
     numbers = list(batch)
@@ -145,7 +153,7 @@ def _store(sessions: sessionmaker[Session], batch: dict[int, dict[str, Any]], re
         try:
             with session_scope(sessions) as session:
                 outcome = store_batch(session, [batch[n] for n in numbers])
-                alert_on_new(session, outcome.created_ids)
+                alert_on_new(session, outcome.created_ids, settings=settings)
         except Unprocessable as exc:
             refused = _refused_items(exc)
             if not refused:

@@ -8,12 +8,13 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StrictBool, model_validator
 
 from alerts.base import RuleType
+from alerts.notifiers import NOTIFIERS
 from listener.schemas.common import IsoTime, ReadModel, StrictIn
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 TemplateName = Annotated[str, Field(min_length=1, max_length=200)]
 Severity = Literal["info", "warning", "critical"]
-ChannelType = Literal["slack", "email", "webhook"]
+ChannelType = Literal[tuple(NOTIFIERS)]  # type: ignore[valid-type]  # the registered notifiers
 
 
 class RuleCreate(StrictIn):
@@ -167,10 +168,23 @@ class SilenceRead(ReadModel):
     active: bool = False
 
 
+def _config_doc() -> str:
+    """Per channel type: its required, secret and address fields (from the registry)."""
+    parts = []
+    for name, n in NOTIFIERS.items():
+        c = n.Config
+        secret = ", ".join(c.fields_marked("secret")) or "-"
+        addresses = ", ".join(c.fields_marked("url") + c.fields_marked("host")) or "-"
+        parts.append(
+            f"{name}: needs {', '.join(c.required())}; secret: {secret}; checked addresses: {addresses}"
+        )
+    return "validated by the channel type's Config. " + " | ".join(parts)
+
+
 class ChannelCreate(StrictIn):
     name: Name
     type: ChannelType
-    config: dict[str, Any] = Field(default_factory=dict)
+    config: dict[str, Any] = Field(default_factory=dict, description=_config_doc())
     enabled: StrictBool = True
 
 

@@ -13,11 +13,10 @@ from listener.storage.names import UniquelyNamed
 
 SEVERITIES = ("info", "warning", "critical")
 INCIDENT_STATUSES = ("firing", "acknowledged", "resolved")
-CHANNEL_TYPES = ("slack", "email", "webhook")
 NOTIFICATION_KINDS = ("opened", "escalated", "resolved", "test", "digest")
-NOTIFICATION_STATUSES = ("pending", "sent", "failed", "dead")
-# config keys that are write-only: stored, used for delivery, never returned by the API nor logged
-SECRET_FIELDS = {"slack": ("webhook_url",), "email": ("password",), "webhook": ("secret",)}
+# unconfirmed: sent, but the answer never came (it may have arrived); only resent by hand
+NOTIFICATION_STATUSES = ("pending", "sent", "failed", "unconfirmed", "dead")
+CHANNEL_TYPE_LENGTH = 16  # the longest channel type name ``alerts.notifiers.NOTIFIERS`` may use
 
 _OPEN = "status != 'resolved'"
 
@@ -112,14 +111,14 @@ class Silence(Base):
 
 
 class Channel(UniquelyNamed, Base):
-    """Where notifications go: a Slack incoming webhook, an SMTP recipient list or a webhook URL."""
+    """Where notifications go: ``type`` is a key of ``alerts.notifiers.NOTIFIERS`` (checked by the
+    API against the registry, not by the database) and ``config`` that notifier's ``Config``."""
 
     __tablename__ = "channel"
-    __table_args__ = (CheckConstraint("type IN ('slack', 'email', 'webhook')", name="type"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    type: Mapped[str] = mapped_column(String(16))
+    type: Mapped[str] = mapped_column(String(CHANNEL_TYPE_LENGTH))
     config: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -133,7 +132,7 @@ class Notification(Base):
     __tablename__ = "notification"
     __table_args__ = (
         CheckConstraint("kind IN ('opened', 'escalated', 'resolved', 'test', 'digest')", name="kind"),
-        CheckConstraint("status IN ('pending', 'sent', 'failed', 'dead')", name="status"),
+        CheckConstraint("status IN ('pending', 'sent', 'failed', 'unconfirmed', 'dead')", name="status"),
         Index("ix_notification_due", "status", "next_attempt_at"),
         Index("ix_notification_incident", "incident_id", "id"),
         Index("ix_notification_channel", "channel_id", "id"),

@@ -11,18 +11,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from listener.engine import delivery, digest, evaluation
 from listener.engine.delivery import outbound_client
-from listener.settings import Settings, get_settings
+from listener.settings import Settings
 from listener.storage.db import session_scope
 
 log = logging.getLogger(__name__)
 
 
 def evaluate_rules(
-    sessions: sessionmaker[Session], now: datetime | None = None
+    sessions: sessionmaker[Session], settings: Settings, now: datetime | None = None
 ) -> evaluation.EvaluationReport:
     """One evaluation round (every minute): incidents and their outbox rows, committed together."""
     with session_scope(sessions) as session:
-        report = evaluation.evaluate(session, now or datetime.now(UTC))
+        report = evaluation.evaluate(session, now or datetime.now(UTC), settings=settings)
     if report.opened or report.escalated or report.resolved:
         log.info(
             "alerts: %d opened, %d escalated, %d resolved, %d notification(s) queued",
@@ -34,41 +34,35 @@ def evaluate_rules(
     return report
 
 
-def queue_digests(sessions: sessionmaker[Session], now: datetime | None = None) -> int:
+def queue_digests(sessions: sessionmaker[Session], settings: Settings, now: datetime | None = None) -> int:
     """Queue the daily digests that are due (each channel and day once); returns how many."""
 
     with session_scope(sessions) as session:
-        rows = digest.queue_due(session, now or datetime.now(UTC), base_url=Settings().base_url)
+        rows = digest.queue_due(session, now or datetime.now(UTC), base_url=settings.base_url)
     if rows:
         log.info("alerts: %d daily digest(s) queued", len(rows))
     return len(rows)
 
 
 def deliver(
-    sessions: sessionmaker[Session], client: httpx.Client | None = None, now: datetime | None = None
+    sessions: sessionmaker[Session], client: httpx.Client, now: datetime | None = None
 ) -> delivery.DeliveryReport:
-    """Send what is due in the outbox (with ``client``, else one built from the process settings)."""
-    own = client is None
-    client = client or outbound_client(get_settings())
-    try:
-        with session_scope(sessions) as session:
-            return delivery.deliver_pending(session, client, now or datetime.now(UTC))
-    finally:
-        if own:
-            client.close()
+    """Send what is due in the outbox with the caller's ``client`` (``delivery.outbound_client``)."""
+    with session_scope(sessions) as session:
+        return delivery.deliver_pending(session, client, now or datetime.now(UTC))
 
 
-def evaluate_round(sessions: sessionmaker[Session], now: datetime | None = None) -> None:
+def evaluate_round(sessions: sessionmaker[Session], settings: Settings, now: datetime | None = None) -> None:
     """Evaluate windowed rules, then queue due digests: the worker's minute job."""
-    evaluate_rules(sessions, now)
-    queue_digests(sessions, now)
+    evaluate_rules(sessions, settings, now)
+    queue_digests(sessions, settings, now)
 
 
 def tick(
-    sessions: sessionmaker[Session], client: httpx.Client | None = None, now: datetime | None = None
+    sessions: sessionmaker[Session], settings: Settings, client: httpx.Client, now: datetime | None = None
 ) -> None:
     """Evaluate, queue due digests, then deliver (one pass of both worker jobs, in order)."""
-    evaluate_round(sessions, now)
+    evaluate_round(sessions, settings, now)
     deliver(sessions, client, now)
 
 
@@ -76,9 +70,9 @@ class Outbox:
     """The worker's delivery job: every second, send what is due with one long-lived HTTP client
     (a new client per round costs ~20 ms of the ingest -> Slack latency)."""
 
-    def __init__(self, sessions: sessionmaker[Session], settings: Settings | None = None) -> None:
+    def __init__(self, sessions: sessionmaker[Session], settings: Settings) -> None:
         self.sessions = sessions
-        self.client = outbound_client(settings or get_settings())
+        self.client = outbound_client(settings)
 
     def tick(self) -> None:
         """Deliver due notifications; errors are logged and retried on the next tick."""
@@ -87,11 +81,12 @@ class Outbox:
         except Exception:  # the database went away: the next tick tries again
             log.exception("alert delivery failed")
             return
-        if report.sent or report.retried or report.dead:
+        if report.sent or report.retried or report.unconfirmed or report.dead:
             log.info(
-                "alerts: %d sent, %d to retry, %d dead",
+                "alerts: %d sent, %d to retry, %d unconfirmed, %d dead",
                 len(report.sent),
                 len(report.retried),
+                len(report.unconfirmed),
                 len(report.dead),
             )
 

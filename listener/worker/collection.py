@@ -144,7 +144,7 @@ def run_source(
         error = CollectorError(f"collector crashed: {type(exc).__name__}: {exc}")
         return _record_failure(sessions, result, error, worker=worker, now=now)
     try:
-        return _record_success(sessions, result, batch, older, worker=worker, now=now)
+        return _record_success(sessions, result, batch, older, settings=settings, worker=worker, now=now)
     except Exception as exc:
         log.exception("storing the batch of source %s failed; nothing was stored", source_id)
         error = CollectorError(f"storing the batch failed: {type(exc).__name__}: {exc}")
@@ -157,6 +157,7 @@ def _record_success(
     batch: Batch,
     older: backfill.Step,
     *,
+    settings: Settings,
     worker: str,
     now: datetime,
 ) -> RunResult:
@@ -167,7 +168,7 @@ def _record_success(
             return result
         routed, unmatched = BrandRouter.load(session).route_raw([*batch.mentions, *older.mentions])
         outcome = store_batch(session, routed, source_id=source.id)
-        alert_on_new(session, outcome.created_ids)
+        alert_on_new(session, outcome.created_ids, settings=settings)
         result.created, result.duplicates, result.unmatched = outcome.created, outcome.duplicates, unmatched
         source.cursor = batch.next_cursor
         source.backfill = older.state  # the history position moves with the batch it fetched

@@ -136,7 +136,12 @@ def build_scheduler(
     publishing = publishing or Publishing(sessions, settings)
     jobs = (  # (body, seconds, id, name)
         (collecting.tick, tick_seconds, "collect:tick", "claim and run due sources"),
-        (partial(_alert_round, sessions), ALERT_TICK_SECONDS, "alerts:tick", "evaluate rules, queue digests"),
+        (
+            partial(_alert_round, sessions, settings),
+            ALERT_TICK_SECONDS,
+            "alerts:tick",
+            "evaluate rules, queue digests",
+        ),
         (outbox.tick, DELIVER_SECONDS, "alerts:deliver", "deliver the notification outbox"),
         (publishing.tick, PUBLISH_SECONDS, "replies:publish", "send approved replies to their platforms"),
     )
@@ -160,10 +165,10 @@ ALERT_TICK_SECONDS = 60.0
 DELIVER_SECONDS = 1.0
 
 
-def _alert_round(sessions: sessionmaker[Session]) -> None:
+def _alert_round(sessions: sessionmaker[Session], settings: Settings) -> None:
 
     try:
-        alert_jobs.evaluate_round(sessions)
+        alert_jobs.evaluate_round(sessions, settings)
     except Exception:  # the next tick tries again; collection goes on
         log.exception("alert evaluation failed")
 

@@ -24,12 +24,14 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("alert_rule", schema=None) as batch_op:
-        batch_op.add_column(sa.Column(
+        batch_op.add_column(
+            sa.Column(
                 "reply_templates",
                 sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
                 nullable=False,
                 server_default="[]",
-            ))
+            )
+        )
 
 
 def downgrade() -> None:

@@ -14,6 +14,7 @@ from alerts.base import Scope
 from alerts.rules.mentions import FrequencyParams
 from collectors.http import make_client
 from listener.engine.window import build_window
+from listener.settings import Settings
 from listener.storage.db import make_session_factory, session_scope
 from listener.storage.models import Brand, Mention, MentionBrand, Source
 from tests.factories import rss_of
@@ -227,7 +228,7 @@ def test_export_lists_every_linked_brand_and_reimports_them(api, collected, sess
     with session_scope(sessions) as s:  # forget the mentions, keep the brands: import them back
         s.execute(Link.__table__.delete())
         s.execute(Mention.__table__.delete())
-    report = importing.import_stream(sessions, records)
+    report = importing.import_stream(sessions, records, settings=Settings(_env_file=None))
     assert (report.created, report.invalid) == (3, 0), report.problems
     again = next(m for m in feed(api, brand="Globex") if m["external_id"] == "both")
     assert (again["brand"], again["brands"]) == ("Acme", ["Acme", "Globex"])

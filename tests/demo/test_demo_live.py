@@ -22,8 +22,9 @@ def _demo(tmp_path: Path):  # type: ignore[no-untyped-def]
     engine = make_engine(url)
     migrate.upgrade(engine)
     sessions = make_session_factory(engine)
-    assert seed(sessions).created == 503
-    return demo_settings(Settings(database_url=url)), sessions
+    settings = demo_settings(Settings(database_url=url))
+    assert seed(sessions, settings).created == 503
+    return settings, sessions
 
 
 def _live(sessions) -> list[Mention]:  # type: ignore[no-untyped-def]

@@ -14,13 +14,14 @@ from listener.storage.models import AlertRule, Brand, Channel, Mention
 from outbound.http import GuardedClient
 
 NOW = datetime(2026, 11, 19, 14, 50, tzinfo=UTC)
+SETTINGS = Settings(_env_file=None)  # what the engine is handed by its caller (links, replies)
 _ids = count(1)
 
 
 def outbound_client() -> GuardedClient:
     """The outbox's client as the worker builds it, under the test configuration's allow list
     (127.0.0.0/8, for the sinks)."""
-    return delivery_client(Settings(_env_file=None))
+    return delivery_client(SETTINGS)
 
 
 def brand(session: Session, name: str = "Acme") -> Brand:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import threading
@@ -33,10 +34,14 @@ class Request:
 
 
 class HttpSink:
-    """Records every POST; answers from ``script`` (FIFO), then ``default``."""
+    """Records every POST; answers from ``script`` (FIFO), then ``default``. ``delay`` answers
+    after sleeping (a slow receiver: the request is recorded when it is answered)."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.requests: list[Request] = []
+        self.received: list[Request] = []  # every POST as it arrives, answered or not
+        self.active = 0  # requests being handled (a slow answer is still pending)
+        self.idle = threading.Condition()
         self.script: deque[Answer] = deque()
         self.default = Answer()
         sink = self
@@ -45,6 +50,17 @@ class HttpSink:
             def do_POST(self) -> None:  # noqa: N802
                 n = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(n)
+                with sink.idle:
+                    sink.active += 1
+                    sink.received.append(Request(self.path, dict(self.headers), body))
+                try:
+                    self._answer(body)
+                finally:
+                    with sink.idle:
+                        sink.active -= 1
+                        sink.idle.notify_all()
+
+            def _answer(self, body: bytes) -> None:
                 answer = sink.script.popleft() if sink.script else sink.default
                 if answer.delay:
                     time.sleep(answer.delay)
@@ -64,7 +80,7 @@ class HttpSink:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -80,6 +96,13 @@ class HttpSink:
     @property
     def accepted(self) -> list[Request]:
         return self.requests
+
+    def drain(self, at_least: int = 0, limit: float = 30.0) -> list[Request]:
+        """Wait until ``at_least`` requests have arrived and every one has been answered (slow
+        answers included); returns all that arrived."""
+        with self.idle:
+            self.idle.wait_for(lambda: len(self.received) >= at_least and self.active == 0, timeout=limit)
+            return list(self.received)
 
 
 def free_port() -> int:
@@ -98,6 +121,7 @@ class SmtpSink:
         password: str | None = None,
         tls: str | None = None,
         cert: tuple[str, str] | None = None,
+        delay: float = 0.0,
     ) -> None:
         from aiosmtpd.controller import Controller
         from aiosmtpd.smtp import AuthResult
@@ -110,6 +134,8 @@ class SmtpSink:
             async def handle_DATA(self, server, session, envelope):  # noqa: N802, ANN001
                 sink.envelopes.append(envelope)
                 sink.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+                if delay:  # a slow server: it has the message, the answer comes late
+                    await asyncio.sleep(delay)
                 return "250 OK"
 
         def authenticator(server, session, envelope, mechanism, auth_data):  # noqa: ANN001

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from engine_helpers import NOW, burst, history
+from engine_helpers import NOW, SETTINGS, burst, history
 from sinks import HttpSink
 from sqlalchemy import select
 
 from listener.engine import evaluation
 from listener.storage.db import make_session_factory, session_scope
-from listener.storage.models import Notification
+from listener.storage.models import Channel, Notification
 
 RULE = {"name": "negative spike", "type": "spike", "params": {"sensitivity": "high"}, "severity": "critical"}
 
@@ -95,7 +95,7 @@ def test_incidents_acknowledge_resolve_and_delivery_log(api, acme, engine):
         now = datetime.now(UTC)
         with session_scope(sessions) as s:
             burst(s, acme["id"], now - timedelta(minutes=45), 4)
-            evaluation.evaluate(s, now)
+            evaluation.evaluate(s, now, settings=SETTINGS)
         v = api.as_("viewer")
         (listed,) = v.get("/api/v1/incidents", params={"status": "open"}).json()
         assert listed["rule_id"] == rule["id"] and listed["status"] == "firing"
@@ -197,7 +197,7 @@ def test_outbox_rows_are_visible_per_channel(api, engine):
     with session_scope(sessions) as s:
         from listener.engine import delivery
 
-        delivery.queue_test(s, s.get(evaluation.Channel, ch["id"]), NOW)
+        delivery.queue_test(s, s.get(Channel, ch["id"]), NOW)
     pending = api.as_("viewer").get("/api/v1/notifications", params={"status": "pending"}).json()
     assert len(pending) == 1 and pending[0]["channel_id"] == ch["id"]
     with session_scope(sessions) as s:

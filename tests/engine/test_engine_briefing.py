@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from engine_helpers import NOW, brand, channel, history, mention, outbound_client, rule
+from engine_helpers import NOW, SETTINGS, brand, channel, history, mention, outbound_client, rule
 from sinks import HttpSink, SmtpSink
 from sqlalchemy import select
 
@@ -72,6 +72,8 @@ def story(s, brand_id: int) -> list[Mention]:  # type: ignore[no-untyped-def]
 def test_incident_explains_itself_and_proposes_replies_in_api_slack_and_email(sessions, api, monkeypatch):
     monkeypatch.setenv("LISTENER_PUBLIC_URL", PUBLIC)
     monkeypatch.setenv("LISTENER_SUPPORT_URL", "https://acme.example/help")
+    # what the worker hands the engine: its settings, with the public and support URLs
+    settings = SETTINGS.model_copy(update={"public_url": PUBLIC, "support_url": "https://acme.example/help"})
     with HttpSink() as slack, SmtpSink() as smtp:
         with session_scope(sessions) as s:
             ensure_default_templates(s)
@@ -95,7 +97,9 @@ def test_incident_explains_itself_and_proposes_replies_in_api_slack_and_email(se
                 reply_templates=["en-crisis-holding-public"],
             )
             rows = story(s, acme.id)
-            report = evaluation.evaluate_mentions(s, [m.id for m in rows], NOW + timedelta(minutes=11))
+            report = evaluation.evaluate_mentions(
+                s, [m.id for m in rows], NOW + timedelta(minutes=11), settings=settings
+            )
             (incident_id,) = report.opened
             assert r.id
         with session_scope(sessions) as s, outbound_client() as client:

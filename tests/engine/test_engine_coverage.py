@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from engine_helpers import NOW, brand, mention
+from engine_helpers import NOW, SETTINGS, brand, mention
 from sqlalchemy import select
 
 from listener.engine import evaluation
@@ -47,7 +47,7 @@ def test_coverage_rule_per_brand_and_lost_sources(sessions, api):
         fed(s, acme.id, creds, NOW - timedelta(hours=2))
         never = source(s, "globex reviews", status="paused")  # fed nobody: not Acme's, not reported
         assert never.id
-        evaluation.evaluate(s, NOW)
+        evaluation.evaluate(s, NOW, settings=SETTINGS)
         rules = s.scalars(select(AlertRule).where(AlertRule.type == "coverage").order_by(AlertRule.id)).all()
         assert [(r.name, r.scope, r.enabled) for r in rules] == [
             ("Coverage: Acme", {"brand_ids": [acme.id]}, True),
@@ -58,19 +58,19 @@ def test_coverage_rule_per_brand_and_lost_sources(sessions, api):
         assert incident.summary == "Source 'acme reddit' (reddit) is paused: 5 failures"
         assert incident.brand_id == acme.id
         # the busy source goes silent: an hourly source quiet for 6 h (5 usual intervals) is lost
-        evaluation.evaluate(s, NOW + timedelta(hours=4))
+        evaluation.evaluate(s, NOW + timedelta(hours=4), settings=SETTINGS)
         assert f"coverage:source:{busy.id}" not in open_keys(s)
-        evaluation.evaluate(s, NOW + timedelta(hours=6))
+        evaluation.evaluate(s, NOW + timedelta(hours=6), settings=SETTINGS)
         assert f"coverage:source:{busy.id}" in open_keys(s)
         # collection resumes and the operator fixes the others: resolved at the next rounds
         paused.status, creds.status = "ok", "ok"
-        evaluation.evaluate(s, NOW + timedelta(hours=6, minutes=10))
+        evaluation.evaluate(s, NOW + timedelta(hours=6, minutes=10), settings=SETTINGS)
         # back to ok but nothing collected since: they are now silent sources, still lost
         assert len(open_keys(s)) == 3
         for src in (busy, paused, creds):
             fed(s, acme.id, src, NOW + timedelta(hours=6, minutes=30), n=1)
-        evaluation.evaluate(s, NOW + timedelta(hours=6, minutes=31))
-        evaluation.evaluate(s, NOW + timedelta(hours=6, minutes=32))
+        evaluation.evaluate(s, NOW + timedelta(hours=6, minutes=31), settings=SETTINGS)
+        evaluation.evaluate(s, NOW + timedelta(hours=6, minutes=32), settings=SETTINGS)
         assert open_keys(s) == []
         acme_rule_id = rules[0].id
     # visible and switchable like any rule
@@ -80,6 +80,6 @@ def test_coverage_rule_per_brand_and_lost_sources(sessions, api):
     assert r.status_code == 200 and r.json()["enabled"] is False
     with session_scope(sessions) as s:
         s.get(Source, paused.id).status = "paused"
-        evaluation.evaluate(s, NOW + timedelta(hours=7))
+        evaluation.evaluate(s, NOW + timedelta(hours=7), settings=SETTINGS)
         assert open_keys(s) == []  # switched off: stays off, not recreated
         assert len(s.scalars(select(AlertRule).where(AlertRule.type == "coverage")).all()) == 2

@@ -7,14 +7,15 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from engine_helpers import NOW, brand, burst, channel, outbound_client, rule
+from engine_helpers import NOW, SETTINGS, brand, burst, channel, outbound_client, rule
 from sinks import Answer, HttpSink
 from sqlalchemy import select
 
 from alerts.notifiers import webhook
+from alerts.notifiers.pacing import Pacer
 from listener.engine import delivery, evaluation
 from listener.storage.db import session_scope
-from listener.storage.models import Notification
+from listener.storage.models import Channel, Notification
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def crisis(sessions, *channels_config, per_channel=1):
         chans = [channel(s, type_, **cfg) for type_, cfg in channels_config]
         rule(s, "frequency", brand_id=acme.id, channels=chans, params={"threshold": 3})
         burst(s, acme.id, NOW - timedelta(minutes=45), 5, url="https://x.example/status/1")
-        evaluation.evaluate(s, NOW)
+        evaluation.evaluate(s, NOW, settings=SETTINGS)
         return [c.id for c in chans]
 
 
@@ -101,7 +102,9 @@ def test_500_and_timeouts_retry_with_backoff(sessions, sink, client):
         assert n.next_attempt_at == now + timedelta(seconds=30)
         now += timedelta(seconds=30)
         assert delivery.deliver_pending(s, client, now).retried  # timeout
-        assert n.last_error == "timeout" and n.next_attempt_at == now + timedelta(seconds=60)
+        assert n.last_error.startswith("timeout after sending") and n.next_attempt_at == now + timedelta(
+            seconds=60
+        )
         now += timedelta(seconds=60)
         assert delivery.deliver_pending(s, client, now).sent
     assert statuses(sessions) == [("sent", 3)]
@@ -137,7 +140,9 @@ def test_crash_between_incident_stored_and_message_sent_neither_loses_nor_double
         with session_scope(sessions) as s2:
             delivery.deliver_pending(s2, client, NOW + timedelta(minutes=minute), sleep=lambda _: None)
         with session_scope(sessions) as s2:
-            evaluation.evaluate(s2, NOW + timedelta(minutes=minute))  # and the engine adds no repeat
+            evaluation.evaluate(
+                s2, NOW + timedelta(minutes=minute), settings=SETTINGS
+            )  # and the engine adds no repeat
     assert sorted(r.path for r in sink.requests) == ["/in", "/s"]
     assert statuses(sessions) == [("sent", 1), ("sent", 1)]
 
@@ -164,7 +169,7 @@ def test_slack_down_for_ten_minutes_each_message_arrives_once(sessions, sink, cl
 def test_slack_is_paced_to_one_message_a_second(sessions, sink, client):
     crisis(sessions, ("slack", {"webhook_url": sink.url + "/s"}))
     with session_scope(sessions) as s:
-        c = s.scalar(select(evaluation.Channel))
+        c = s.scalar(select(Channel))
         delivery.queue_test(s, c, NOW)
         delivery.queue_test(s, c, NOW)
     waits: list[float] = []
@@ -172,7 +177,7 @@ def test_slack_is_paced_to_one_message_a_second(sessions, sink, client):
         report = delivery.deliver_pending(s, client, NOW, sleep=waits.append)
     assert len(report.sent) == 3 and len(waits) == 2 and all(0 < w <= 1.0 for w in waits)
     with session_scope(sessions) as s:  # the next round right after still keeps the pace
-        delivery.queue_test(s, s.scalar(select(evaluation.Channel)), NOW)
+        delivery.queue_test(s, s.scalar(select(Channel)), NOW)
     with session_scope(sessions) as s:
         assert len(delivery.deliver_pending(s, client, NOW, sleep=waits.append).sent) == 1
     assert len(waits) == 3 and 0 < waits[-1] <= 1.0
@@ -198,8 +203,8 @@ def test_slack_pace_holds_across_workers(sessions, sink, client, monkeypatch):
     crisis(sessions, ("slack", {"webhook_url": sink.url + "/s"}))
     with session_scope(sessions) as s:
         delivery.deliver_pending(s, client, NOW, sleep=lambda _: None)  # worker 1 sends the incident
-        delivery.queue_test(s, s.scalar(select(evaluation.Channel)), NOW)
-    monkeypatch.setattr(delivery, "SLACK_PACER", delivery.SlackPacer())  # worker 2: its own process
+        delivery.queue_test(s, s.scalar(select(Channel)), NOW)
+    monkeypatch.setattr(delivery, "PACER", Pacer())  # worker 2: its own process
     waits: list[float] = []
     with session_scope(sessions) as s:
         assert len(delivery.deliver_pending(s, client, NOW, sleep=waits.append).sent) == 1

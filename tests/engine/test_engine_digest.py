@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from engine_helpers import NOW, brand, burst, channel, mention, outbound_client, rule
+from engine_helpers import NOW, SETTINGS, brand, burst, channel, mention, outbound_client, rule
 from sinks import SmtpSink
 from sqlalchemy import func, select
 
@@ -33,7 +33,7 @@ def digest_channel(session, port: int, **kw):
 
 def tick(sessions, at: datetime) -> None:
     with outbound_client() as client:
-        alert_jobs.tick(sessions, client, at)
+        alert_jobs.tick(sessions, SETTINGS, client, at)
 
 
 def test_a_digest_channel_gets_one_daily_message_instead_of_incident_mail(sessions):

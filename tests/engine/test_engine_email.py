@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from engine_helpers import NOW, brand, burst, channel, outbound_client, rule
+from engine_helpers import NOW, SETTINGS, brand, burst, channel, outbound_client, rule
 from sinks import SmtpSink
 from sqlalchemy import select
 
@@ -44,14 +44,14 @@ def test_incident_emails_thread_under_the_first(sessions):
                 resolve_after_minutes=30,
             )
             burst(s, acme.id, NOW - timedelta(minutes=50), 4, text="Acme <b>leaked</b> my card #breach")
-            evaluation.evaluate(s, NOW)
+            evaluation.evaluate(s, NOW, settings=SETTINGS)
         deliver(sessions, NOW)
         with session_scope(sessions) as s:
             burst(s, s.scalar(select(evaluation.Incident.brand_id)), NOW - timedelta(minutes=40), 5)
-            evaluation.evaluate(s, NOW + timedelta(minutes=1))  # 9 >= 2 x 4: escalated
+            evaluation.evaluate(s, NOW + timedelta(minutes=1), settings=SETTINGS)  # 9 >= 2 x 4: escalated
         deliver(sessions, NOW + timedelta(minutes=1))
         with session_scope(sessions) as s:
-            evaluation.evaluate(s, NOW + timedelta(minutes=120))  # quiet: resolved
+            evaluation.evaluate(s, NOW + timedelta(minutes=120), settings=SETTINGS)  # quiet: resolved
         deliver(sessions, NOW + timedelta(minutes=120))
         first, second, third = smtp.messages
         assert [e.rcpt_tos for e in smtp.envelopes] == [["oncall@acme.example", "pr@acme.example"]] * 3

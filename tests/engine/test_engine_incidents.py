@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from engine_helpers import NOW, brand, burst, channel, history, mention, rule
+from engine_helpers import NOW, SETTINGS, brand, burst, channel, history, mention, rule
 from sqlalchemy import select, text
 
 from listener.engine import evaluation
@@ -28,7 +28,7 @@ def test_spike_opens_one_incident_and_notifies_each_channel_once(sessions):
         burst(s, acme.id, NOW.replace(minute=2), 30)
         a, b = channel(s), channel(s, "slack", webhook_url="http://127.0.0.1:9/slack")
         r = rule(s, "spike", brand_id=acme.id, channels=[a, b], severity="critical")
-        report = evaluation.evaluate(s, NOW)
+        report = evaluation.evaluate(s, NOW, settings=SETTINGS)
         assert report.errors == {}
         assert len(report.opened) == 1
     with session_scope(sessions) as s:
@@ -47,7 +47,7 @@ def test_spike_opens_one_incident_and_notifies_each_channel_once(sessions):
         assert body["samples"] and body["samples"][0]["url"].startswith("https://")
         assert body["feed_url"].endswith(f"/?incident={incident.id}")
         # the same situation a few minutes later: the incident is updated, nobody is paged again
-        evaluation.evaluate(s, NOW + timedelta(minutes=5))
+        evaluation.evaluate(s, NOW + timedelta(minutes=5), settings=SETTINGS)
         assert len(notifications(s)) == 2
         assert s.scalar(select(Incident.matches)) == 2
 
@@ -58,13 +58,13 @@ def test_escalation_only_when_the_value_doubles(sessions):
         c = channel(s)
         rule(s, "frequency", brand_id=acme.id, channels=[c], params={"threshold": 5, "window_minutes": 60})
         burst(s, acme.id, NOW - timedelta(minutes=45), 6)
-        evaluation.evaluate(s, NOW)
+        evaluation.evaluate(s, NOW, settings=SETTINGS)
         assert [n.kind for n in notifications(s)] == ["opened"]
         burst(s, acme.id, NOW - timedelta(minutes=40), 5)  # 11 < 12: not yet double
-        evaluation.evaluate(s, NOW + timedelta(minutes=1))
+        evaluation.evaluate(s, NOW + timedelta(minutes=1), settings=SETTINGS)
         assert [n.kind for n in notifications(s)] == ["opened"]
         burst(s, acme.id, NOW - timedelta(minutes=30), 2)  # 13 >= 12
-        report = evaluation.evaluate(s, NOW + timedelta(minutes=2))
+        report = evaluation.evaluate(s, NOW + timedelta(minutes=2), settings=SETTINGS)
         assert [n.kind for n in notifications(s)] == ["opened", "escalated"]
         assert len(report.escalated) == 1
         incident = s.scalar(select(Incident))
@@ -87,15 +87,15 @@ def test_silence_records_but_does_not_notify(sessions):
             )
         )
         burst(s, acme.id, NOW - timedelta(minutes=30), 4)
-        evaluation.evaluate(s, NOW)
+        evaluation.evaluate(s, NOW, settings=SETTINGS)
         incident = s.scalar(select(Incident))
         assert incident is not None and incident.silenced and incident.rule_id == r.id
         assert notifications(s) == []
-        evaluation.evaluate(s, NOW + timedelta(minutes=5))
+        evaluation.evaluate(s, NOW + timedelta(minutes=5), settings=SETTINGS)
         assert notifications(s) == [] and incident.matches == 2
         # the silence is over and the incident still fires: now the team hears of it, once
-        evaluation.evaluate(s, NOW + timedelta(minutes=15))
-        evaluation.evaluate(s, NOW + timedelta(minutes=16))
+        evaluation.evaluate(s, NOW + timedelta(minutes=15), settings=SETTINGS)
+        evaluation.evaluate(s, NOW + timedelta(minutes=16), settings=SETTINGS)
         assert [n.kind for n in notifications(s)] == ["opened"]
         assert not incident.silenced
 
@@ -118,7 +118,7 @@ def test_silence_by_topic_and_by_other_rule(sessions):
         r3 = rule(s, "frequency", brand_id=acme.id, params={"threshold": 100})
         s.add(Silence(rule_id=r3.id, comment="another rule", created_by="m", **window))
         burst(s, acme.id, NOW - timedelta(minutes=30), 4, topics=["delivery"])
-        evaluation.evaluate(s, NOW)
+        evaluation.evaluate(s, NOW, settings=SETTINGS)
         by_rule = {i.rule_id: i for i in s.scalars(select(Incident))}
         assert by_rule[r2.id].silenced and not by_rule[r1.id].silenced
         assert [n.incident_id for n in notifications(s)] == [by_rule[r1.id].id]
@@ -132,17 +132,19 @@ def test_auto_resolve_after_the_quiet_period(sessions):
             s, "frequency", brand_id=acme.id, channels=[c], params={"threshold": 3}, resolve_after_minutes=30
         )
         burst(s, acme.id, NOW - timedelta(minutes=50), 4)
-        evaluation.evaluate(s, NOW)
-        evaluation.evaluate(s, NOW + timedelta(minutes=20))  # window empty now, quiet for 20 min only
+        evaluation.evaluate(s, NOW, settings=SETTINGS)
+        evaluation.evaluate(
+            s, NOW + timedelta(minutes=20), settings=SETTINGS
+        )  # window empty now, quiet for 20 min only
         assert s.scalar(select(Incident.status)) == "firing"
-        report = evaluation.evaluate(s, NOW + timedelta(minutes=31))
+        report = evaluation.evaluate(s, NOW + timedelta(minutes=31), settings=SETTINGS)
         assert len(report.resolved) == 1
         incident = s.scalar(select(Incident))
         assert incident.status == "resolved" and incident.resolved_by == "auto"
         assert [n.kind for n in notifications(s)] == ["opened", "resolved"]
         # a new burst later is a new incident
         burst(s, acme.id, NOW + timedelta(minutes=40), 4)
-        evaluation.evaluate(s, NOW + timedelta(minutes=82))
+        evaluation.evaluate(s, NOW + timedelta(minutes=82), settings=SETTINGS)
         assert s.scalar(select(text("count(*)")).select_from(Incident)) == 2
 
 
@@ -161,10 +163,12 @@ def test_per_mention_rules_run_on_new_mentions_only_once(sessions):
         hit = mention(s, acme.id, NOW - timedelta(minutes=1), text="Acme had a DATA BREACH?")
         miss = mention(s, acme.id, NOW - timedelta(minutes=1), text="Acme is fine")
         s.flush()
-        report = evaluation.evaluate_mentions(s, [hit.id, miss.id], NOW)
+        report = evaluation.evaluate_mentions(s, [hit.id, miss.id], NOW, settings=SETTINGS)
         assert report.rules == 1 and len(report.opened) == 1
-        evaluation.evaluate_mentions(s, [hit.id], NOW + timedelta(seconds=30))
-        evaluation.evaluate(s, NOW + timedelta(minutes=1))  # windowed pass leaves mention rules alone
+        evaluation.evaluate_mentions(s, [hit.id], NOW + timedelta(seconds=30), settings=SETTINGS)
+        evaluation.evaluate(
+            s, NOW + timedelta(minutes=1), settings=SETTINGS
+        )  # windowed pass leaves mention rules alone
         (incident,) = s.scalars(select(Incident))
         assert incident.scope_key == "story:term:data breach"
         assert [n.kind for n in notifications(s)] == ["opened"]
@@ -176,7 +180,7 @@ def test_a_broken_rule_does_not_stop_the_others(sessions):
         bad = rule(s, "frequency", brand_id=acme.id, params={"threshold": "many"})
         rule(s, "frequency", brand_id=acme.id, params={"threshold": 2})
         burst(s, acme.id, NOW - timedelta(minutes=20), 3)
-        report = evaluation.evaluate(s, NOW)
+        report = evaluation.evaluate(s, NOW, settings=SETTINGS)
         assert set(report.errors) == {bad.id} and len(report.opened) == 1
 
 
@@ -187,7 +191,7 @@ def test_incident_and_outbox_share_the_transaction(sessions):
         rule(s, "frequency", brand_id=acme.id, channels=[c], params={"threshold": 2})
         burst(s, acme.id, NOW - timedelta(minutes=20), 3)
     s = sessions()
-    evaluation.evaluate(s, NOW)
+    evaluation.evaluate(s, NOW, settings=SETTINGS)
     assert s.scalar(select(text("count(*)")).select_from(Notification)) == 1
     s.rollback()  # a crash before commit: neither the incident nor its message exist
     assert s.scalar(select(text("count(*)")).select_from(Incident)) == 0
@@ -207,12 +211,12 @@ def test_one_evaluator_per_brand_on_postgres(sessions, engine):
     with engine.connect() as other:
         other.execute(text("SELECT pg_advisory_lock(:a, :b)"), {"a": evaluation.LOCK_NAMESPACE, "b": acme_id})
         with session_scope(sessions) as s:
-            report = evaluation.evaluate(s, NOW)
+            report = evaluation.evaluate(s, NOW, settings=SETTINGS)
         assert report.skipped_brands == [acme_id] and len(report.opened) == 1
         other.execute(text("SELECT pg_advisory_unlock_all()"))
         other.commit()
     with session_scope(sessions) as s:
-        report = evaluation.evaluate(s, NOW)
+        report = evaluation.evaluate(s, NOW, settings=SETTINGS)
         assert report.skipped_brands == [] and len(report.opened) == 1
 
 
@@ -236,7 +240,7 @@ def test_the_ingest_hook_alerts_on_a_fresh_crisis_mention(sessions):
         outcome = store_batch(s, [old, fresh, calm])
         assert outcome.created == 3
         assert s.scalar(select(Incident.id)) is None
-        alert_on_new(s, outcome.created_ids)
+        alert_on_new(s, outcome.created_ids, settings=SETTINGS)
         (incident,) = s.scalars(select(Incident))  # one: a backfilled old mention pages nobody
         assert incident.evidence["text"].startswith("Acme had a data breach")
         assert [n.kind for n in notifications(s)] == ["opened"]

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from engine_helpers import NOW, brand, burst, channel, rule
+from engine_helpers import NOW, SETTINGS, brand, burst, channel, rule
 from sinks import HttpSink, SmtpSink
 from sqlalchemy import select
 
@@ -90,7 +90,7 @@ def test_webhook_slack_and_smtp_to_a_name_resolving_to_loopback_are_refused_when
             ]  # fmt: skip
             rule(s, "frequency", brand_id=acme.id, channels=chans, params={"threshold": 3})
             burst(s, acme.id, NOW - timedelta(minutes=45), 5)
-            evaluation.evaluate(s, NOW)
+            evaluation.evaluate(s, NOW, settings=SETTINGS)
         with session_scope(sessions) as s, delivery.outbound_client(settings) as client:
             report = delivery.deliver_pending(s, client, NOW, sleep=lambda _: None)
         assert len(report.dead) == 3 and report.sent == report.retried == []

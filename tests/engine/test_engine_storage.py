@@ -6,7 +6,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from engine_helpers import NOW, brand, burst, channel, rule
+from engine_helpers import NOW, SETTINGS, brand, burst, channel, rule
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
@@ -62,8 +62,8 @@ def test_worker_jobs_evaluate_then_deliver(sessions):
     seen = []
     transport = httpx.MockTransport(lambda req: seen.append(req) or httpx.Response(200))
     with httpx.Client(transport=transport) as client:
-        alert_jobs.tick(sessions, client, NOW)
-        alert_jobs.tick(sessions, client, NOW + timedelta(minutes=1))
+        alert_jobs.tick(sessions, SETTINGS, client, NOW)
+        alert_jobs.tick(sessions, SETTINGS, client, NOW + timedelta(minutes=1))
     assert len(seen) == 1
 
 

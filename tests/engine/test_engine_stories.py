@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from engine_helpers import NOW, brand, channel, mention, rule
+from engine_helpers import NOW, SETTINGS, brand, channel, mention, rule
 from sqlalchemy import select
 
 from listener.engine import evaluation
@@ -43,11 +43,13 @@ def test_three_posts_about_one_leak_are_one_incident_notified_on_open_and_escala
                 author_reach=1000 * (k + 1),
             )
             s.flush()
-            evaluation.evaluate_mentions(s, [m.id], at)
-            evaluation.evaluate_mentions(s, [m.id], at + timedelta(seconds=5))  # a retry adds nothing
+            evaluation.evaluate_mentions(s, [m.id], at, settings=SETTINGS)
+            evaluation.evaluate_mentions(
+                s, [m.id], at + timedelta(seconds=5), settings=SETTINGS
+            )  # a retry adds nothing
         other = mention(s, acme.id, at, text="Acme recall of the blender", crisis_terms=["recall"])
         s.flush()
-        evaluation.evaluate_mentions(s, [other.id], at + timedelta(minutes=1))
+        evaluation.evaluate_mentions(s, [other.id], at + timedelta(minutes=1), settings=SETTINGS)
         story, recall = s.scalars(select(Incident).order_by(Incident.id)).all()
         assert story.value == 3 and story.peak_value == 3 and story.matches == 6
         assert story.summary.startswith("3 mentions about data breach, leak")
@@ -59,16 +61,16 @@ def test_three_posts_about_one_leak_are_one_incident_notified_on_open_and_escala
         assert [n.kind for n in rows] == ["opened", "escalated"]
         assert rows[1].payload["value"] == 2
         # quiet for resolve_after_minutes: the worker's minute tick resolves the stories
-        evaluation.evaluate(s, at + timedelta(minutes=100), rule_ids=[r.id])
+        evaluation.evaluate(s, at + timedelta(minutes=100), rule_ids=[r.id], settings=SETTINGS)
         assert s.get(Incident, story.id).status == "firing"
-        report = evaluation.evaluate(s, at + timedelta(minutes=125), rule_ids=[r.id])
+        report = evaluation.evaluate(s, at + timedelta(minutes=125), rule_ids=[r.id], settings=SETTINGS)
         assert sorted(report.resolved) == sorted([story.id, recall.id])
         assert s.get(Incident, story.id).resolved_by == "auto"
         assert kinds(s) == ["opened", "escalated", "opened", "resolved", "resolved"]
         # the same story a day later is a new incident
         m = mention(s, acme.id, at + timedelta(days=1), text="Acme leak again", crisis_terms=["leak"])
         s.flush()
-        evaluation.evaluate_mentions(s, [m.id], at + timedelta(days=1, minutes=1))
+        evaluation.evaluate_mentions(s, [m.id], at + timedelta(days=1, minutes=1), settings=SETTINGS)
         assert s.scalars(select(Incident).where(Incident.status == "firing")).one().value == 1
 
 

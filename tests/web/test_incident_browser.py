@@ -55,7 +55,7 @@ def test_the_incident_link_opens_its_mentions_and_drafts_a_proposed_reply(
         ]
         calm = mention(s, acme.id, now - timedelta(minutes=2), text="Acme shipped my order")
         s.flush()
-        evaluation.evaluate_mentions(s, [m.id for m in [*leak, calm]], now)
+        evaluation.evaluate_mentions(s, [m.id for m in [*leak, calm]], now, settings=settings)
         incident = s.scalars(select(Incident)).one()
         link = brief(s, s.get(AlertRule, incident.rule_id), incident, settings)["explanation"]["links"][
             "feed_url"

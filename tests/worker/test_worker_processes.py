@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
+from listener.settings import Settings
 from listener.storage.db import make_session_factory, session_scope
 from listener.storage.models import Mention, Source
 from tests.worker.feed_server import Answer, FeedServer, rss_feed
@@ -217,7 +218,9 @@ def test_a_worker_sends_a_per_mention_alert_within_seconds_not_at_the_next_minut
             with session_scope(sessions) as session:
                 outcome = store_batch(session, [MentionIn.model_validate(item).model_dump()])
                 assert outcome.created_ids
-                alert_on_new(session, outcome.created_ids)
+                alert_on_new(
+                    session, outcome.created_ids, settings=Settings(database_url=db_url, _env_file=None)
+                )
             stored = time.monotonic()
             while time.monotonic() - stored < 30 and not slack.requests and proc.poll() is None:
                 time.sleep(0.05)
