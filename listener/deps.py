@@ -8,7 +8,7 @@ are checked here, so ``status=done`` is a 422 that lists the allowed values.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Depends, Query, Request
 from sqlalchemy.orm import Session
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from listener.auth import Principal, authenticate, principal_of
 from listener.engine.explain import evidence_ids
 from listener.errors import Forbidden, Unauthorized, Unprocessable
+from listener.reporting.periods import MAX_RANGE, PRESETS, Range, preset
 from listener.schemas.common import IsoTime
 from listener.settings import Settings
 from listener.storage.base import utcnow
@@ -153,3 +154,27 @@ def mention_filter(
 
 
 FilterDep = Annotated[MentionFilter, Depends(mention_filter, scope="function")]
+
+
+def report_range(
+    filters: FilterDep,
+    range_: Annotated[
+        Literal["24h", "7d", "30d"],
+        Query(alias="range", description="The last 24 h, 7 d or 30 d (when since/until are not given)"),
+    ] = "7d",
+) -> Range:
+    """The time range of a summary, report, trend or author list: ``since``/``until`` when given
+    (both, or ``since`` up to now), else the preset ``range`` up to the end of the current hour."""
+    now = utcnow()
+    if filters.since is None and filters.until is None:
+        return preset(range_, now)
+    until = filters.until or preset("24h", now).until
+    since = filters.since or until - PRESETS[range_]
+    if since >= until:
+        raise Unprocessable("since must be before until", details=[{"field": "since"}])
+    if until - since > MAX_RANGE:
+        raise Unprocessable(f"a range is at most {MAX_RANGE.days} days", details=[{"field": "since"}])
+    return Range(since, until)
+
+
+RangeDep = Annotated[Range, Depends(report_range, scope="function")]

@@ -8,6 +8,7 @@ from listener.api import (
     brands,
     incident_replies,
     ingest,
+    insights,
     keys,
     mentions,
     queries,
@@ -36,6 +37,7 @@ for module in (
     users,
     alerts,
     incident_replies,
+    insights,
 ):
     api_router.include_router(module.router)
 
