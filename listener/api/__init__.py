@@ -15,6 +15,7 @@ from listener.api import (
     replies,
     sources,
     stats,
+    stream,
     taxonomy,
     templates,
     users,
@@ -38,6 +39,7 @@ for module in (
     alerts,
     incident_replies,
     insights,
+    stream,
 ):
     api_router.include_router(module.router)
 
