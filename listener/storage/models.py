@@ -134,7 +134,6 @@ class Mention(Base):
         Index("ix_mention_platform_feed", "platform", "published_at", "id"),
         Index("ix_mention_assignee", "assignee", "published_at"),
         Index("ix_mention_duplicate_of", "duplicate_of"),
-        Index("ix_mention_stream_seq", "stream_seq", unique=True),  # NULLs: not numbered yet
         # rare high-reach authors (min_reach): the feed index alone scans ~all rows for them
         Index("ix_mention_author_reach", "author_reach"),
         # q= text search (ILIKE '%…%') on PostgreSQL: trigram GIN indexes (pg_trgm)
@@ -189,7 +188,7 @@ class Mention(Base):
     tags: Mapped[list[str]] = mapped_column(Json, default=list)
     notes: Mapped[list[dict[str, str]]] = mapped_column(Json, default=list)
     case_id: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)  # given when needed
-    stream_seq: Mapped[int | None] = mapped_column(BigId)  # /api/v1/stream position (streaming.py)
+    stream_seq: Mapped[int | None] = mapped_column(BigId, index=True, unique=True)  # storage/stream.py
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     brand: Mapped[Brand | None] = relationship(lazy="raise")
@@ -273,7 +272,7 @@ class AuditEvent(Base):
 
 # Feature tables live in modules of their own; importing them here puts them on Base.metadata.
 from listener.storage.alert_models import AlertRule, Channel, Incident, Notification, Silence  # noqa: E402
-from listener.storage.people_models import User  # noqa: E402
+from listener.storage.people_models import LoginFailure, User  # noqa: E402
 from listener.storage.reply_models import CaseCounter, Reply, ReplyDefault, ReplyTemplate  # noqa: E402
 from listener.storage.report_models import ReportSchedule  # noqa: E402, F401
 
@@ -281,6 +280,7 @@ __all__ = [
     "AlertRule",
     "ApiKey",
     "AuditEvent",
+    "LoginFailure",
     "Brand",
     "Channel",
     "Incident",

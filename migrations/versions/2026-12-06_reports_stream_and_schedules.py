@@ -6,7 +6,7 @@
 - ``notification.kind`` also takes ``report`` (idempotency key per schedule, period and locale).
 
 Revision ID: reports01a2b3
-Revises: e1a2b3c4d5e6
+Revises: accounts01a2b3
 Create Date: 2026-12-06 03:00:00
 """
 
@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql
 import listener.storage.base
 
 revision: str = "reports01a2b3"
-down_revision: str | None = "e1a2b3c4d5e6"
+down_revision: str | None = "accounts01a2b3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
