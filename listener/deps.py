@@ -8,6 +8,7 @@ are checked here, so ``status=done`` is a 422 that lists the allowed values.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import Depends, Query, Request
@@ -156,25 +157,32 @@ def mention_filter(
 FilterDep = Annotated[MentionFilter, Depends(mention_filter, scope="function")]
 
 
-def report_range(
-    filters: FilterDep,
-    range_: Annotated[
-        Literal["24h", "7d", "30d"],
-        Query(alias="range", description="The last 24 h, 7 d or 30 d (when since/until are not given)"),
-    ] = "7d",
-) -> Range:
-    """The time range of a summary, report, trend or author list: ``since``/``until`` when given
-    (both, or ``since`` up to now), else the preset ``range`` up to the end of the current hour."""
+def make_range(since: datetime | None, until: datetime | None, preset_name: str) -> Range:
+    """A report's range: ``since``/``until`` when given (``since`` alone runs to the end of the
+    current hour; ``until`` alone reaches back by the preset), else the preset ``24h``/``7d``/``30d``
+    up to the end of the current hour; 422 naming the field when it is unusable."""
     now = utcnow()
-    if filters.since is None and filters.until is None:
-        return preset(range_, now)
-    until = filters.until or preset("24h", now).until
-    since = filters.since or until - PRESETS[range_]
+    if since is None and until is None:
+        return preset(preset_name, now)
+    until = until or preset("24h", now).until
+    since = since or until - PRESETS[preset_name]
     if since >= until:
         raise Unprocessable("since must be before until", details=[{"field": "since"}])
     if until - since > MAX_RANGE:
         raise Unprocessable(f"a range is at most {MAX_RANGE.days} days", details=[{"field": "since"}])
     return Range(since, until)
+
+
+PresetQuery = Annotated[
+    Literal["24h", "7d", "30d"],
+    Query(alias="range", description="The last 24 h, 7 d or 30 d (when since/until are not given)"),
+]
+
+
+def report_range(filters: FilterDep, range_: PresetQuery = "7d") -> Range:
+    """The time range of a summary, trend or author list from the feed filters' ``since``/``until``
+    and the ``range`` preset (see ``make_range``)."""
+    return make_range(filters.since, filters.until, range_)
 
 
 RangeDep = Annotated[Range, Depends(report_range, scope="function")]

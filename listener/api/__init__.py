@@ -13,6 +13,7 @@ from listener.api import (
     mentions,
     queries,
     replies,
+    reports,
     sources,
     stats,
     stream,
@@ -40,6 +41,7 @@ for module in (
     incident_replies,
     insights,
     stream,
+    reports,
 ):
     api_router.include_router(module.router)
 

@@ -123,7 +123,8 @@ def baseline_range(rng: Range, periods: int) -> Range:
 
 def rising(session: Session, f: MentionFilter, rng: Range, params: TrendParams = DEFAULTS) -> dict[str, Any]:
     """Rising topics, hashtags and terms of the mentions matching ``f`` (its time bounds replaced by
-    ``rng``) against the baseline before ``rng``, with the mention counts of both windows."""
+    ``rng``) against the baseline before ``rng``, with the mention counts of both windows and the
+    most common of each kind in the range (``top``: ``[(term, mentions)]``)."""
     base_rng = baseline_range(rng, params.baseline_periods)
     current = count_features(session, replace(f, since=rng.since, until=rng.until))
     baseline = count_features(session, replace(f, since=base_rng.since, until=base_rng.until))
@@ -131,5 +132,6 @@ def rising(session: Session, f: MentionFilter, rng: Range, params: TrendParams =
         "mentions": current[0],
         "baseline_mentions": baseline[0],
         "baseline": {"since": base_rng.since, "until": base_rng.until},
+        "top": {kind: current[1][kind].most_common(params.limit) for kind in KINDS},
         **rising_from_counts(current, baseline, params),
     }

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from listener.reporting.periods import zone
+from listener.schemas.common import StrictIn
 
 
 class AuthorRead(BaseModel):
@@ -48,3 +52,67 @@ class TrendsRead(BaseModel):
     topics: list[TrendRead]
     hashtags: list[TrendRead]
     terms: list[TrendRead]
+
+
+class Recipient(StrictIn):
+    email: str = Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
+    locale: Literal["en", "tr"] = "en"
+
+
+class ScheduleFields(StrictIn):
+    frequency: Literal["daily", "weekly", "monthly"] = "weekly"
+    recipients: list[Recipient] = Field(min_length=1, max_length=100)
+    timezone: str = Field("UTC", max_length=64, description="IANA time zone, e.g. Europe/Istanbul")
+    send_hour: int = Field(8, ge=0, le=23, description="Local hour the report goes out after its period")
+    enabled: bool = True
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        zone(value)  # ValueError names the bad zone
+        return value
+
+
+class ScheduleCreate(ScheduleFields):
+    brand: str = Field(min_length=1, max_length=200, description="Brand id or name")
+    channel: int = Field(ge=1, description="An email channel: its SMTP server and sender are used")
+
+
+class ScheduleUpdate(StrictIn):
+    frequency: Literal["daily", "weekly", "monthly"] | None = None
+    recipients: list[Recipient] | None = Field(None, min_length=1, max_length=100)
+    timezone: str | None = Field(None, max_length=64)
+    send_hour: int | None = Field(None, ge=0, le=23)
+    enabled: bool | None = None
+    channel: int | None = Field(None, ge=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            zone(value)
+        return value
+
+    @model_validator(mode="after")
+    def _no_nulls(self) -> ScheduleUpdate:
+        nulls = [name for name in self.model_fields_set if getattr(self, name) is None]
+        if nulls:
+            raise ValueError(
+                f"{', '.join(sorted(nulls))}: null is not a value; leave the field out to keep it"
+            )
+        return self
+
+
+class ScheduleRead(BaseModel):
+    id: int
+    brand: str
+    channel: int
+    frequency: str
+    recipients: list[Recipient]
+    timezone: str
+    send_hour: int
+    enabled: bool
+    created_by: str
+    created_at: datetime
+    next_period: str | None = Field(description="The label of the next period to be sent, e.g. 2026-W49")
+    next_send_at: datetime | None
