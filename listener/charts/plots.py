@@ -8,14 +8,14 @@ translated; dates on the axes are numeric (``06.12``, ``14:00``), so no month na
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 import matplotlib.dates as mdates
 from matplotlib.axes import Axes
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from listener.charts.render import figure, save
 
@@ -177,10 +177,12 @@ def hbars(
     empty: str = "No data",
     fmt: str = "svg",
     width: float = BARS_WIDTH,
+    value_format: Callable[[float], str] | None = None,
 ) -> bytes:
     """Horizontal bars, the first item on top, each with its value written at its end; the item
     named ``highlight`` (the own brand) in the accent colour, the others muted. ``percent``: values
-    are shares (0..1) shown as percentages."""
+    are shares (0..1) shown as percentages. ``value_format`` writes the values and the axis (e.g.
+    the locale's ``%42`` for Turkish); default ``42%`` / ``1,234``."""
     height = 0.6 + 0.32 * max(len(items), 1) + (0.3 if title else 0)
     with figure((width, height)) as fig:
         ax = fig.add_subplot()
@@ -195,12 +197,11 @@ def hbars(
             ax.tick_params(axis="y", length=0)
             ax.grid(axis="y", visible=False)
             ax.spines["left"].set_visible(False)
-            shown = [f"{v:.0%}" if percent else f"{v:,.0f}" for v in values]
-            ax.bar_label(bars, shown, padding=3, fontsize=8, color="#3c4043")
+            write = value_format or ((lambda v: f"{v:.0%}") if percent else (lambda v: f"{v:,.0f}"))
+            ax.bar_label(bars, [write(v) for v in values], padding=3, fontsize=8, color="#3c4043")
             ax.set_xlim(0, (max(values) or 1) * 1.18)
-            if percent:
-                ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
             ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=not percent))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: write(v)))
         if title:
             ax.set_title(title, loc="left", fontsize=10)
         return save(fig, fmt, title=title)

@@ -14,7 +14,16 @@ from listener.charts import Marker, hbars, sentiment_volume
 from listener.reporting.document import Figure, Kpi, Quote, ReportDoc, Table
 from listener.reporting.periods import Range
 from listener.storage.stats import STEP
-from listener.web.i18n import N_, format_day, format_number, format_share, format_when, gettext, use_locale
+from listener.web.i18n import (
+    N_,
+    current,
+    format_day,
+    format_number,
+    format_share,
+    format_when,
+    gettext,
+    use_locale,
+)
 
 KIND_TITLES = {"topics": N_("topic"), "hashtags": N_("hashtag"), "terms": N_("term")}
 
@@ -68,9 +77,9 @@ def kpis(s: dict[str, Any]) -> list[Kpi]:
             gettext("before: %(n)s", n=format_share(pos_before, 1)),
             _delta(pos_now, pos_before, points=True), _tone(pos_now, pos_before, bad_when_up=False)),
         Kpi(gettext("Response rate"), format_share(r["response_rate"] if r["mentions"] else None, 0),
-            gettext("%(n)s of %(total)s answered",
-                    n=format_number(r["responded"]), total=format_number(r["mentions"])),
-            gettext("median first reply: %(t)s", t=duration(minutes)) if minutes is not None else "–"),
+            gettext("%(n)s of %(total)s", n=format_number(r["responded"]),
+                    total=format_number(r["mentions"])),
+            gettext("median first reply %(t)s", t=duration(minutes)) if minutes is not None else "–"),
     ]  # fmt: skip
 
 
@@ -95,14 +104,23 @@ def figures(s: dict[str, Any], tz: tzinfo = UTC) -> list[Figure]:
          partial(sentiment_volume, s["series"], step=STEP[s["interval"]], markers=markers, names=names,
                  empty=empty, tz=tz)),
         ("voice", gettext("Share of voice"), True,
-         partial(hbars, voice, highlight=s["brand"], percent=True, empty=empty)),
-        ("platforms", gettext("Platforms"), True, partial(hbars, s["platforms"], empty=empty)),
-        ("topics", gettext("Top topics"), False, partial(hbars, top_topics, empty=empty, width=8.0)),
+         partial(hbars, voice, highlight=s["brand"], percent=True, empty=empty, width=4.2,
+                 value_format=format_share)),
+        ("platforms", gettext("Platforms"), True,
+         partial(hbars, s["platforms"], empty=empty, width=4.2, value_format=format_number)),
+        ("topics", gettext("Top topics"), False,
+         partial(hbars, top_topics, empty=empty, width=8.0, value_format=format_number)),
     ]  # fmt: skip
-    out = []
-    for key, title, half, draw in specs:
-        out.append(Figure(key, title, cache(lambda fmt, d=draw, t=title: d(fmt=fmt, title=t)), half))
-    return out
+    locale = current()
+
+    def drawn(draw: Any, title: str) -> Any:
+        def in_locale(fmt: str) -> bytes:  # numbers on the chart are written in the report's locale
+            with use_locale(locale):
+                return bytes(draw(fmt=fmt, title=title))
+
+        return cache(in_locale)
+
+    return [Figure(key, title, drawn(draw, title), half) for key, title, half, draw in specs]
 
 
 def tables(s: dict[str, Any]) -> list[Table]:
@@ -143,7 +161,7 @@ def tables(s: dict[str, Any]) -> list[Table]:
               _("No mentions in this period"), frozenset({1, 2, 3}), [3, 1.2, 1.2, 1.2]),
         Table(_("Top authors by influence"),
               [_("Author"), _("Platform"), _("Mentions"), _("Reach"), _("Avg. sentiment"), _("Influence")],
-              authors, _("No authors in this period"), frozenset({2, 3, 4, 5}), [3.2, 1.4, 1, 1.2, 1.2, 1]),
+              authors, _("No authors in this period"), frozenset({2, 3, 4, 5}), [3, 1.3, 1.4, 1.3, 1.2, 0.9]),
         Table(_("Incidents"), [_("Opened"), _("Rule"), _("Severity"), _("Outcome"), _("Summary")], incidents,
               _("No incidents in this period."), frozenset(), [1.6, 1.6, 1, 1.6, 4]),
     ]  # fmt: skip

@@ -31,10 +31,10 @@ from listener.settings import Settings
 from listener.storage.db import session_scope
 from listener.worker import alert_jobs, report_jobs
 from listener.worker.alert_jobs import Outbox
-from listener.worker.report_jobs import REPORT_TICK_SECONDS
 from listener.worker.collection import RunResult, run_source
 from listener.worker.heartbeat import Heartbeat
 from listener.worker.leases import claim_due, claim_sources
+from listener.worker.report_jobs import REPORT_TICK_SECONDS
 
 log = logging.getLogger(__name__)
 
