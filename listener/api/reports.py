@@ -19,22 +19,12 @@ from listener.schemas.common import IsoTime
 from listener.schemas.reports import ScheduleCreate, ScheduleRead, ScheduleUpdate
 from listener.storage.audit import record
 from listener.storage.base import utcnow
-from listener.storage.lookup import get_or_404, resolve_brand
+from listener.storage.lookup import get_or_404, resolve_brand, resolve_brand_or_all
 from listener.storage.models import Brand, Channel, ReportSchedule
 from listener.storage.times import aware
 
 router = APIRouter(tags=["reports"])
 MEDIA = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8"}
-
-
-def brand_or_all(session: Session, brand: str) -> Brand | None:
-    """A brand by id or name; ``all`` (when no brand has that name) is every brand."""
-    if (
-        brand.strip().lower() == "all"
-        and session.scalar(select(Brand.id).where(Brand.name_key == "all")) is None
-    ):
-        return None
-    return resolve_brand(session, brand)
 
 
 @router.get(
@@ -56,7 +46,7 @@ def download_report(
     format: Annotated[Literal["pdf", "csv", "html"], Query()] = "pdf",
     locale: Annotated[Literal["en", "tr"], Query(description="The report's language")] = "en",
 ) -> Response:
-    found = brand_or_all(session, brand)
+    found = resolve_brand_or_all(session, brand)
     rng = make_range(aware(since, "from"), aware(until, "to"), range_)
     doc = report_doc(session, found, rng, locale, base_url=settings.base_url)
     if format == "csv":

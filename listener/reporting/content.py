@@ -123,7 +123,7 @@ def figures(s: dict[str, Any], tz: tzinfo = UTC) -> list[Figure]:
     return [Figure(key, title, drawn(draw, title), half) for key, title, half, draw in specs]
 
 
-def tables(s: dict[str, Any]) -> list[Table]:
+def tables(s: dict[str, Any], base_url: str = "") -> list[Table]:
     """Rising topics/hashtags/terms, top authors, incidents and share of voice, as text."""
     rising = [
         [gettext(KIND_TITLES[kind]), t["term"].replace("_", " "), format_number(t["count"]),
@@ -163,7 +163,8 @@ def tables(s: dict[str, Any]) -> list[Table]:
               [_("Author"), _("Platform"), _("Mentions"), _("Reach"), _("Avg. sentiment"), _("Influence")],
               authors, _("No authors in this period"), frozenset({2, 3, 4, 5}), [3, 1.3, 1.4, 1.3, 1.2, 0.9]),
         Table(_("Incidents"), [_("Opened"), _("Rule"), _("Severity"), _("Outcome"), _("Summary")], incidents,
-              _("No incidents in this period."), frozenset(), [1.6, 1.6, 1, 1.6, 4]),
+              _("No incidents in this period."), frozenset(), [1.6, 1.6, 1, 1.6, 4],
+              tuple(f"{base_url.rstrip('/')}/incidents/{i['id']}" for i in s["incidents"])),
     ]  # fmt: skip
 
 
@@ -200,7 +201,7 @@ def build(
             filename=f"{slug(brand or 'all-brands')}-{label or default_label}-{locale}",
             kpis=kpis(s),
             figures=figures(s, tz),
-            tables=tables(s),
+            tables=tables(s, base_url),
             quotes=[
                 (gettext("Negative mentions that stood out"), [_quote(m) for m in s["samples"]["negative"]]),
                 (gettext("Positive mentions that stood out"), [_quote(m) for m in s["samples"]["positive"]]),

@@ -45,6 +45,7 @@ class Table:
     empty: str = ""
     numeric: frozenset[int] = frozenset()
     widths: list[float] | None = None  # relative column widths (PDF)
+    links: tuple[str | None, ...] = ()  # per row: where its first cell links to (HTML)
 
 
 @dataclass(frozen=True, slots=True)
