@@ -40,6 +40,13 @@ from listener.web.session import (
 )
 
 T = TypeVar("T")
+# Every HTML answer (pages, /docs, /redoc) may load only what this app serves: no CDN, no tracking
+# image (ReDoc's footer logo lives on a CDN; this keeps the browser from fetching it).
+CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' blob:; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
 WEB = Path(__file__).parent
 env = Environment(
     loader=FileSystemLoader(WEB / "templates"),
@@ -121,6 +128,15 @@ def install(app: FastAPI) -> None:
         https_only=settings.public_url.startswith("https://"),
     )
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
+
+    @app.middleware("http")
+    async def content_security_policy(request: Request, call_next: Any) -> Response:
+        response = await call_next(request)
+        if response.headers.get("content-type", "").startswith("text/html"):
+            response.headers.setdefault("content-security-policy", CSP)
+            response.headers.setdefault("x-content-type-options", "nosniff")
+            response.headers.setdefault("referrer-policy", "same-origin")
+        return response
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:
