@@ -38,5 +38,6 @@ def test_redoc_renders_offline(site, page) -> None:  # type: ignore[no-untyped-d
     assert response is not None and response.status == 200
     page.wait_for_selector("redoc h1, .api-info h1", timeout=30_000)
     assert "Listener" in page.inner_text("body")
-    page.wait_for_selector("h2:has-text(\"List alert rules\")", state="attached")  # an operation's summary, from /openapi.json
+    # an operation's summary, from /openapi.json
+    page.wait_for_selector("h2:has-text('List alert rules')", state="attached")
     assert outside == [] and page.page_errors == []
