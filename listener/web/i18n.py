@@ -48,6 +48,7 @@ VALUE_LABELS = (
     N_("new"), N_("open"), N_("in_progress"), N_("replied"), N_("ignored"), N_("escalated"), N_("all"),
     N_("opened"), N_("test"), N_("digest"), N_("pending"), N_("sent"), N_("failed"), N_("dead"),
     N_("slack"), N_("email"), N_("webhook"),
+    N_("ok"), N_("backoff"), N_("paused"), N_("needs_credentials"),
 )  # fmt: skip
 
 
