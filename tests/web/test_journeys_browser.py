@@ -131,3 +131,19 @@ def test_a_throttled_sign_in_says_when_to_try_again(site, page) -> None:  # type
     assert nav.value.status == 429
     assert "Too many failed sign-ins. Try again in 15 minutes." in page.inner_text("main")
     assert page.locator("header .who").count() == 0
+
+
+def test_an_admin_changes_a_role_and_disables_a_user_on_the_page(site, page, login) -> None:  # type: ignore[no-untyped-def]
+    login(page, "admin", next="/manage/users")
+    row = page.locator(f"tr[data-user='{email_of('agent')}']")
+    row.locator("select[name=role]").select_option("manager")
+    row.locator("select[name=language]").select_option("tr")
+    with page.expect_navigation():
+        row.locator("[data-action=save]").click()
+    assert f"Saved {email_of('agent')}." in page.inner_text(".flash")
+    with page.expect_navigation():
+        page.locator(f"tr[data-user='{email_of('agent')}'] [data-action=disable]").click()
+    with session_scope(site.sessions) as s:
+        user = s.scalar(select(User).where(User.email == email_of("agent")))
+        assert (user.role, user.language, user.active) == ("manager", "tr", False)
+    assert page.page_errors == []
