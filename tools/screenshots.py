@@ -33,7 +33,8 @@ CHROMIUM = "/usr/bin/chromium"
 # (file name, path, language); "{incident}" is the demo crisis's id
 PAGES = [
     ("login", "/login", "en"),
-    ("overview", "/overview", "en"),
+    ("overview", "/overview?brand=Acme&range=custom&since=2026-11-13&until=2026-11-19", "en"),
+    ("overview-tr", "/overview?brand=Acme&range=custom&since=2026-11-13&until=2026-11-19", "tr"),
     ("feed", "/", "en"),
     ("inbox", "/inbox", "en"),
     ("approvals", "/approvals", "en"),
@@ -41,8 +42,8 @@ PAGES = [
     ("incident", "/incidents/{incident}", "en"),
     ("incident-tr", "/incidents/{incident}", "tr"),
     ("reports", "/reports", "en"),
-    ("authors", "/authors", "en"),
-    ("trends", "/trends", "en"),
+    ("authors", "/authors?brand=Acme&range=custom&since=2026-11-13&until=2026-11-19", "en"),
+    ("trends", "/trends?brand=Acme&range=custom&since=2026-11-19&until=2026-11-19", "en"),
     ("manage-sources", "/manage/sources", "en"),
     ("manage-brands", "/manage/brands", "en"),
     ("manage-rules", "/manage/rules", "en"),

@@ -126,3 +126,9 @@ def share_of_voice(
             }
         )
     return out
+
+
+def latest_published(session: Session, f: MentionFilter) -> datetime | None:
+    """When the newest mention matching ``f`` was published (None: no mention)."""
+    found = session.scalar(apply_filter(select(func.max(Mention.published_at)), f))
+    return as_utc(found) if found is not None else None

@@ -117,3 +117,34 @@ def test_a_manager_reads_the_overview_in_a_browser(make_site, page, login) -> No
     assert "range=30d" in page.url
     assert page.locator(".kpi").count() == 4
     assert not page.page_errors
+
+
+def test_an_empty_range_offers_the_latest_data(engine: Engine, demo_site: sessionmaker) -> None:
+    client = signed_in(engine, demo_site, "viewer")
+    page = client.get("/overview", params={"brand": "Acme", "range": "7d"})  # today: after the demo's weeks
+    assert page.status_code == 200
+    assert "No mentions in this period; the latest is from" in page.text
+    link = (
+        re.search(r'<a href="(/overview\?[^"]+)">Show the same length', page.text)
+        .group(1)
+        .replace("&amp;", "&")
+    )
+    assert "until=2026-11-19" in link and "since=2026-11-13" in link
+    assert '<div class="value">0</div>' not in client.get(link).text
+
+
+def test_authors_and_trends_pages(engine: Engine, demo_site: sessionmaker) -> None:
+    client = signed_in(engine, demo_site, "agent", language="tr")
+    crisis_day = {"brand": "Acme", "range": "custom", "since": "2026-11-19", "until": "2026-11-19"}
+    authors = client.get("/authors", params={**crisis_day, "sort": "reach"})
+    assert authors.status_code == 200 and "Öne çıkan yazarlar" in authors.text
+    reach = [
+        int(x.replace(".", ""))
+        for x in re.findall(r'<td class="num">[\d.]+</td><td class="num">([\d.]+)</td>', authors.text)
+    ]
+    assert len(reach) > 10 and reach == sorted(reach, reverse=True)
+    trends = client.get("/trends", params=crisis_day)
+    assert trends.status_code == 200 and "Eğilimler" in trends.text
+    assert "data breach" in trends.text and "security privacy" in trends.text
+    first_day = client.get("/trends", params={**crisis_day, "since": "2026-11-06", "until": "2026-11-06"})
+    assert "Karşılaştırılacak önceki bahsetme yok." in first_day.text

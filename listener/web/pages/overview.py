@@ -5,59 +5,31 @@ report itself to download as PDF, CSV or HTML in either language."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
-from typing import Annotated, Any
+from datetime import timedelta
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import Query, Request
 from fastapi.responses import Response
 from markupsafe import Markup
-from sqlalchemy import select
 
 from listener.deps import SessionDep, make_range
-from listener.errors import Unprocessable
 from listener.reporting.document import Figure
 from listener.reporting.files import period_csv, report_doc
 from listener.reporting.html import render_html
 from listener.reporting.pdf import render_pdf
-from listener.reporting.periods import PRESETS, Range
 from listener.storage.lookup import resolve_brand_or_all
-from listener.storage.models import Brand
+from listener.storage.mentions import MentionFilter
+from listener.storage.stats import latest_published
 from listener.web.frame import page_router, render
-from listener.web.i18n import N_, translate
+from listener.web.i18n import N_
 from listener.web.nav import NavItem, register_nav
+from listener.web.ranges import page_context, parse_when
 from listener.web.session import PageUserDep
 
 router = page_router()
 register_nav(NavItem("/overview", N_("Overview"), order=5))
 MEDIA = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8"}
-
-
-def _when(value: str, name: str, *, end: bool) -> datetime | None:
-    """A date (``2026-11-19``: its midnight; as an end, the next midnight, so the day is included)
-    or an ISO time from the query string; Unprocessable for anything else."""
-    if not value.strip():
-        return None
-    text = value.strip()
-    try:
-        if len(text) == 10:
-            day = date.fromisoformat(text)
-            at = datetime(day.year, day.month, day.day, tzinfo=UTC)
-            return at + timedelta(days=1) if end else at
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    except ValueError as exc:
-        raise Unprocessable(f"{name}: not a date", details=[{"field": name}]) from exc
-
-
-def _choice(
-    session: SessionDep, brand: str, range_: str, since: str, until: str
-) -> tuple[Brand | None, Range]:
-    found = resolve_brand_or_all(session, brand)
-    preset = range_ if range_ in PRESETS else "7d"
-    if range_ != "custom":
-        return found, make_range(None, None, preset)
-    return found, make_range(_when(since, "since", end=False), _when(until, "until", end=True), preset)
 
 
 def _svg(fig: Figure) -> Markup:
@@ -75,34 +47,32 @@ def overview(
     until: Annotated[str, Query(max_length=40)] = "",
 ) -> Response:
     """The overview page for the chosen brand and range."""
-    error = None
-    try:
-        found, rng = _choice(session, brand, range, since, until)
-    except Unprocessable as exc:
-        error = translate(who.locale, "That brand or range cannot be shown: %(why)s", why=exc.message)
-        found, rng, range = None, make_range(None, None, "7d"), "7d"
+    found, rng, context = page_context(session, who, brand, range, since, until)
     doc = report_doc(session, found, rng, who.locale)
+    latest = latest_published(session, MentionFilter(brand_ids=[found.id] if found else None))
+    earlier = None
+    if latest is not None and latest < rng.since:  # nothing in the range: offer the latest data
+        days = max(1, rng.length.days)
+        first = (latest - timedelta(days=days - 1)).date().isoformat()
+        earlier = "/overview?" + urlencode({"brand": found.name if found else "all", "range": "custom",
+                                            "since": first, "until": latest.date().isoformat()})  # fmt: skip
     query = {
         "brand": found.name if found else "all",
         "since": rng.since.isoformat(),
         "until": rng.until.isoformat(),
     }
-    context: dict[str, Any] = {
+    context |= {
         "doc": doc,
         "svg": _svg,
-        "brands": list(session.scalars(select(Brand.name).order_by(Brand.name))),
-        "chosen": found.name if found else "",
-        "range": range if range in (*PRESETS, "custom") else "7d",
-        "since_day": rng.since.date().isoformat(),
-        "until_day": (rng.until - timedelta(seconds=1)).date().isoformat(),
-        "error": error,
+        "earlier": earlier,
+        "latest": latest,
         "downloads": {
             (fmt, lang): "/reports/download?" + urlencode({**query, "format": fmt, "locale": lang})
             for fmt in ("pdf", "csv", "html")
             for lang in ("en", "tr")
         },
     }
-    return render(request, who, "overview.html", context, status_code=422 if error else 200)
+    return render(request, who, "overview.html", context, status_code=422 if context["error"] else 200)
 
 
 @router.get("/reports/download")
@@ -118,7 +88,7 @@ def download(
 ) -> Response:
     """The overview's report as a file (the same as ``GET /api/v1/reports/{brand}``)."""
     found = resolve_brand_or_all(session, brand)
-    rng = make_range(_when(since, "since", end=False), _when(until, "until", end=False), "7d")
+    rng = make_range(parse_when(since, "since", end=False), parse_when(until, "until", end=False), "7d")
     doc = report_doc(session, found, rng, locale)
     if format == "csv":
         body = period_csv(session, found, rng)[0]
