@@ -11,9 +11,7 @@ from sqlalchemy.orm import Session
 
 from listener.deps import Manager, PresetQuery, SessionDep, SettingsDep, Viewer, make_range
 from listener.errors import Unprocessable
-from listener.reporting.files import period_csv, report_doc
-from listener.reporting.html import render_html
-from listener.reporting.pdf import render_pdf
+from listener.reporting.files import MEDIA, report_response
 from listener.reporting.schedule import upcoming
 from listener.schemas.common import IsoTime
 from listener.schemas.reports import ScheduleCreate, ScheduleRead, ScheduleUpdate
@@ -24,7 +22,6 @@ from listener.storage.models import Brand, Channel, ReportSchedule
 from listener.storage.times import aware
 
 router = APIRouter(tags=["reports"])
-MEDIA = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8"}
 
 
 @router.get(
@@ -48,16 +45,7 @@ def download_report(
 ) -> Response:
     found = resolve_brand_or_all(session, brand)
     rng = make_range(aware(since, "from"), aware(until, "to"), range_)
-    doc = report_doc(session, found, rng, locale, base_url=settings.base_url)
-    if format == "csv":
-        body, _rows, _cut = period_csv(session, found, rng)
-    elif format == "pdf":
-        body = render_pdf(doc)
-    else:
-        body = render_html(doc, "data").encode("utf-8")
-    disposition = "inline" if format == "html" else "attachment"
-    headers = {"Content-Disposition": f'{disposition}; filename="{doc.filename}.{format}"'}
-    return Response(body, media_type=MEDIA[format], headers=headers)
+    return report_response(session, found, rng, format, locale, base_url=settings.base_url)
 
 
 def _read(session: Session, s: ReportSchedule) -> ScheduleRead:

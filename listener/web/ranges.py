@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Depends, Query
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -38,6 +40,8 @@ def parse_when(value: str, name: str, *, end: bool) -> datetime | None:
 def page_range(
     session: Session, brand: str, range_: str, since: str, until: str
 ) -> tuple[Brand | None, Range]:
+    """The brand (None: all brands) and range the query string asks for; a custom range's ``until``
+    day is included. Unprocessable naming the field when either is unusable."""
     found = resolve_brand_or_all(session, brand)
     preset = range_ if range_ in PRESETS else "7d"
     if range_ != "custom":
@@ -47,15 +51,36 @@ def page_range(
     )
 
 
-def page_context(
-    session: Session, who: PageUser, brand: str, range_: str, since: str, until: str
-) -> tuple[Brand | None, Range, dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """The brand and period fields of a page's query string, as given."""
+
+    brand: str
+    range: str
+    since: str
+    until: str
+
+
+def asked(
+    brand: Annotated[str, Query(max_length=200)] = "",
+    range: Annotated[str, Query(max_length=10)] = "7d",  # noqa: A002
+    since: Annotated[str, Query(max_length=40)] = "",
+    until: Annotated[str, Query(max_length=40)] = "",
+) -> Asked:
+    """The brand and period fields from the query string."""
+    return Asked(brand, range, since, until)
+
+
+AskedDep = Annotated[Asked, Depends(asked)]
+
+
+def page_context(session: Session, who: PageUser, ask: Asked) -> tuple[Brand | None, Range, dict[str, Any]]:
     """The brand (None: all) and range asked for, and the page context of the brand and period form
     (``brands``, ``chosen``, ``range``, ``since_day``, ``until_day``, ``period``, and ``error``
     with the range falling back to the last 7 days of all brands when the request was unusable)."""
-    error = None
+    error, range_ = None, ask.range
     try:
-        found, rng = page_range(session, brand, range_, since, until)
+        found, rng = page_range(session, ask.brand, ask.range, ask.since, ask.until)
     except Unprocessable as exc:
         error = translate(who.locale, "That brand or range cannot be shown: %(why)s", why=exc.message)
         found, rng, range_ = None, make_range(None, None, "7d"), "7d"

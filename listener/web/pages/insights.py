@@ -15,7 +15,7 @@ from listener.storage.mentions import MentionFilter
 from listener.web.frame import page_router, render
 from listener.web.i18n import N_
 from listener.web.nav import NavItem, register_nav
-from listener.web.ranges import page_context
+from listener.web.ranges import AskedDep, page_context
 from listener.web.session import PageUserDep
 
 router = page_router()
@@ -28,14 +28,11 @@ def authors_page(
     request: Request,
     session: SessionDep,
     who: PageUserDep,
-    brand: Text = "",
-    range: Text = "7d",  # noqa: A002
-    since: Text = "",
-    until: Text = "",
+    ask: AskedDep,
     sort: Text = "influence",
 ) -> Response:
     """The top 50 authors by influence, reach or mentions."""
-    found, rng, context = page_context(session, who, brand, range, since, until)
+    found, rng, context = page_context(session, who, ask)
     sort = sort if sort in SORTS else "influence"
     f = MentionFilter(brand_ids=[found.id] if found else None, since=rng.since, until=rng.until)
     rows = top_authors(session, f, limit=50, sort=sort)
@@ -48,13 +45,10 @@ def trends_page(
     request: Request,
     session: SessionDep,
     who: PageUserDep,
-    brand: Text = "",
-    range: Text = "7d",  # noqa: A002
-    since: Text = "",
-    until: Text = "",
+    ask: AskedDep,
 ) -> Response:
     """Topics, hashtags and terms rising against the periods before."""
-    found, rng, context = page_context(session, who, brand, range, since, until)
+    found, rng, context = page_context(session, who, ask)
     found_trends = rising(session, MentionFilter(brand_ids=[found.id] if found else None), rng)
     context |= {"action": "/trends", "trends": found_trends}
     return render(request, who, "trends.html", context, status_code=422 if context["error"] else 200)

@@ -15,21 +15,18 @@ from markupsafe import Markup
 
 from listener.deps import SessionDep, make_range
 from listener.reporting.document import Figure
-from listener.reporting.files import period_csv, report_doc
-from listener.reporting.html import render_html
-from listener.reporting.pdf import render_pdf
+from listener.reporting.files import report_doc, report_response
 from listener.storage.lookup import resolve_brand_or_all
 from listener.storage.mentions import MentionFilter
 from listener.storage.stats import latest_published
 from listener.web.frame import page_router, render
 from listener.web.i18n import N_
 from listener.web.nav import NavItem, register_nav
-from listener.web.ranges import page_context, parse_when
+from listener.web.ranges import AskedDep, page_context, parse_when
 from listener.web.session import PageUserDep
 
 router = page_router()
 register_nav(NavItem("/overview", N_("Overview"), order=5))
-MEDIA = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8"}
 
 
 def _svg(fig: Figure) -> Markup:
@@ -41,13 +38,10 @@ def overview(
     request: Request,
     session: SessionDep,
     who: PageUserDep,
-    brand: Annotated[str, Query(max_length=200)] = "",
-    range: Annotated[str, Query(max_length=10)] = "7d",  # noqa: A002
-    since: Annotated[str, Query(max_length=40)] = "",
-    until: Annotated[str, Query(max_length=40)] = "",
+    ask: AskedDep,
 ) -> Response:
     """The overview page for the chosen brand and range."""
-    found, rng, context = page_context(session, who, brand, range, since, until)
+    found, rng, context = page_context(session, who, ask)
     doc = report_doc(session, found, rng, who.locale)
     latest = latest_published(session, MentionFilter(brand_ids=[found.id] if found else None))
     earlier = None
@@ -89,13 +83,4 @@ def download(
     """The overview's report as a file (the same as ``GET /api/v1/reports/{brand}``)."""
     found = resolve_brand_or_all(session, brand)
     rng = make_range(parse_when(since, "since", end=False), parse_when(until, "until", end=False), "7d")
-    doc = report_doc(session, found, rng, locale)
-    if format == "csv":
-        body = period_csv(session, found, rng)[0]
-    elif format == "pdf":
-        body = render_pdf(doc)
-    else:
-        body = render_html(doc, "data").encode("utf-8")
-    disposition = "inline" if format == "html" else "attachment"
-    headers = {"Content-Disposition": f'{disposition}; filename="{doc.filename}.{format}"'}
-    return Response(body, media_type=MEDIA[format], headers=headers)
+    return report_response(session, found, rng, format, locale)
