@@ -37,7 +37,6 @@ import httpx
 from pydantic import BaseModel, Field, field_validator
 
 from collectors.base import (
-    AuthError,
     Author,
     Batch,
     CollectorError,
@@ -49,16 +48,14 @@ from collectors.base import (
 )
 from collectors.http import expect, fetch, parse_json, rate_limit_remaining
 from collectors.keyed import dump_keyed, load_keyed, take_newer
-from collectors.keys import key_material, now_epoch, sign
-from collectors.settings import CollectorSettings
+from collectors.keys import appstoreconnect_token
 from collectors.normalise import iso, parse_datetime
+from collectors.settings import CollectorSettings
 
 log = logging.getLogger(__name__)
 
 REVIEWS_PATH = "/v1/apps/{app_id}/customerReviews"
 REVIEWS_URL = "https://apps.apple.com/app/id{app_id}?see-all=reviews"
-KEY_SETTING = "LISTENER_APPSTORECONNECT_PRIVATE_KEY"
-TOKEN_SECONDS = 20 * 60  # Apple refuses tokens that live longer
 FIELDS = {
     "fields[customerReviews]": "rating,title,body,reviewerNickname,createdDate,territory,response",
     "fields[customerReviewResponses]": "responseBody,lastModifiedDate,state",
@@ -156,16 +153,7 @@ class AppStoreConnectCollector(HttpCollector):
         return newest
 
     def _auth(self) -> dict[str, str]:
-        key = key_material(self.settings.appstoreconnect_private_key.get_secret_value(), KEY_SETTING)
-        issuer, key_id = self.settings.appstoreconnect_issuer_id, self.settings.appstoreconnect_key_id
-        if not issuer or not key_id:
-            raise AuthError(
-                "source needs credentials: set LISTENER_APPSTORECONNECT_ISSUER_ID and _KEY_ID with the key"
-            )
-        issued = now_epoch()
-        claims = {"iss": issuer, "iat": issued, "exp": issued + TOKEN_SECONDS, "aud": "appstoreconnect-v1"}
-        token = sign(claims, key, "ES256", {"kid": key_id, "typ": "JWT"}, KEY_SETTING)
-        return {"Authorization": f"Bearer {token}"}
+        return {"Authorization": f"Bearer {appstoreconnect_token(self.settings)}"}
 
 
 def _remaining(headers: httpx.Headers) -> int | None:

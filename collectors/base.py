@@ -71,7 +71,9 @@ class RawMention:
     ``external_id`` is unique per platform (the DB dedup key); ``published_at`` is tz-aware UTC;
     ``text`` is plain text (no HTML); ``language`` is the platform's ISO 639-1 hint, if any.
     ``details`` are further short facts the platform gives (``app_version``, ``device``,
-    ``os_version``); ``reply`` is the brand's existing public reply, stored as a sent reply.
+    ``os_version``); ``reply`` is the brand's existing public reply, stored as a sent reply;
+    ``in_reply_to`` is the platform id of the post this one answers (in the form the platform's
+    publisher stores for our replies), so a customer's answer joins the thread.
     """
 
     platform: str
@@ -87,6 +89,7 @@ class RawMention:
     language: str | None
     details: dict[str, str] = field(default_factory=dict)
     reply: PlatformReply | None = None
+    in_reply_to: str | None = None
 
     def __post_init__(self) -> None:
         # a link from outside is kept only as http(s) with a host: never javascript:, data:, …

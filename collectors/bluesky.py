@@ -217,5 +217,6 @@ def _to_mention(post: dict[str, Any]) -> tuple[RawMention | None, datetime | Non
         rating=None,
         published_at=created or times[0],
         language=language_hint(langs[0]) if langs else None,
+        in_reply_to=((record.get("reply") or {}).get("parent") or {}).get("uri"),
     )
     return mention, min(times)

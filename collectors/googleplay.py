@@ -28,7 +28,6 @@ Fields: ``rating`` = ``starRating``, ``language`` = ``reviewerLanguage``, ``deta
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from datetime import datetime, timedelta
@@ -39,7 +38,6 @@ import httpx
 from pydantic import BaseModel, Field, field_validator
 
 from collectors.base import (
-    AuthError,
     Author,
     Batch,
     CollectorError,
@@ -50,19 +48,16 @@ from collectors.base import (
     RawMention,
     excerpt_of,
 )
-from collectors.http import check_response, expect, fetch, parse_json
+from collectors.http import expect, fetch, parse_json
 from collectors.keyed import dump_keyed, load_keyed, take_newer
-from collectors.keys import key_material, now_epoch, sign
-from collectors.settings import CollectorSettings
+from collectors.keys import google_access_token
 from collectors.normalise import from_epoch, iso, language_hint, parse_datetime
+from collectors.settings import CollectorSettings
 
 log = logging.getLogger(__name__)
 
 REVIEWS_PATH = "/androidpublisher/v3/applications/{package}/reviews"
-SCOPE = "https://www.googleapis.com/auth/androidpublisher"
-GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 REVIEW_URL = "https://play.google.com/store/apps/details?id={package}&reviewId={review}"
-SETTING = "LISTENER_GOOGLEPLAY_SERVICE_ACCOUNT"
 _PACKAGE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)+$")
 
 
@@ -154,33 +149,10 @@ class GooglePlayCollector(HttpCollector):
 
     def _exchange(self) -> str:
         """Sign the service account's JWT and trade it for an access token at the token URL."""
-        raw = key_material(self.settings.googleplay_service_account.get_secret_value(), SETTING)
-        try:
-            account = json.loads(raw)
-        except ValueError:
-            raise AuthError(f"{SETTING}: not a JSON service-account key") from None
-        if not isinstance(account, dict) or not account.get("client_email") or not account.get("private_key"):
-            raise AuthError(f"{SETTING}: the key has no client_email / private_key")
-        token_url = self.settings.googleplay_token_url
-        issued = now_epoch()
-        claims = {"iss": account["client_email"], "scope": SCOPE, "aud": token_url, "iat": issued,
-                  "exp": issued + 3600}  # fmt: skip
-        headers = {"kid": str(account.get("private_key_id") or "")}
-        assertion = sign(claims, account["private_key"], "RS256", headers, SETTING)
-        form = {"grant_type": GRANT, "assertion": assertion}
-        resp = fetch(self.client, "POST", token_url, data=form, check=False)
-        if resp.status_code in (400, 401, 403):
-            # invalid_grant / unauthorized_client: the key is revoked or the account not allowed
-            raise AuthError(f"google token endpoint refused the service account ({resp.status_code})",
-                            excerpt=excerpt_of(resp.content))  # fmt: skip
-        check_response(resp)
-        token = expect(parse_json(resp), dict, resp, "a token response").get("access_token")
-        if not isinstance(token, str) or not token:
-            raise CollectorError("google token answer has no access_token", excerpt=excerpt_of(resp.content))
-        return token
+        return google_access_token(self.client, self.settings)
 
 
-def _timestamp(node: Any) -> datetime | None:
+def proto_timestamp(node: Any) -> datetime | None:
     """A protobuf Timestamp in JSON: ``{"seconds": "1709409667", "nanos": 0}`` (seconds may be a string)."""
     if not isinstance(node, dict):
         return None
@@ -201,7 +173,7 @@ def _to_mention(review: Any, package: str) -> RawMention | None:
     if not isinstance(review, dict) or not review.get("reviewId"):
         return None
     user = _comment(review, "userComment")
-    published = _timestamp((user or {}).get("lastModified"))
+    published = proto_timestamp((user or {}).get("lastModified"))
     if user is None or published is None:
         log.debug("skipping a Google Play review without a dated userComment")
         return None
@@ -211,7 +183,7 @@ def _to_mention(review: Any, package: str) -> RawMention | None:
     developer = _comment(review, "developerComment")
     reply = None
     if developer and str(developer.get("text") or "").strip():
-        replied_at = _timestamp(developer.get("lastModified"))
+        replied_at = proto_timestamp(developer.get("lastModified"))
         reply = PlatformReply(text=str(developer["text"]).strip(), replied_at=replied_at)
     engagement = {k: user[f] for k, f in (("helpful", "thumbsUpCount"), ("unhelpful", "thumbsDownCount"))
                   if isinstance(user.get(f), int)}  # fmt: skip

@@ -261,4 +261,5 @@ def _to_mention(status: Any, base: str) -> RawMention | None:
         rating=None,
         published_at=published,
         language=language_hint(status.get("language")),
+        in_reply_to=str(status["in_reply_to_id"]) if status.get("in_reply_to_id") else None,
     )

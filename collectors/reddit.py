@@ -271,4 +271,5 @@ def _to_mention(child: dict[str, Any]) -> RawMention | None:
         rating=None,
         published_at=from_epoch(float(data["created_utc"])),
         language=None,
+        in_reply_to=data.get("parent_id") if kind == "t1" else None,
     )

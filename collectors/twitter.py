@@ -92,7 +92,7 @@ class TwitterCollector(HttpCollector):
             "user.fields": USER_FIELDS,
         }
         warnings: list[str] = []
-        if cursor and _snowflake_time(cursor) < datetime.now(UTC) - SEARCH_WINDOW:
+        if cursor and snowflake_time(cursor) < datetime.now(UTC) - SEARCH_WINDOW:
             # recent search refuses a since_id older than its 7-day window: start over from the newest
             warnings.append("cursor is older than the 7-day search window; read the newest page only")
             cursor_for_query = None
@@ -192,6 +192,11 @@ def _to_mention(tweet: Any, users: dict[str, Any]) -> RawMention | None:
     metrics = tweet.get("public_metrics") or {}
     followers = (user.get("public_metrics") or {}).get("followers_count")
     referenced = {r.get("type") for r in tweet.get("referenced_tweets") or []}
+    replied_to = [
+        str(r["id"])
+        for r in tweet.get("referenced_tweets") or []
+        if r.get("type") == "replied_to" and r.get("id")
+    ]
     conversation = tweet.get("conversation_id")
     is_reply = "replied_to" in referenced or (conversation is not None and conversation != tweet_id)
     engagement = {
@@ -213,12 +218,13 @@ def _to_mention(tweet: Any, users: dict[str, Any]) -> RawMention | None:
         author=Author(handle=username, name=user.get("name"), reach=followers),
         engagement={k: int(v) for k, v in engagement.items() if isinstance(v, int)},
         rating=None,
-        published_at=parse_datetime(tweet.get("created_at")) or _snowflake_time(tweet_id),
+        published_at=parse_datetime(tweet.get("created_at")) or snowflake_time(tweet_id),
         language=language_hint(tweet.get("lang")),
+        in_reply_to=replied_to[0] if replied_to else None,
     )
 
 
-def _snowflake_time(tweet_id: str) -> datetime:
+def snowflake_time(tweet_id: str) -> datetime:
     """When a tweet was created, from its snowflake id."""
     return from_epoch(((int(tweet_id) >> 22) + TWITTER_EPOCH_MS) / 1000)
 

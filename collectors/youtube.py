@@ -213,7 +213,7 @@ class YouTubeCollector(HttpCollector):
         key = self.settings.youtube_api_key.get_secret_value()
         resp = fetch(self.client, "GET", url, params=query, headers={"X-Goog-Api-Key": key}, check=False)
         if resp.status_code == 403 and _error_reason(resp) in _QUOTA_REASONS:
-            raise RetryLater(_seconds_to_pacific_midnight(), "youtube quota exhausted")
+            raise RetryLater(seconds_to_pacific_midnight(), "youtube quota exhausted")
         check_response(resp)
         return expect(parse_json(resp), dict, resp, "a YouTube list response")
 
@@ -226,7 +226,7 @@ def _error_reason(resp: httpx.Response) -> str | None:
         return None
 
 
-def _seconds_to_pacific_midnight() -> float | None:
+def seconds_to_pacific_midnight() -> float | None:
     try:
         now = datetime.now(ZoneInfo("America/Los_Angeles"))
     except ZoneInfoNotFoundError:
@@ -263,4 +263,5 @@ def _to_mention(comment: dict[str, Any], video_id: str | None) -> RawMention | N
         rating=None,
         published_at=published,
         language=None,
+        in_reply_to=snippet.get("parentId") or None,
     )

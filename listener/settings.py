@@ -15,17 +15,18 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
-from collectors.settings import CollectorSettings
+from publishers.settings import PublisherSettings
 
 DEFAULT_DATABASE_URL = "sqlite:///./listener.db"
 CASE_ID_FIELDS = {"n", "year", "month"}
 
 
-class Settings(BaseSettings, CollectorSettings):
+class Settings(BaseSettings, PublisherSettings):
     """Effective configuration. Every field maps to ``LISTENER_<FIELD>`` (case-insensitive); the
     collectors' fields (platform hosts, credentials, timeouts, the outbound-address allow list, the
-    replay directory) come from :class:`collectors.settings.CollectorSettings`, so a ``Settings`` is
-    what collectors receive."""
+    replay directory) come from :class:`collectors.settings.CollectorSettings` and the posting
+    credentials from :class:`publishers.settings.PublisherSettings` (which extends it), so a
+    ``Settings`` is what collectors and publishers receive."""
 
     model_config = SettingsConfigDict(
         env_prefix="LISTENER_", env_file=".env", env_file_encoding="utf-8", extra="ignore"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CORES = ("collectors", "nlp", "alerts", "outbound")
+CORES = ("collectors", "nlp", "alerts", "outbound", "publishers")
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -12,6 +12,7 @@ from listener.auth import Principal
 from listener.deps import Agent, FilterDep, Manager, SessionDep, SettingsDep, Viewer
 from listener.engine.drafting import draft_reply
 from listener.engine.four_eyes import FourEyes, drafted_by
+from listener.engine.publishing import log_reply, mark_sent, sent_by_hand
 from listener.engine.suggestions import suggest
 from listener.errors import Conflict
 from listener.schemas.replies import (
@@ -25,7 +26,6 @@ from listener.schemas.replies import (
     SuggestionsRead,
 )
 from listener.settings import Settings
-from listener.storage.audit import record
 from listener.storage.base import utcnow
 from listener.storage.lookup import get_or_404
 from listener.storage.models import Mention
@@ -41,11 +41,6 @@ def _mention(session: Session, mention_id: int) -> Mention:
 
 def _reply(session: Session, reply_id: int) -> Reply:
     return get_or_404(session, Reply, reply_id, "reply", lock=True)
-
-
-def _log(session: Session, who: str, reply: Reply, action: str, **extra: object) -> None:
-    changes = {"reply_id": reply.id, "status": reply.status, **extra}
-    record(session, actor=who, entity="mention", entity_id=reply.mention_id, action=action, changes=changes)
 
 
 @router.get("/mentions/{mention_id}/suggestions", summary="Ranked reply suggestions for a mention")
@@ -130,7 +125,7 @@ def _review(
         )
     r.status, r.reviewed_by, r.reviewed_at, r.review_comment = status, who.name, utcnow(), comment
     session.flush()
-    _log(session, who.name, r, f"reply_{status}", comment=comment)
+    log_reply(session, who.name, r, f"reply_{status}", comment=comment)
     return r
 
 
@@ -151,18 +146,21 @@ def reject(
     return ReplyRead.model_validate(_review(session, settings, reply_id, who, "rejected", body.comment))
 
 
-@router.post("/replies/{reply_id}/sent", summary="Mark an approved reply as sent")
-def mark_sent(reply_id: int, body: SentIn, session: SessionDep, who: Agent) -> ReplyRead:
+@router.post(
+    "/replies/{reply_id}/sent",
+    summary="Mark an approved reply as sent by hand (stops a queued, failed or unconfirmed publish)",
+)
+def mark_sent_by_hand(reply_id: int, body: SentIn, session: SessionDep, who: Agent) -> ReplyRead:
     r = _reply(session, reply_id)
     if r.status != "approved":
         raise Conflict(f"reply {reply_id} is {r.status}; only approved replies can be marked sent")
-    r.status, r.sent_by, r.sent_at = "sent", who.name, utcnow()
-    r.external_id, r.external_url = body.external_id, body.external_url
-    m = session.get(Mention, r.mention_id)
-    if m is not None and m.status in ("new", "in_progress"):
-        m.status = "replied"
+    sent_by_hand(session, r)
+    mark_sent(
+        session, r, who=who.name, external_id=body.external_id, external_url=body.external_url, now=utcnow()
+    )
     session.flush()
-    _log(session, who.name, r, "reply_sent", external_url=body.external_url)
+    log_reply(session, who.name, r, "reply_sent", external_url=body.external_url)
+    session.refresh(r)
     return ReplyRead.model_validate(r)
 
 

@@ -15,10 +15,11 @@ from listener.reporting.files import MEDIA, report_response
 from listener.reporting.schedule import upcoming
 from listener.schemas.common import IsoTime
 from listener.schemas.reports import ScheduleCreate, ScheduleRead, ScheduleUpdate
+from listener.storage.alert_models import ReportSchedule
 from listener.storage.audit import record
 from listener.storage.base import utcnow
 from listener.storage.lookup import get_or_404, resolve_brand, resolve_brand_or_all
-from listener.storage.models import Brand, Channel, ReportSchedule
+from listener.storage.models import Brand, Channel
 from listener.storage.times import aware
 
 router = APIRouter(tags=["reports"])

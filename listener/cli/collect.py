@@ -13,9 +13,10 @@ from sqlalchemy import select
 from listener.cli.common import fail, load_settings, ready_engine
 from listener.storage.db import make_session_factory, session_scope
 from listener.storage.models import Source
-from listener.worker.backfill import run as run_backfill
 from listener.worker.alert_jobs import Outbox
+from listener.worker.backfill import run as run_backfill
 from listener.worker.collection import RunResult
+from listener.worker.publish_jobs import Publishing
 from listener.worker.scheduler import Collecting, build_scheduler, run_once
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,10 @@ def worker() -> None:
     sessions = make_session_factory(ready_engine(settings))
     collecting = Collecting(settings, sessions, on_result=_log_run)
     outbox = Outbox(sessions, settings)
-    scheduler = build_scheduler(settings, sessions, collecting=collecting, outbox=outbox)
+    publishing = Publishing(sessions, settings)
+    scheduler = build_scheduler(
+        settings, sessions, collecting=collecting, outbox=outbox, publishing=publishing
+    )
 
     def stop(signum: int, _frame: Any) -> None:
         log.info("received %s, stopping after the current runs", signal.Signals(signum).name)
@@ -62,6 +66,7 @@ def worker() -> None:
     finally:
         collecting.close()
         outbox.close()
+        publishing.close()
     log.info("worker %s stopped", collecting.worker)
 
 

@@ -82,6 +82,7 @@ def mention_read(m: Mention, names: dict[int, str], extra_brand_ids: Iterable[in
         engagement=m.engagement or {},
         rating=m.rating,
         details=m.details or {},
+        in_reply_to=m.in_reply_to,
         published_at=m.published_at,
         collected_at=m.collected_at,
         language=m.language,

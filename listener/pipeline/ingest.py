@@ -139,6 +139,7 @@ def _row(item: dict[str, Any], analysis: dict[str, Any], now: Any, source_id: in
         "engagement": item.get("engagement") or {},
         "rating": item.get("rating"),
         "details": item.get("details") or {},
+        "in_reply_to": item.get("in_reply_to"),
         "published_at": item["published_at"],
         "collected_at": now,
         "language_hint": item.get("language"),

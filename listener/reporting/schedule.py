@@ -24,7 +24,8 @@ from listener.reporting.files import report_files
 from listener.reporting.mail import mail_payload
 from listener.reporting.periods import CalendarPeriod, last_complete, period_containing, zone
 from listener.settings import Settings
-from listener.storage.models import Brand, Channel, Notification, ReportSchedule
+from listener.storage.alert_models import ReportSchedule
+from listener.storage.models import Brand, Channel, Notification
 
 log = logging.getLogger(__name__)
 

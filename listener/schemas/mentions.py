@@ -53,6 +53,10 @@ class MentionIn(StrictIn):
         default_factory=dict, max_length=20, description="Platform facts: app_version, device, os_version"
     )
     reply: PlatformReplyIn | None = Field(None, description="The brand's reply already on the platform")
+    in_reply_to: Annotated[str, Field(min_length=1, max_length=512)] | None = Field(
+        None,
+        description="The platform id of the post this one answers (links a customer's answer to our reply)",
+    )
     published_at: AwareIsoTime
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] | None = None
     brand: Annotated[str, Field(max_length=200)] | None = Field(
@@ -108,6 +112,7 @@ class MentionRead(ReadModel):
     engagement: dict[str, int]
     rating: float | None
     details: dict[str, str] = Field(default_factory=dict)
+    in_reply_to: str | None = None
     published_at: datetime
     collected_at: datetime
     language: str | None

@@ -129,6 +129,31 @@ class SentIn(StrictIn):
     external_url: Annotated[str, Field(max_length=4096, pattern=r"^https?://\S+$")] | None = None
 
 
+class PublicationRead(ReadModel):
+    """A reply's trip to its platform through the publish queue."""
+
+    status: str = Field(
+        description="queued, sending, unconfirmed (sent, no answer: check the platform and resolve), "
+        "failed (see last_error; POST /replies/{id}/publish retries), published or by_hand"
+    )
+    platform: str
+    attempts: int
+    next_attempt_at: datetime | None = Field(
+        description="When a queued reply is tried (a rate limit's reset)"
+    )
+    last_error: str | None = Field(description="The platform's reason for the last failure")
+    last_status_code: int | None
+    requested_by: str
+
+
+class ResolveIn(StrictIn):
+    """What a person found on the platform after an unconfirmed send."""
+
+    posted: StrictBool = Field(description="true: the reply is on the platform; false: send it again")
+    external_id: Annotated[str, Field(max_length=512)] | None = None
+    external_url: Annotated[str, Field(max_length=4096, pattern=r"^https?://\S+$")] | None = None
+
+
 class ReplyRead(ReadModel):
     id: int
     mention_id: int
@@ -146,6 +171,10 @@ class ReplyRead(ReadModel):
     sent_at: datetime | None
     external_id: str | None
     external_url: str | None
+    platform_sent_at: datetime | None = Field(None, description="When the platform says the reply appeared")
+    publication: PublicationRead | None = Field(
+        None, description="Its trip through the publish queue, if any"
+    )
 
 
 SuggestionsRead.model_rebuild()

@@ -134,6 +134,7 @@ class Mention(Base):
         Index("ix_mention_platform_feed", "platform", "published_at", "id"),
         Index("ix_mention_assignee", "assignee", "published_at"),
         Index("ix_mention_duplicate_of", "duplicate_of"),
+        Index("ix_mention_in_reply_to", "platform", "in_reply_to"),
         # rare high-reach authors (min_reach): the feed index alone scans ~all rows for them
         Index("ix_mention_author_reach", "author_reach"),
         # q= text search (ILIKE '%…%') on PostgreSQL: trigram GIN indexes (pg_trgm)
@@ -183,6 +184,7 @@ class Mention(Base):
     sentiment_override_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # workflow
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("mention.id", ondelete="SET NULL"))
+    in_reply_to: Mapped[str | None] = mapped_column(String(512))  # platform id of the post it answers
     status: Mapped[str] = mapped_column(String(16), default="new")
     assignee: Mapped[str | None] = mapped_column(String(200))
     tags: Mapped[list[str]] = mapped_column(Json, default=list)
@@ -190,7 +192,6 @@ class Mention(Base):
     case_id: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)  # given when needed
     stream_seq: Mapped[int | None] = mapped_column(BigId, index=True, unique=True)  # storage/stream.py
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-
     brand: Mapped[Brand | None] = relationship(lazy="raise")
 
 
@@ -274,7 +275,6 @@ class AuditEvent(Base):
 from listener.storage.alert_models import AlertRule, Channel, Incident, Notification, Silence  # noqa: E402
 from listener.storage.people_models import LoginFailure, User  # noqa: E402
 from listener.storage.reply_models import CaseCounter, Reply, ReplyDefault, ReplyTemplate  # noqa: E402
-from listener.storage.report_models import ReportSchedule  # noqa: E402, F401
 
 __all__ = [
     "AlertRule",

@@ -105,9 +105,14 @@ def acceptance(session: Session) -> dict[int, tuple[int, int]]:
 
 def response_stats(session: Session, f: MentionFilter, group_by: str) -> list[dict[str, Any]]:
     """Per group (brand, platform, sentiment or ``all``: one group): mentions, mentions with a
-    sent reply, the response rate and the median minutes from publication to the first sent reply."""
+    sent reply, the response rate and the median minutes from publication to the first sent reply,
+    timed by the platform's own timestamp of the reply where a publisher brought one back (else
+    when it was marked sent)."""
     first_sent = (
-        select(Reply.mention_id, func.min(Reply.sent_at).label("first_sent"))
+        select(
+            Reply.mention_id,
+            func.min(func.coalesce(Reply.platform_sent_at, Reply.sent_at)).label("first_sent"),
+        )
         .where(Reply.status == "sent")
         .group_by(Reply.mention_id)
         .subquery()

@@ -6,10 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from listener.storage.base import Base, BigId, Json, UTCDateTime, utcnow
 from listener.storage.names import UniquelyNamed
+from listener.storage.publish_models import ReplyPublication
 
 REPLY_STATUSES = ("draft", "approved", "rejected", "sent")
 CHANNELS = ("dm", "public")
@@ -66,6 +67,10 @@ class Reply(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     external_id: Mapped[str | None] = mapped_column(String(512))
     external_url: Mapped[str | None] = mapped_column(Text)
+    # when the platform says the reply appeared (a publisher's answer); response times count from it
+    platform_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    publication: Mapped[ReplyPublication | None] = relationship(lazy="selectin", viewonly=True)
 
 
 class CaseCounter(Base):

@@ -123,6 +123,7 @@ def to_item(m: RawMention) -> dict[str, Any]:
         "language": m.language,
         "details": dict(m.details),
         "reply": None if m.reply is None else {"text": m.reply.text, "replied_at": m.reply.replied_at},
+        "in_reply_to": m.in_reply_to,
         "brand": None,
     }
 

@@ -5,7 +5,7 @@
 e-mail address and client address, for throttling (5 failures in 15 minutes answer 429).
 
 Revision ID: accounts01a2b3
-Revises: e1a2b3c4d5e6
+Revises: publish01a2b3
 Create Date: 2026-12-06 02:45:00
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 from listener.storage.base import BigId, UTCDateTime
 
 revision: str = "accounts01a2b3"
-down_revision: str | None = "e1a2b3c4d5e6"
+down_revision: str | None = "publish01a2b3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

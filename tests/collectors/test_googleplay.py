@@ -15,8 +15,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from collectors.base import AuthError, CollectorError, RetryLater
-from collectors.googleplay import SCOPE, GooglePlayCollector, GooglePlayParams
+from collectors.googleplay import GooglePlayCollector, GooglePlayParams
 from collectors.http import make_client
+from collectors.keys import GOOGLE_SCOPE as SCOPE
 from listener.settings import Settings
 
 PAGE1 = "googleplay/reviews_list__com.acme.shop__page1_nextPageToken__team.json"

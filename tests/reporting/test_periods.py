@@ -9,7 +9,7 @@ import pytest
 
 from listener.reporting.periods import Range, last_complete, period_containing, preset, zone
 from listener.reporting.schedule import due_period, idempotency_key, send_time, upcoming
-from listener.storage.models import ReportSchedule
+from listener.storage.alert_models import ReportSchedule
 
 BERLIN = zone("Europe/Berlin")  # DST ends 25 October 2026 (a 25-hour Sunday)
 

@@ -18,8 +18,9 @@ from sqlalchemy.exc import OperationalError
 
 from listener.engine.delivery import deliver_pending, outbound_client
 from listener.settings import Settings
+from listener.storage.alert_models import ReportSchedule
 from listener.storage.mentions import brand_condition
-from listener.storage.models import Brand, Channel, Mention, Notification, ReportSchedule
+from listener.storage.models import Brand, Channel, Mention, Notification
 from tests.engine.sinks import SmtpSink
 
 # Monday 23 November 2026, 09:00 in Istanbul (UTC+3): week 47 (16-22 November) is due at 08:00
