@@ -1,4 +1,5 @@
-"""``create_app(settings)``: the FastAPI application (API, pages, health, metrics). Runs no scheduler."""
+"""``create_app(settings)``: the FastAPI application (API, pages, API docs, health, metrics). Runs no
+scheduler."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
+from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
@@ -20,7 +22,7 @@ from listener.engine.delivery import outbound_client
 from listener.middleware import BodyLimitMiddleware, Metrics, MetricsMiddleware
 from listener.settings import Settings
 from listener.storage.db import make_engine, make_read_session_factory, make_session_factory
-from listener.web import pages
+from listener.web import frame, pages
 from nlp import get_pipeline
 
 log = logging.getLogger(__name__)
@@ -45,7 +47,10 @@ def create_app(settings: Settings, *, engine=None) -> FastAPI:  # type: ignore[n
     """Build the app on ``settings``; pass ``engine`` to share one (tests, the demo)."""
     engine = engine or make_engine(settings.database_url)
     outbound = outbound_client(settings)  # one client for the app's sends (channel tests, resends)
-    app = FastAPI(title="Listener", version=__version__, description=DESCRIPTION, lifespan=_lifespan)
+    # Swagger UI (/docs) and ReDoc (/redoc) from the assets fastapi-offline ships: no CDN
+    app: FastAPI = FastAPIOffline(
+        title="Listener", version=__version__, description=DESCRIPTION, lifespan=_lifespan
+    )
     app.state.settings = settings
     app.state.outbound = outbound
     app.state.engine = engine
@@ -56,6 +61,7 @@ def create_app(settings: Settings, *, engine=None) -> FastAPI:  # type: ignore[n
     api_errors.install(app)
     app.include_router(api_router)
     app.include_router(pages.router)
+    frame.install(app)
 
     @app.get("/healthz", tags=["health"], summary="Liveness: the database answers")
     def healthz() -> JSONResponse:

@@ -55,6 +55,15 @@ class Settings(BaseSettings, PublisherSettings):
         "Revoking a key, or disabling or changing its user, takes effect at once in the process that "
         "did it and within this time in every other process",
     )
+    session_secret: SecretStr = Field(
+        SecretStr(""),
+        description="Key that signs the pages' session cookies (32+ random characters; keep it the same"
+        " across restarts and processes). Unset: the demo uses a fixed development key, anything else a"
+        " random key per process (sessions end at restart)",
+    )
+    session_max_age: int = Field(
+        12 * 3600, ge=300, le=30 * 86400, description="Seconds a page session lasts after sign-in"
+    )
     ingest_max_items: int = Field(1000, ge=1, le=10000, description="Most mentions per POST /ingest")
     lease_seconds: float = Field(
         60.0,
@@ -91,6 +100,23 @@ class Settings(BaseSettings, PublisherSettings):
         "",
         description='Who replies are signed by when the key has no user, e.g. "{brand} Care" '
         '(default: "{brand} Support", in Turkish "{brand} Destek Ekibi")',
+    )
+
+    # --- stream and reports ------------------------------------------------------------------
+    stream_poll_seconds: float = Field(
+        1.0, ge=0.05, le=60, description="How often /api/v1/stream looks for new mentions"
+    )
+    stream_heartbeat_seconds: float = Field(
+        15.0, ge=1, le=300, description="A keep-alive comment on a quiet stream this often (proxies)"
+    )
+    stream_retry_ms: int = Field(
+        3000, ge=100, le=600_000, description="The reconnect delay the stream asks for"
+    )
+    report_csv_max_rows: int = Field(
+        50_000,
+        ge=100,
+        le=1_000_000,
+        description="Most mentions in a mailed report's CSV (the download has all)",
     )
 
     @field_validator("database_url")

@@ -7,6 +7,8 @@ Outcome``. The API's validation and masking, the stored channel type and the out
 notifier class, one line below, its tests; ``tests/alerts/test_notifiers_contract.py`` checks it.
 """
 
+from typing import Any
+
 from alerts.notifiers.base import (
     NO_PACING,
     SENT,
@@ -29,6 +31,17 @@ NOTIFIERS: dict[str, Notifier] = {
     "email": EmailNotifier(),
 }
 
+
+def stored_view(type_: str, config: dict[str, Any] | None) -> tuple[dict[str, Any], dict[str, bool]]:
+    """A stored channel config as people may see it: without its secret fields, and which secrets
+    are set (values never shown). A type this version does not know shows nothing."""
+    notifier = NOTIFIERS.get(type_)
+    if notifier is None:
+        return {}, {}
+    secret = notifier.Config.fields_marked("secret")
+    raw = dict(config or {})
+    return {k: v for k, v in raw.items() if k not in secret}, {k: bool(raw.get(k)) for k in secret}
+
 __all__ = [
     "NOTIFIERS",
     "NO_PACING",
@@ -40,5 +53,6 @@ __all__ = [
     "Pacing",
     "Status",
     "retry_after_seconds",
+    "stored_view",
     "transport_failure",
 ]

@@ -1,7 +1,8 @@
 """Email over SMTP (plain, STARTTLS or TLS; optional auth): multipart text + HTML from the Jinja2
 templates in ``alerts/templates/email``. Updates of one incident thread under its first email:
 ``In-Reply-To`` and ``References`` point at the incident's root ``Message-ID``. A daily digest
-(``listener/engine/digest.py``) is a message of its own.
+(``listener/engine/digest.py``) is a message of its own; a scheduled report comes rendered, with its
+own recipients, images and attachments (``alerts.notifiers.prerendered``).
 
 The SMTP connection obeys the outbound-address policy carried by the outbox's client
 (``outbound.http.policy_of``). A timeout or a dropped connection after the message data was sent
@@ -21,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import httpx
 from pydantic import Field, StrictBool, StrictInt, field_validator
 
+from alerts.notifiers import prerendered
 from alerts.notifiers.base import HOST, NO_PACING, SECRET, SENT, Message, NotifierConfig, Outcome, Pacing
 from alerts.notifiers.rendering import render, subject
 from outbound import smtp as outbound_smtp
@@ -79,7 +81,7 @@ def build(config: EmailConfig, message: Message) -> EmailMessage:
     msg = EmailMessage()
     msg["Subject"] = subject(payload)
     msg["From"] = config.from_addr
-    msg["To"] = ", ".join(config.to)
+    msg["To"] = ", ".join(prerendered.recipients(payload, config.to))
     msg["Date"] = formatdate(localtime=False)
     root = thread_id(payload, message.channel_id, config)
     if message.kind in ("digest", "test"):
@@ -95,6 +97,9 @@ def build(config: EmailConfig, message: Message) -> EmailMessage:
     unsubscribe = config.unsubscribe or f"mailto:{msg['From']}?subject=unsubscribe"
     msg["List-Unsubscribe"] = f"<{unsubscribe}>"
     msg["Auto-Submitted"] = "auto-generated"
+    if prerendered.is_prerendered(payload):  # a scheduled report, rendered when it was queued
+        prerendered.fill(msg, payload)
+        return msg
     template = "digest" if message.kind == "digest" else "incident"
     msg.set_content(render(f"email/{template}.txt.j2", payload))
     msg.add_alternative(render(f"email/{template}.html.j2", payload), subtype="html")

@@ -112,4 +112,5 @@ def channel_test_payload(channel_name: str, now: datetime) -> dict[str, Any]:
         "samples": [],
         "incident_url": "",
         "feed_url": "",
+        "page_url": "",
     }

@@ -8,13 +8,16 @@ from listener.api import (
     brands,
     incident_replies,
     ingest,
+    insights,
     keys,
     mentions,
     publishing,
     queries,
     replies,
+    reports,
     sources,
     stats,
+    stream,
     taxonomy,
     templates,
     users,
@@ -38,6 +41,9 @@ for module in (
     users,
     alerts,
     incident_replies,
+    insights,
+    stream,
+    reports,
 ):
     api_router.include_router(module.router)
 

@@ -11,9 +11,9 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from alerts.notifiers import NOTIFIERS, NotifierConfig
+from alerts.notifiers import NOTIFIERS, NotifierConfig, stored_view
 from listener.deps import Manager, OutboundDep, SessionDep, SettingsDep, Viewer
-from listener.engine import delivery
+from listener.engine import handling
 from listener.errors import Unprocessable, validation_details
 from listener.schemas.alerts import (
     ChannelCreate,
@@ -26,7 +26,7 @@ from listener.schemas.alerts import (
 )
 from listener.storage.audit import add_recorded, record
 from listener.storage.lookup import ensure_name_free, get_or_404
-from listener.storage.models import AlertRule, Brand, Channel, Notification, Silence
+from listener.storage.models import Channel, Notification, Silence
 from listener.storage.times import aware
 from outbound.policy import AddressRefused, OutboundPolicy
 
@@ -59,25 +59,18 @@ def list_silences(session: SessionDep, _: Viewer) -> list[SilenceRead]:
 
 @router.post("/silences", status_code=201, summary="Silence notifications of a rule / brand / topic")
 def create_silence(body: SilenceCreate, session: SessionDep, who: Manager) -> SilenceRead:
-    starts = aware(body.starts_at, "starts_at") or _now()
     ends = aware(body.ends_at, "ends_at")
     assert ends is not None
-    if ends <= starts:
-        raise Unprocessable("ends_at must be after starts_at", details=[{"field": "ends_at"}])
-    if body.rule_id is not None and session.get(AlertRule, body.rule_id) is None:
-        raise Unprocessable(f"no alert rule with id {body.rule_id}", details=[{"field": "rule_id"}])
-    if body.brand_id is not None and session.get(Brand, body.brand_id) is None:
-        raise Unprocessable(f"no brand with id {body.brand_id}", details=[{"field": "brand_id"}])
-    silence = Silence(
+    silence = handling.add_silence(
+        session,
+        by=who.name,
+        starts_at=aware(body.starts_at, "starts_at"),
+        ends_at=ends,
+        comment=body.comment,
         rule_id=body.rule_id,
         brand_id=body.brand_id,
         topic=body.topic,
-        starts_at=starts,
-        ends_at=ends,
-        comment=body.comment,
-        created_by=who.name,
     )
-    add_recorded(session, silence, actor=who.name, entity="silence", changes=body.model_dump(mode="json"))
     return _silence_read(silence, _now())
 
 
@@ -114,19 +107,8 @@ def delete_silence(silence_id: int, session: SessionDep, who: Manager) -> Respon
 # --- channels -----------------------------------------------------------------------------------
 
 
-def _stored_view(c: Channel) -> tuple[dict[str, Any], dict[str, bool]]:
-    """The stored config without its secret fields, and which secrets are set (registry-derived;
-    a row whose type this version does not know shows no config at all)."""
-    notifier = NOTIFIERS.get(c.type)
-    if notifier is None:
-        return {}, {}
-    secret = notifier.Config.fields_marked("secret")
-    config = dict(c.config or {})
-    return {k: v for k, v in config.items() if k not in secret}, {k: bool(config.get(k)) for k in secret}
-
-
 def _channel_read(session: Session, c: Channel) -> ChannelRead:
-    config, secrets = _stored_view(c)
+    config, secrets = stored_view(c.type, c.config)
     counts = session.execute(
         select(Notification.status, func.count())
         .where(Notification.channel_id == c.id)
@@ -243,9 +225,6 @@ def delete_channel(channel_id: int, session: SessionDep, who: Manager) -> Respon
 
 @router.post("/channels/{channel_id}/test", summary="Send a test message now; returns its delivery")
 def test_channel(channel_id: int, session: SessionDep, client: OutboundDep, _: Manager) -> NotificationRead:
-    channel = get_channel(session, channel_id)
-    now = _now()
-    n = delivery.queue_test(session, channel, now)
-    delivery.deliver_pending(session, client, now, ids=[n.id], sleep=lambda _: None)
-    session.refresh(n)
-    return NotificationRead.model_validate(n)
+    return NotificationRead.model_validate(
+        handling.test_channel(session, get_channel(session, channel_id), client)
+    )

@@ -34,7 +34,8 @@ def evidence_ids(incident: Incident) -> list[int]:
 
 
 def links(base_url: str, incident: Incident) -> dict[str, str]:
-    """The incident's links: the pages' feed filtered to its evidence (its proposed replies, with a
+    """The incident's links: its page (``page_url``: evidence, deliveries, timeline, acknowledge /
+    resolve / silence), the pages' feed filtered to its evidence (its proposed replies, with a
     button to draft each for approval, at ``#replies``), and the API record."""
     base = base_url.rstrip("/")
     feed = f"{base}/?incident={incident.id}"
@@ -42,6 +43,7 @@ def links(base_url: str, incident: Incident) -> dict[str, str]:
         "feed_url": feed,
         "replies_url": f"{feed}#replies",
         "incident_url": f"{base}/api/v1/incidents/{incident.id}",
+        "page_url": f"{base}/incidents/{incident.id}",
     }
 
 
@@ -100,7 +102,8 @@ def explain(session: Session, rule: AlertRule, incident: Incident, *, base_url: 
         return int(session.scalar(stmt) or 0)
 
     now_n, now_neg = count(start, end), count(start, end, negative=True)
-    base_n, base_neg = count(before, start - timedelta(microseconds=1)), count(before, start, negative=True)
+    base_end = start - timedelta(microseconds=1)
+    base_n, base_neg = count(before, base_end), count(before, base_end, negative=True)
     expected = base_n * (span / BASELINE)
     out["baseline"] = {
         "window": {"start": start.isoformat(), "end": end.isoformat()},

@@ -1,4 +1,5 @@
-"""Alert engine state: rules, incidents, silences, delivery channels and the notification outbox."""
+"""Alert engine state: rules, incidents, silences, delivery channels and the notification outbox;
+and the scheduled reports that go out through the same channels and outbox."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from listener.storage.names import UniquelyNamed
 
 SEVERITIES = ("info", "warning", "critical")
 INCIDENT_STATUSES = ("firing", "acknowledged", "resolved")
-NOTIFICATION_KINDS = ("opened", "escalated", "resolved", "test", "digest")
+NOTIFICATION_KINDS = ("opened", "escalated", "resolved", "test", "digest", "report")
 # unconfirmed: sent, but the answer never came (it may have arrived); only resent by hand
 NOTIFICATION_STATUSES = ("pending", "sent", "failed", "unconfirmed", "dead")
 CHANNEL_TYPE_LENGTH = 16  # the longest channel type name ``alerts.notifiers.NOTIFIERS`` may use
@@ -131,7 +132,9 @@ class Notification(Base):
 
     __tablename__ = "notification"
     __table_args__ = (
-        CheckConstraint("kind IN ('opened', 'escalated', 'resolved', 'test', 'digest')", name="kind"),
+        CheckConstraint(
+            "kind IN ('opened', 'escalated', 'resolved', 'test', 'digest', 'report')", name="kind"
+        ),
         CheckConstraint("status IN ('pending', 'sent', 'failed', 'unconfirmed', 'dead')", name="status"),
         Index("ix_notification_due", "status", "next_attempt_at"),
         Index("ix_notification_incident", "incident_id", "id"),
@@ -150,3 +153,32 @@ class Notification(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+FREQUENCIES = ("daily", "weekly", "monthly")
+REPORT_LOCALES = ("en", "tr")
+
+
+class ReportSchedule(Base):
+    """A brand's daily, weekly or monthly report, mailed through an email ``channel`` (its SMTP
+    settings and sender) to ``recipients`` (``[{"email", "locale"}]``, one message per locale)
+    at ``send_hour`` local time (``timezone``) after each period ends."""
+
+    __tablename__ = "report_schedule"
+    __table_args__ = (
+        CheckConstraint("frequency IN ('daily', 'weekly', 'monthly')", name="frequency"),
+        CheckConstraint("send_hour >= 0 AND send_hour <= 23", name="send_hour"),
+        Index("ix_report_schedule_brand", "brand_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brand.id", ondelete="CASCADE"))
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id", ondelete="CASCADE"))
+    frequency: Mapped[str] = mapped_column(String(16))
+    recipients: Mapped[list[dict[str, Any]]] = mapped_column(Json, default=list)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    send_hour: Mapped[int] = mapped_column(Integer, default=8)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

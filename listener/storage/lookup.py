@@ -41,6 +41,17 @@ def resolve_brand(session: Session, brand: str) -> Brand:
     return found
 
 
+def resolve_brand_or_all(session: Session, brand: str) -> Brand | None:
+    """``resolve_brand``, except that ``all`` (when no brand has that name) or an empty value is
+    every brand (None)."""
+    if not brand.strip() or (
+        brand.strip().lower() == "all"
+        and session.scalar(select(Brand.id).where(Brand.name_key == "all")) is None
+    ):
+        return None
+    return resolve_brand(session, brand)
+
+
 def ensure_name_free(
     session: Session, model: Any, name: str, what: str, *, exclude: int | None = None
 ) -> None:

@@ -184,8 +184,8 @@ class Mention(Base):
     tags: Mapped[list[str]] = mapped_column(Json, default=list)
     notes: Mapped[list[dict[str, str]]] = mapped_column(Json, default=list)
     case_id: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)  # given when needed
+    stream_seq: Mapped[int | None] = mapped_column(BigId, index=True, unique=True)  # storage/stream.py
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-
     brand: Mapped[Brand | None] = relationship(lazy="raise")
 
 
@@ -267,13 +267,14 @@ class AuditEvent(Base):
 
 # Feature tables live in modules of their own; importing them here puts them on Base.metadata.
 from listener.storage.alert_models import AlertRule, Channel, Incident, Notification, Silence  # noqa: E402
-from listener.storage.people_models import User  # noqa: E402
+from listener.storage.people_models import LoginFailure, User  # noqa: E402
 from listener.storage.reply_models import CaseCounter, Reply, ReplyDefault, ReplyTemplate  # noqa: E402
 
 __all__ = [
     "AlertRule",
     "ApiKey",
     "AuditEvent",
+    "LoginFailure",
     "Brand",
     "Channel",
     "Incident",

@@ -1,10 +1,11 @@
 """The worker's scheduler: APScheduler 3 jobs that collect due sources, evaluate alert rules and
 deliver the alert outbox, and send approved replies to their platforms.
 
-``build_scheduler`` returns a ``BlockingScheduler`` with a thread pool and four jobs, each
+``build_scheduler`` returns a ``BlockingScheduler`` with a thread pool and five jobs, each
 ``max_instances=1``, ``coalesce=True``, first run at start: ``collect:tick`` (every
-``TICK_SECONDS``), ``alerts:tick`` (every minute), ``alerts:deliver`` (every second) and
-``replies:publish`` (every ``PUBLISH_SECONDS``, ``worker/publish_jobs.py``). Each tick
+``TICK_SECONDS``), ``alerts:tick`` (every minute), ``alerts:deliver`` (every second),
+``reports:tick`` (every minute, ``worker/report_jobs.py``) and ``replies:publish`` (every
+``PUBLISH_SECONDS``, ``worker/publish_jobs.py``). Each tick
 claims due sources under a lease (``listener.worker.leases.claim_due``) a few at a time, runs
 them on a small thread pool and claims again until nothing is due, so several ``listener worker``
 processes on one PostgreSQL database share the sources without running any twice. ``run_once`` is ``collect
@@ -30,12 +31,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from collectors.http import make_client
 from listener.settings import Settings
 from listener.storage.db import session_scope
-from listener.worker import alert_jobs
+from listener.worker import alert_jobs, report_jobs
 from listener.worker.alert_jobs import Outbox
 from listener.worker.collection import RunResult, run_source
 from listener.worker.heartbeat import Heartbeat
 from listener.worker.leases import claim_due, claim_sources
 from listener.worker.publish_jobs import PUBLISH_SECONDS, Publishing
+from listener.worker.report_jobs import REPORT_TICK_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -123,12 +125,12 @@ def build_scheduler(
     publishing: Publishing | None = None,
     tick_seconds: float = TICK_SECONDS,
 ) -> BlockingScheduler:
-    """A BlockingScheduler with four jobs: ``collect:tick`` (``Collecting.tick``), ``alerts:tick``
-    (windowed rules and digests, every minute), ``alerts:deliver`` (the outbox, every second) and
-    ``replies:publish`` (the publish queue)."""
+    """A BlockingScheduler with five jobs: ``collect:tick`` (``Collecting.tick``), ``alerts:tick``
+    (windowed rules and digests, every minute), ``alerts:deliver`` (the outbox, every second),
+    ``reports:tick`` (scheduled reports, every minute) and ``replies:publish`` (the publish queue)."""
     collecting = collecting or Collecting(settings, sessions)
     scheduler = BlockingScheduler(
-        executors={"default": APThreadPoolExecutor(max_workers=4)},  # one thread per job
+        executors={"default": APThreadPoolExecutor(max_workers=5)},  # one thread per job
         job_defaults={"misfire_grace_time": int(tick_seconds * 3)},
         timezone=UTC,
     )
@@ -143,6 +145,12 @@ def build_scheduler(
             "evaluate rules, queue digests",
         ),
         (outbox.tick, DELIVER_SECONDS, "alerts:deliver", "deliver the notification outbox"),
+        (
+            partial(report_jobs.report_round, sessions),
+            REPORT_TICK_SECONDS,
+            "reports:tick",
+            "queue due reports",
+        ),
         (publishing.tick, PUBLISH_SECONDS, "replies:publish", "send approved replies to their platforms"),
     )
     for body, seconds, job_id, name in jobs:

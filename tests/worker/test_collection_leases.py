@@ -144,11 +144,18 @@ def test_build_scheduler_has_coalescing_collect_and_alert_ticks(sessions, settin
     try:
         scheduler = build_scheduler(settings, sessions, collecting=collecting)
         jobs = {job.id: job for job in scheduler.get_jobs()}
-        assert set(jobs) == {"collect:tick", "alerts:tick", "alerts:deliver", "replies:publish"}
+        assert set(jobs) == {
+            "collect:tick",
+            "alerts:tick",
+            "alerts:deliver",
+            "reports:tick",
+            "replies:publish",
+        }
         assert all(job.max_instances == 1 and job.coalesce is True for job in jobs.values())
         assert jobs["collect:tick"].trigger.interval == timedelta(seconds=10)
         assert jobs["alerts:tick"].trigger.interval == timedelta(seconds=60)
         assert jobs["alerts:deliver"].trigger.interval == timedelta(seconds=1)
+        assert jobs["reports:tick"].trigger.interval == timedelta(seconds=60)
         assert jobs["replies:publish"].trigger.interval == timedelta(seconds=5)
     finally:
         collecting.close()
