@@ -16,6 +16,8 @@ from listener.storage.audit import add_recorded, record
 from listener.storage.lookup import get_or_404
 from listener.storage.models import AlertRule, Brand, Channel, Incident, Notification, Silence
 
+SILENCE_HOURS = (1, 4, 24, 72, 168)  # the lengths the pages offer for a silence
+
 
 def acknowledge(session: Session, incident: Incident, *, by: str) -> bool:
     """Mark a firing incident acknowledged by ``by`` (True when it changed; Conflict when resolved)."""

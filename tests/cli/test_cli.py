@@ -156,6 +156,8 @@ def test_demo_seeds_once_and_prints_url_and_key(tmp_path: Path) -> None:
     first = _ok(run("demo", "--no-serve", "--database-url", url, "--port", "8765"))
     assert "503 new mention(s)" in first.stderr
     assert "http://127.0.0.1:8765/" in first.stdout
+    assert "demo crisis: incident 1 at http://127.0.0.1:8765/incidents/1" in first.stdout  # the page
+    assert "manager@acme.example (manager)" in first.stdout and "password listener-demo" in first.stdout
     keys = KEY_RE.findall(first.stdout)
     assert len(keys) == 1
     assert _count(url) == 503

@@ -140,6 +140,7 @@ def test_incident_explains_itself_and_proposes_replies_in_api_slack_and_email(se
     }
     assert buttons["Open feed"] == f"{PUBLIC}/?incident={incident_id}"
     assert buttons["Draft replies"] == f"{PUBLIC}/?incident={incident_id}#replies"
+    assert buttons["Open incident"] == f"{PUBLIC}/incidents/{incident_id}"  # the incident's page
 
     (mail,) = smtp.messages
     plain = mail.get_body(("plain",)).get_content()
@@ -148,6 +149,8 @@ def test_incident_explains_itself_and_proposes_replies_in_api_slack_and_email(se
     assert f"Proposed replies (draft them for approval: {PUBLIC}/?incident={incident_id}#replies)" in plain
     assert "holding statement (en, template en-crisis-holding-public)" in plain
     assert f'href="{PUBLIC}/?incident={incident_id}#replies"' in html
+    assert f"Incident: {PUBLIC}/incidents/{incident_id}" in plain
+    assert f'href="{PUBLIC}/incidents/{incident_id}"' in html
 
     # the link's filter: the incident's mentions and their copy, nothing else
     feed = api.as_("viewer").get("/api/v1/mentions", params={"incident": incident_id}).json()

@@ -35,7 +35,6 @@ from listener.web.session import ManagerPage, PageUserDep
 
 router = page_router()
 register_nav(NavItem("/incidents", N_("Incidents"), order=40))
-SILENCE_HOURS = (1, 4, 24, 72, 168)
 
 
 @router.get("/incidents")
@@ -71,7 +70,7 @@ def incident_page(request: Request, session: SessionDep, who: PageUserDep, incid
         "deliveries": sent,
         "events": events,
         "silences": active_silences(session, incident, datetime.now(UTC)),
-        "silence_hours": SILENCE_HOURS,
+        "silence_hours": handling.SILENCE_HOURS,
         "can_handle": who.can("manager"),
         "can_draft": who.can("agent"),
         "drafted": None,

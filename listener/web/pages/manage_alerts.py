@@ -26,7 +26,6 @@ register_nav(
     NavItem("/manage/channels", N_("Channels"), role="manager", section="manage", order=50),
     NavItem("/manage/silences", N_("Silences"), role="manager", section="manage", order=55),
 )
-SILENCE_HOURS = (1, 4, 24, 72, 168)
 
 
 @router.get("/channels")
@@ -93,7 +92,7 @@ def _silences_page(
         "now": now,
         "rules": {r.id: r.name for r in session.scalars(select(AlertRule).order_by(AlertRule.name))},
         "brands": {b.id: b.name for b in session.scalars(select(Brand).order_by(Brand.name))},
-        "hours": SILENCE_HOURS,
+        "hours": handling.SILENCE_HOURS,
         "error": error,
     }
     return render(request, who, "manage_silences.html", context, status_code=422 if error else 200)
