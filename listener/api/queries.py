@@ -9,27 +9,13 @@ from sqlalchemy.orm import Session
 
 from listener.api.brands import get_brand
 from listener.deps import Manager, SessionDep, Viewer
-from listener.errors import Unprocessable
-from listener.pipeline.query import QuerySyntaxError, compile_query
+from listener.pipeline.query_check import check_query
 from listener.schemas.catalog import QueryCreate, QueryRead, QueryUpdate
 from listener.storage.audit import add_recorded, record
 from listener.storage.lookup import get_or_404
 from listener.storage.models import Query
 
 router = APIRouter(prefix="/queries", tags=["queries"])
-
-
-def _compile(expression: str) -> None:
-    try:
-        compile_query(expression)
-    except QuerySyntaxError as exc:
-        pointer = expression + "\n" + " " * exc.position + "^"
-        raise Unprocessable(
-            f"query syntax error at position {exc.position}: {exc.message}",
-            details=[
-                {"field": "expression", "position": exc.position, "message": exc.message, "pointer": pointer}
-            ],
-        ) from exc
 
 
 def _get(session: Session, query_id: int) -> Query:
@@ -47,7 +33,7 @@ def list_queries(session: SessionDep, _: Viewer, brand_id: int | None = None) ->
 @router.post("", status_code=201, summary="Create a query")
 def create_query(body: QueryCreate, session: SessionDep, who: Manager) -> QueryRead:
     get_brand(session, body.brand_id)
-    _compile(body.expression)
+    check_query(body.expression)
     query = Query(**body.model_dump())
     add_recorded(session, query, actor=who.name, entity="query", changes=body.model_dump())
     return QueryRead.model_validate(query)
@@ -63,7 +49,7 @@ def update_query(query_id: int, body: QueryUpdate, session: SessionDep, who: Man
     query = _get(session, query_id)
     changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
     if "expression" in changes:
-        _compile(changes["expression"])
+        check_query(changes["expression"])
     for name, value in changes.items():
         setattr(query, name, value)
     session.flush()

@@ -8,12 +8,10 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from listener.auth import Principal
 from listener.deps import Agent, FilterDep, Manager, SessionDep, SettingsDep, Viewer
 from listener.engine.drafting import draft_reply
-from listener.engine.four_eyes import FourEyes, drafted_by
+from listener.engine.reply_flow import mark_sent, queue, replies_of, review
 from listener.engine.suggestions import suggest
-from listener.errors import Conflict
 from listener.schemas.replies import (
     EscalationRead,
     RejectIn,
@@ -24,9 +22,6 @@ from listener.schemas.replies import (
     SuggestionRead,
     SuggestionsRead,
 )
-from listener.settings import Settings
-from listener.storage.audit import record
-from listener.storage.base import utcnow
 from listener.storage.lookup import get_or_404
 from listener.storage.models import Mention
 from listener.storage.replies import acceptance, response_stats
@@ -41,11 +36,6 @@ def _mention(session: Session, mention_id: int) -> Mention:
 
 def _reply(session: Session, reply_id: int) -> Reply:
     return get_or_404(session, Reply, reply_id, "reply", lock=True)
-
-
-def _log(session: Session, who: str, reply: Reply, action: str, **extra: object) -> None:
-    changes = {"reply_id": reply.id, "status": reply.status, **extra}
-    record(session, actor=who, entity="mention", entity_id=reply.mention_id, action=action, changes=changes)
 
 
 @router.get("/mentions/{mention_id}/suggestions", summary="Ranked reply suggestions for a mention")
@@ -102,8 +92,7 @@ def create_reply(
 @router.get("/mentions/{mention_id}/replies", summary="Replies to a mention, oldest first")
 def mention_replies(mention_id: int, session: SessionDep, _: Viewer) -> list[ReplyRead]:
     _mention(session, mention_id)
-    rows = session.scalars(select(Reply).where(Reply.mention_id == mention_id).order_by(Reply.id))
-    return [ReplyRead.model_validate(r) for r in rows]
+    return [ReplyRead.model_validate(r) for r in replies_of(session, mention_id)]
 
 
 @router.get("/replies", summary="Replies by status (default: drafts awaiting approval), oldest first")
@@ -113,25 +102,7 @@ def reply_queue(
     status: Annotated[Literal["draft", "approved", "rejected", "sent"], Query()] = "draft",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[ReplyRead]:
-    rows = session.scalars(select(Reply).where(Reply.status == status).order_by(Reply.id).limit(limit))
-    return [ReplyRead.model_validate(r) for r in rows]
-
-
-def _review(
-    session: Session, settings: Settings, reply_id: int, who: Principal, status: str, comment: str | None
-) -> Reply:
-    r = _reply(session, reply_id)
-    if r.status != "draft":
-        raise Conflict(f"reply {reply_id} is {r.status}; only drafts can be approved or rejected")
-    if status == "approved" and settings.reply_four_eyes and drafted_by(r, who):
-        raise FourEyes(
-            f"you drafted reply {reply_id}; another manager must approve it (four-eyes rule; "
-            "LISTENER_REPLY_FOUR_EYES=false lets one person draft and approve)"
-        )
-    r.status, r.reviewed_by, r.reviewed_at, r.review_comment = status, who.name, utcnow(), comment
-    session.flush()
-    _log(session, who.name, r, f"reply_{status}", comment=comment)
-    return r
+    return [ReplyRead.model_validate(r) for r in queue(session, status, limit)]
 
 
 @router.post(
@@ -141,29 +112,26 @@ def _review(
 def approve(
     reply_id: int, body: ReviewIn, session: SessionDep, settings: SettingsDep, who: Manager
 ) -> ReplyRead:
-    return ReplyRead.model_validate(_review(session, settings, reply_id, who, "approved", body.comment))
+    return ReplyRead.model_validate(
+        review(session, settings, _reply(session, reply_id), who, "approved", body.comment)
+    )
 
 
 @router.post("/replies/{reply_id}/reject", summary="Reject a draft with a comment (manager)")
 def reject(
     reply_id: int, body: RejectIn, session: SessionDep, settings: SettingsDep, who: Manager
 ) -> ReplyRead:
-    return ReplyRead.model_validate(_review(session, settings, reply_id, who, "rejected", body.comment))
+    return ReplyRead.model_validate(
+        review(session, settings, _reply(session, reply_id), who, "rejected", body.comment)
+    )
 
 
 @router.post("/replies/{reply_id}/sent", summary="Mark an approved reply as sent")
-def mark_sent(reply_id: int, body: SentIn, session: SessionDep, who: Agent) -> ReplyRead:
-    r = _reply(session, reply_id)
-    if r.status != "approved":
-        raise Conflict(f"reply {reply_id} is {r.status}; only approved replies can be marked sent")
-    r.status, r.sent_by, r.sent_at = "sent", who.name, utcnow()
-    r.external_id, r.external_url = body.external_id, body.external_url
-    m = session.get(Mention, r.mention_id)
-    if m is not None and m.status in ("new", "in_progress"):
-        m.status = "replied"
-    session.flush()
-    _log(session, who.name, r, "reply_sent", external_url=body.external_url)
-    return ReplyRead.model_validate(r)
+def sent(reply_id: int, body: SentIn, session: SessionDep, who: Agent) -> ReplyRead:
+    reply = mark_sent(
+        session, _reply(session, reply_id), who, external_id=body.external_id, external_url=body.external_url
+    )
+    return ReplyRead.model_validate(reply)
 
 
 @router.get("/stats/responses", summary="Response rate and median time to first response")

@@ -8,38 +8,14 @@ from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alerts.replies import SAMPLE, TemplateError, check_template, render
 from listener.deps import Manager, SessionDep, SettingsDep, Viewer
-from listener.errors import Unprocessable
-from listener.schemas.replies import LANGUAGES, TemplateCreate, TemplateRead, TemplateUpdate
-from listener.settings import Settings
+from listener.engine.template_check import validate_template
+from listener.schemas.replies import TemplateCreate, TemplateRead, TemplateUpdate
 from listener.storage.audit import add_recorded, record
 from listener.storage.lookup import ensure_name_free, get_or_404
 from listener.storage.reply_models import ReplyTemplate
 
 router = APIRouter(prefix="/templates", tags=["replies"])
-
-
-def _validate(settings: Settings, *, body: str, language: str, channel: str, conditions: dict) -> None:
-    if language not in LANGUAGES:
-        raise Unprocessable(
-            f"unsupported language {language!r}; use one of {', '.join(LANGUAGES)}",
-            details=[{"field": "language"}],
-        )
-    try:
-        check_template(body)
-    except TemplateError as exc:
-        raise Unprocessable(str(exc), details=[{"field": "body", "message": str(exc)}]) from exc
-    if channel == "public":
-        text = render(body, SAMPLE)
-        platforms = conditions.get("platforms") or list(settings.reply_length_limits)
-        for p in platforms:
-            cap = settings.reply_length_limits.get(p)
-            if cap is not None and len(text) > cap:
-                raise Unprocessable(
-                    f"rendered with sample values the reply is {len(text)} characters; {p} allows {cap}",
-                    details=[{"field": "body", "platform": p, "length": len(text), "limit": cap}],
-                )
 
 
 def _get(session: Session, template_id: int) -> ReplyTemplate:
@@ -66,7 +42,9 @@ def create_template(
     body: TemplateCreate, session: SessionDep, settings: SettingsDep, who: Manager
 ) -> TemplateRead:
     conditions = body.conditions.model_dump(exclude_none=True)
-    _validate(settings, body=body.body, language=body.language, channel=body.channel, conditions=conditions)
+    validate_template(
+        settings, body=body.body, language=body.language, channel=body.channel, conditions=conditions
+    )
     ensure_name_free(session, ReplyTemplate, body.name, "a template")
     t = ReplyTemplate(**body.model_dump(exclude={"conditions"}), conditions=conditions, created_by=who.name)
     add_recorded(session, t, actor=who.name, entity="reply_template", changes={"name": t.name})
@@ -95,7 +73,7 @@ def update_template(
         "conditions": t.conditions,
         **changes,
     }
-    _validate(
+    validate_template(
         settings,
         body=merged["body"],
         language=merged["language"],
