@@ -110,9 +110,7 @@ def draft(
     if not who.can("agent"):
         raise Forbidden(f"drafting needs the 'agent' role or above; your key has {who.role!r}")
     incident = get_or_404(session, Incident, incident_id, "incident")
-    replies = draft_proposal(
-        session, incident, request.app.state.settings, who=who, template_id=template_id
-    )
+    replies = draft_proposal(session, incident, request.app.state.settings, who=who, template_id=template_id)
     return RedirectResponse(f"/?incident={incident.id}&drafted={len(replies)}#replies", status_code=303)
 
 
