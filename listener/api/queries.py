@@ -7,11 +7,10 @@ from fastapi import APIRouter, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from listener.api.brands import get_brand
 from listener.deps import Manager, SessionDep, Viewer
-from listener.pipeline.query_check import check_query
+from listener.pipeline import query_check
 from listener.schemas.catalog import QueryCreate, QueryRead, QueryUpdate
-from listener.storage.audit import add_recorded, record
+from listener.storage.audit import record
 from listener.storage.lookup import get_or_404
 from listener.storage.models import Query
 
@@ -32,11 +31,7 @@ def list_queries(session: SessionDep, _: Viewer, brand_id: int | None = None) ->
 
 @router.post("", status_code=201, summary="Create a query")
 def create_query(body: QueryCreate, session: SessionDep, who: Manager) -> QueryRead:
-    get_brand(session, body.brand_id)
-    check_query(body.expression)
-    query = Query(**body.model_dump())
-    add_recorded(session, query, actor=who.name, entity="query", changes=body.model_dump())
-    return QueryRead.model_validate(query)
+    return QueryRead.model_validate(query_check.create_query(session, body, actor=who.name))
 
 
 @router.get("/{query_id}", summary="Read a query")
@@ -46,14 +41,7 @@ def read_query(query_id: int, session: SessionDep, _: Viewer) -> QueryRead:
 
 @router.patch("/{query_id}", summary="Update a query")
 def update_query(query_id: int, body: QueryUpdate, session: SessionDep, who: Manager) -> QueryRead:
-    query = _get(session, query_id)
-    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
-    if "expression" in changes:
-        check_query(changes["expression"])
-    for name, value in changes.items():
-        setattr(query, name, value)
-    session.flush()
-    record(session, actor=who.name, entity="query", entity_id=query.id, action="update", changes=changes)
+    query = query_check.update_query(session, _get(session, query_id), body, actor=who.name)
     return QueryRead.model_validate(query)
 
 

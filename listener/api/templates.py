@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from listener.deps import Manager, SessionDep, SettingsDep, Viewer
-from listener.engine.template_check import validate_template
+from listener.engine import template_check
 from listener.schemas.replies import TemplateCreate, TemplateRead, TemplateUpdate
-from listener.storage.audit import add_recorded, record
-from listener.storage.lookup import ensure_name_free, get_or_404
+from listener.storage.audit import record
+from listener.storage.lookup import get_or_404
 from listener.storage.reply_models import ReplyTemplate
 
 router = APIRouter(prefix="/templates", tags=["replies"])
@@ -41,14 +41,9 @@ def list_templates(
 def create_template(
     body: TemplateCreate, session: SessionDep, settings: SettingsDep, who: Manager
 ) -> TemplateRead:
-    conditions = body.conditions.model_dump(exclude_none=True)
-    validate_template(
-        settings, body=body.body, language=body.language, channel=body.channel, conditions=conditions
+    return TemplateRead.model_validate(
+        template_check.create_template(session, settings, body, actor=who.name)
     )
-    ensure_name_free(session, ReplyTemplate, body.name, "a template")
-    t = ReplyTemplate(**body.model_dump(exclude={"conditions"}), conditions=conditions, created_by=who.name)
-    add_recorded(session, t, actor=who.name, entity="reply_template", changes={"name": t.name})
-    return TemplateRead.model_validate(t)
 
 
 @router.get("/{template_id}", summary="Read a template")
@@ -60,37 +55,7 @@ def read_template(template_id: int, session: SessionDep, _: Viewer) -> TemplateR
 def update_template(
     template_id: int, body: TemplateUpdate, session: SessionDep, settings: SettingsDep, who: Manager
 ) -> TemplateRead:
-    t = _get(session, template_id)
-    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
-    if "conditions" in changes:
-        changes["conditions"] = body.conditions.model_dump(exclude_none=True)  # type: ignore[union-attr]
-    if "name" in changes:
-        ensure_name_free(session, ReplyTemplate, changes["name"], "a template", exclude=t.id)
-    merged = {
-        "body": t.body,
-        "language": t.language,
-        "channel": t.channel,
-        "conditions": t.conditions,
-        **changes,
-    }
-    validate_template(
-        settings,
-        body=merged["body"],
-        language=merged["language"],
-        channel=merged["channel"],
-        conditions=merged["conditions"] or {},
-    )
-    for k, v in changes.items():
-        setattr(t, k, v)
-    session.flush()
-    record(
-        session,
-        actor=who.name,
-        entity="reply_template",
-        entity_id=t.id,
-        action="update",
-        changes={k: True for k in changes},
-    )
+    t = template_check.update_template(session, settings, _get(session, template_id), body, actor=who.name)
     return TemplateRead.model_validate(t)
 
 

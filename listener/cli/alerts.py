@@ -46,7 +46,6 @@ def stored_times(
 ) -> list[datetime]:
     """``published_at`` of the brand's stored mentions in ``[since, until)`` (one label if given)."""
 
-
     settings = load_settings(database_url=database_url)
     sessions = make_session_factory(ready_engine(settings, upgrade_if_empty=False))
     with session_scope(sessions) as session:

@@ -27,7 +27,6 @@ def score(
     """Score texts: JSON lines in (text, optional language, rating, brand, platform, title, kind),
     one JSON line out per input, in order, streaming (constant memory)."""
 
-
     load_settings()
     if text:
         lines = [orjson.dumps({"text": t, "language": language}).decode() for t in text]
@@ -44,7 +43,6 @@ def reanalyze(
     since: Annotated[datetime | None, typer.Option(help="Only mentions published since (UTC)")] = None,
 ) -> None:
     """Re-score stored mentions after a rule, lexicon or taxonomy change; manual overrides are kept."""
-
 
     sessions = make_session_factory(ready_engine(load_settings()))
     with user_errors():

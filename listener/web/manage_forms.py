@@ -1,0 +1,63 @@
+"""Helpers the management pages share: a refused form's problem as one sentence, JSON fields of a
+form read as objects, and a small server-rendered SVG bar chart (used when no chart module is
+available; the numbers are also shown as a table)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import ValidationError
+
+from listener.errors import ListenerError, Unprocessable
+
+
+def problem(exc: Exception) -> str:
+    """What was wrong with a form, for a flash message or the re-rendered form."""
+    if isinstance(exc, ValidationError):
+        parts = []
+        for e in exc.errors():
+            where = ".".join(str(p) for p in e.get("loc", ()))
+            parts.append(f"{where}: {e.get('msg', '')}" if where else e.get("msg", ""))
+        return "; ".join(parts)
+    if isinstance(exc, ListenerError):
+        extra = [
+            f"{d.get('field')}: {d.get('message')}"
+            for d in (exc.details or [])
+            if isinstance(d, dict) and d.get("message") and d.get("field")
+        ]
+        return exc.message + (" (" + "; ".join(extra) + ")" if extra else "")
+    return str(exc)
+
+
+def json_field(raw: str, name: str) -> dict[str, Any]:
+    """A form field holding a JSON object (empty: ``{}``); Unprocessable otherwise."""
+    if not raw.strip():
+        return {}
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise Unprocessable(f"{name} is not valid JSON: {exc.msg} at line {exc.lineno}") from exc
+    if not isinstance(value, dict):
+        raise Unprocessable(f"{name} must be a JSON object ({{...}})")
+    return value
+
+
+def bars(points: list[tuple[str, float]], *, width: int = 640, height: int = 160) -> dict[str, Any]:
+    """Bar geometry for the ``bar_chart`` macro: one bar per (label, value)."""
+    top = max((v for _, v in points), default=0) or 1
+    step = width / max(len(points), 1)
+    out = []
+    for i, (label, value) in enumerate(points):
+        h = (height - 20) * value / top
+        out.append(
+            {
+                "x": round(i * step + 2, 1),
+                "y": round(height - 16 - h, 1),
+                "w": round(step - 4, 1),
+                "h": round(h, 1),
+                "label": label,
+                "value": value,
+            }
+        )
+    return {"width": width, "height": height, "bars": out}
