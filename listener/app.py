@@ -1,4 +1,5 @@
-"""``create_app(settings)``: the FastAPI application (API, pages, health, metrics). Runs no scheduler."""
+"""``create_app(settings)``: the FastAPI application (API, pages, API docs, health, metrics). Runs no
+scheduler."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import logging
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
+from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
@@ -15,7 +17,7 @@ from listener.api import errors as api_errors
 from listener.middleware import BodyLimitMiddleware, Metrics, MetricsMiddleware
 from listener.settings import Settings
 from listener.storage.db import make_engine, make_session_factory
-from listener.web import pages
+from listener.web import frame, pages
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +31,8 @@ Every error is `{"error": {"code", "message", "details"}}`.
 def create_app(settings: Settings, *, engine=None) -> FastAPI:  # type: ignore[no-untyped-def]
     """Build the app on ``settings``; pass ``engine`` to share one (tests, the demo)."""
     engine = engine or make_engine(settings.database_url)
-    app = FastAPI(title="Listener", version=__version__, description=DESCRIPTION)
+    # Swagger UI (/docs) and ReDoc (/redoc) from the assets fastapi-offline ships: no CDN
+    app: FastAPI = FastAPIOffline(title="Listener", version=__version__, description=DESCRIPTION)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = make_session_factory(engine)
@@ -37,6 +40,7 @@ def create_app(settings: Settings, *, engine=None) -> FastAPI:  # type: ignore[n
     api_errors.install(app)
     app.include_router(api_router)
     app.include_router(pages.router)
+    frame.install(app)
 
     @app.get("/healthz", tags=["health"], summary="Liveness: the database answers")
     def healthz() -> JSONResponse:

@@ -46,6 +46,15 @@ class Settings(BaseSettings, CollectorSettings):
     pages_anonymous: bool = Field(
         False, description="Serve the pages without a key, as a viewer (the demo on localhost does)"
     )
+    session_secret: SecretStr = Field(
+        SecretStr(""),
+        description="Key that signs the pages' session cookies (32+ random characters; keep it the same"
+        " across restarts and processes). Unset: the demo uses a fixed development key, anything else a"
+        " random key per process (sessions end at restart)",
+    )
+    session_max_age: int = Field(
+        12 * 3600, ge=300, le=30 * 86400, description="Seconds a page session lasts after sign-in"
+    )
     ingest_max_items: int = Field(1000, ge=1, le=10000, description="Most mentions per POST /ingest")
     lease_seconds: float = Field(
         60.0,

@@ -2,14 +2,14 @@
 
 A user carries what a reply is signed with (display name, signature, language) and a role that
 caps the role of every key they hold; a disabled user's keys stop working. Issue 17 adds password
-login on top of this table; nothing here assumes keys are the only way in.
+login on top of this table (``password_hash``, argon2id; ``LoginFailure`` for throttling).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, String
+from sqlalchemy import Boolean, CheckConstraint, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from listener.storage.base import Base, BigId, UTCDateTime, utcnow
@@ -30,3 +30,18 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    password_hash: Mapped[str | None] = mapped_column(String(255))  # argon2id; None: no password yet
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LoginFailure(Base):
+    """One failed password sign-in (the address tried, the client's IP), for login throttling."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (Index("ix_login_failure_email_ip_at", "email", "ip", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    ip: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -48,7 +48,7 @@ def _runner(tmp_path: Path, url: str) -> Run:
     workdir.mkdir(exist_ok=True)
 
     def run(
-        *args: str, env: dict[str, str] | None = None, timeout: float = 120
+        *args: str, env: dict[str, str] | None = None, timeout: float = 120, input: str | None = None
     ) -> subprocess.CompletedProcess:
         return subprocess.run(
             [LISTENER, *args],
@@ -56,7 +56,8 @@ def _runner(tmp_path: Path, url: str) -> Run:
             env=_clean_env(LISTENER_DATABASE_URL=url, **(env or {})),
             capture_output=True,
             text=True,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL if input is None else None,
+            input=input,
             timeout=timeout,
         )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from listener.accounts import sign_in
+from listener.storage.db import make_engine, make_session_factory, session_scope
 from tests.cli.cli_helpers import KEY_RE, _authenticates, _ok
 
 
@@ -34,3 +36,29 @@ def test_users_create_list_disable_and_a_users_key(cli, sqlite_url):
     assert "no " in _ok(cli("users", "list")).stdout.splitlines()[1]
     missing = cli("users", "disable", "nobody@x.example")
     assert missing.returncode == 1 and "nobody@x.example" in missing.stderr
+
+
+def test_users_get_a_page_password_from_stdin(cli, sqlite_url):
+    made = cli(
+        "users", "create", "--email", "mina@acme.example", "--name", "Mina", "--role", "manager",
+        "--password-stdin", input="first passphrase here\n",
+    )  # fmt: skip
+    _ok(made)
+
+    def works(password: str) -> bool:
+        engine = make_engine(sqlite_url)
+        try:
+            with session_scope(make_session_factory(engine)) as s:
+                return sign_in(s, "mina@acme.example", password, "127.0.0.1") is not None
+        finally:
+            engine.dispose()
+
+    assert works("first passphrase here")
+    _ok(cli("users", "set-password", "mina@acme.example", input="second passphrase now\n"))
+    assert works("second passphrase now") and not works("first passphrase here")
+    short = cli("users", "set-password", "mina@acme.example", input="short\n")
+    assert short.returncode == 1 and "at least 10 characters" in short.stderr
+    empty = cli("users", "set-password", "mina@acme.example", input="\n")
+    assert empty.returncode == 1 and "no password on stdin" in empty.stderr
+    nobody = cli("users", "set-password", "nobody@acme.example", input="whatever passphrase\n")
+    assert nobody.returncode == 1 and "nobody@acme.example" in nobody.stderr

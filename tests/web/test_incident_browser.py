@@ -21,13 +21,12 @@ from listener.storage.replies import ensure_default_templates
 from listener.storage.reply_models import Reply
 from tests.engine.engine_helpers import brand, mention, rule
 from tests.served import serve
-from tests.web.test_pages_browser import browser, page  # noqa: F401  (the Chromium fixtures)
 
 
 def test_the_incident_link_opens_its_mentions_and_drafts_a_proposed_reply(
     sqlite_template: Path,
     tmp_path: Path,
-    page,  # noqa: F811
+    page,
 ) -> None:
     path = tmp_path / "incident.db"
     shutil.copyfile(sqlite_template, path)
@@ -64,9 +63,10 @@ def test_the_incident_link_opens_its_mentions_and_drafts_a_proposed_reply(
     try:
         with serve(create_app(settings, engine=engine)) as base:
             page.goto(base + "/login")
+            page.click("details.key-login summary")
             page.fill("input[name=key]", key)
             with page.expect_navigation():
-                page.click("button[type=submit]")
+                page.click("details.key-login button[type=submit]")
             target = urlsplit(link)
             response = page.goto(f"{base}{target.path}?{target.query}")
             assert response is not None and response.status == 200

@@ -2,13 +2,11 @@
 the real app served by uvicorn on a loopback port. SQLite only: the pages share every query with the
 API, which the API tests run on both backends.
 
-Locally the tests skip when Chromium is missing; in CI (``CI=true``) that is a failure (``.ci/run``
-installs it).
+The browser fixtures (``browser``, ``page``) are in ``tests/web/conftest.py``.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -27,45 +25,12 @@ from listener.storage.models import Brand, Mention
 from tests.factories import mention
 from tests.served import serve
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 XSS = "<script>alert(1)</script>"
 
 POSITIVE = "I love Acme, the support team was wonderful and fast. Great!"
 NEGATIVE = "Acme is terrible, awful support, I hate this broken app."
 NEGATIVE_2 = "Worst delivery ever from Acme, angry and disappointed."
 XSS_TEXT = f"Acme is awful {XSS} and the site is broken, I hate it."
-
-
-def _missing(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"browser tests are required in CI: {reason}")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        _missing(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("the playwright package is not installed (pip install -e '.[dev]')")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=60_000)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @dataclass
@@ -125,21 +90,6 @@ def make_server(sqlite_template: Path, tmp_path: Path) -> Iterator[Callable[...,
         next(gen, None)
     for engine in engines:
         engine.dispose()
-
-
-@pytest.fixture
-def page(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context()
-    pg = context.new_page()
-    pg.set_default_timeout(15_000)
-    dialogs: list[str] = []
-    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    pg.dialogs = dialogs  # type: ignore[attr-defined]
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.page_errors = errors  # type: ignore[attr-defined]
-    yield pg
-    context.close()
 
 
 def _articles(page) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
@@ -215,27 +165,29 @@ def test_pages_need_a_key_without_anonymous_access(make_server, page) -> None:  
         revoke_key(session, name="gone")
 
     page.goto(served.base + "/")
-    assert page.url == served.base + "/login"
+    assert page.url == served.base + "/login?next=%2F"
     assert page.locator("article").count() == 0
+    page.click("details.key-login summary")  # the API-key fallback under the password form
     assert page.locator("input[name=key]").get_attribute("type") == "password"
 
     for bad in ("lsn_nope_not-a-real-key", revoked):
         page.fill("input[name=key]", bad)
         with page.expect_navigation() as nav:
-            page.click("button[type=submit]")
+            page.click("details.key-login button[type=submit]")
         assert nav.value.status == 401
         assert page.url == served.base + "/login"
-        assert "invalid or revoked API key" in page.inner_text("main")
-        assert page.context.cookies() == []
+        assert "Invalid or revoked API key." in page.inner_text("main")
+        assert page.locator("header .who").count() == 0  # not signed in
 
     page.fill("input[name=key]", key)
     with page.expect_navigation():
-        page.click("button[type=submit]")
+        page.click("details.key-login button[type=submit]")
     page.wait_for_selector("article")
     assert page.url == served.base + "/"
     assert {a["text"] for a in _articles(page)} == {POSITIVE, NEGATIVE, NEGATIVE_2, XSS_TEXT}
-    cookie = next(c for c in page.context.cookies() if c["name"] == "listener_key")
-    assert cookie["httpOnly"] is True and cookie["sameSite"] == "Strict"
+    cookie = next(c for c in page.context.cookies() if c["name"] == "listener_session")
+    assert cookie["httpOnly"] is True and cookie["sameSite"] == "Lax"
+    assert key not in cookie["value"]  # the session names the key's row, never the key
     assert page.evaluate("document.cookie") == ""  # not readable from scripts
 
     # the cookie carries on: filtering works while signed in
@@ -248,5 +200,5 @@ def test_pages_need_a_key_without_anonymous_access(make_server, page) -> None:  
     with session_scope(make_session_factory(served.engine)) as session:
         revoke_key(session, name="person")
     page.goto(served.base + "/")
-    assert page.url == served.base + "/login"
+    assert page.url == served.base + "/login?next=%2F"
     assert page.dialogs == [] and page.page_errors == []

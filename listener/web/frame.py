@@ -1,0 +1,128 @@
+"""The page frame: the Jinja2 environment (autoescaping, gettext, locale filters), :func:`render`,
+redirects with a flash message, the HTML error pages, and :func:`install` (session middleware,
+static files and every page router on the app).
+
+A page module makes its router with :func:`page_router` (every POST then needs the CSRF token),
+takes the person with ``PageUserDep`` / ``AgentPage`` / ``ManagerPage`` / ``AdminPage`` from
+``listener.web.session`` and answers with ``render(request, who, "x.html", {...})``. See
+``docs/pages.md``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.middleware.sessions import SessionMiddleware
+
+from listener import __version__
+from listener.web import i18n, nav
+from listener.web.session import (
+    SESSION_COOKIE,
+    CsrfFailed,
+    LoginRequired,
+    PageForbidden,
+    PageUser,
+    check_csrf,
+    csrf_token,
+    flash,
+    pop_flashes,
+    request_locale,
+    session_secret,
+)
+
+WEB = Path(__file__).parent
+env = Environment(
+    loader=FileSystemLoader(WEB / "templates"),
+    autoescape=select_autoescape(["html"]),
+    undefined=StrictUndefined,
+    extensions=["jinja2.ext.i18n"],
+)
+env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+env.filters.update(when=i18n.format_when, number=i18n.format_number, share=i18n.format_share)
+templates = Jinja2Templates(env=env)
+
+
+def page_router(**kwargs: Any) -> APIRouter:
+    """An APIRouter for pages: out of the OpenAPI schema, CSRF checked on every POST."""
+    return APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)], **kwargs)
+
+
+def render(
+    request: Request,
+    who: PageUser | None,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> Response:
+    """Render ``template`` in the person's language with the frame's context: ``me`` (the PageUser or
+    None), ``locale``, ``languages``, ``csrf_token``, ``nav_work`` / ``nav_manage`` (the entries the
+    role sees), ``flashes`` and ``path``; plus ``context``."""
+    locale = who.locale if who else request_locale(request)
+    role = who.role if who else None
+    base = {
+        "me": who,
+        "locale": locale,
+        "languages": i18n.LANGUAGES,
+        "csrf_token": csrf_token(request),
+        "nav_work": nav.visible(role, "work") if role else [],
+        "nav_manage": nav.visible(role, "manage") if role else [],
+        "flashes": pop_flashes(request),
+        "path": request.url.path,
+        "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        "version": __version__,
+    }
+    with i18n.use_locale(locale):
+        return templates.TemplateResponse(
+            request, template, {**base, **(context or {})}, status_code=status_code
+        )
+
+
+def back(request: Request, url: str, message: str | None = None, kind: str = "success") -> RedirectResponse:
+    """303 to ``url`` (after a POST), with ``message`` (already translated) flashed there."""
+    if message:
+        flash(request, message, kind)
+    return RedirectResponse(url, status_code=303)
+
+
+def _error_page(request: Request, status: int, title: str, message: str) -> Response:
+    return render(request, None, "error.html", {"title": title, "message": message}, status_code=status)
+
+
+def install(app: FastAPI) -> None:
+    """Put the pages on ``app``: sessions, our static files, every page router, the HTML errors."""
+    settings = app.state.settings
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=session_secret(settings),
+        session_cookie=SESSION_COOKIE,
+        max_age=settings.session_max_age,
+        same_site="lax",
+        https_only=settings.public_url.startswith("https://"),
+    )
+    app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        return RedirectResponse(f"/login?next={quote(exc.next_url, safe='')}", status_code=303)
+
+    @app.exception_handler(PageForbidden)
+    @app.exception_handler(CsrfFailed)
+    async def forbidden(request: Request, exc: PageForbidden | CsrfFailed) -> Response:
+        with i18n.use_locale(request_locale(request)):
+            title = i18n.gettext("Not allowed")
+            text = (
+                exc.message
+                if isinstance(exc, PageForbidden)
+                else i18n.gettext(
+                    "The form has expired or did not come from this site; reload the page and try again."
+                )
+            )
+        return _error_page(request, 403, title, text)
