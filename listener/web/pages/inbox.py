@@ -8,10 +8,6 @@ from typing import Annotated
 
 from fastapi import Form, Request
 from fastapi.responses import JSONResponse, Response
-from listener.web.frame import back, page_router, render
-from listener.web.i18n import N_, translate
-from listener.web.nav import NavItem, register_nav
-from listener.web.session import AgentPage, PageUser, PageUserDep, safe_next
 from pydantic import ValidationError
 from starlette.datastructures import QueryParams
 
@@ -26,7 +22,11 @@ from listener.storage.inbox_queries import copy_counts, newer_count, people_by_n
 from listener.storage.mentions import feed_page
 from listener.storage.models import MENTION_KINDS, MENTION_STATUSES, SENTIMENT_LABELS
 from listener.storage.saved_searches import delete_search, save_search, searches_of
+from listener.web.frame import back, page_router, render
+from listener.web.i18n import N_, translate
 from listener.web.inbox_query import PERIODS, page_link, read_query, saved_query
+from listener.web.nav import NavItem, register_nav
+from listener.web.session import AgentPage, PageUser, PageUserDep, safe_next
 
 router = page_router()
 register_nav(NavItem("/inbox", N_("Inbox"), order=15))

@@ -35,7 +35,7 @@ def _page(request: Request, session: SessionDep, who: ManagerPage, form: dict, *
     context = {
         "rows": rows,
         "form": form,
-        "languages": LANGUAGES,
+        "template_languages": LANGUAGES,
         "tones": TONES,
         "error": None,
         "preview": preview(form["body"]) if form.get("body") else None,
