@@ -23,7 +23,8 @@
         // offline or signed out: keep the Refresh link
       }
     };
-    setInterval(poll, Number(box.dataset.every || 15000));
+    setTimeout(poll, 3000);
+    setInterval(poll, 15000);
   }
   const all = document.querySelector("[data-select-all]");
   if (all) {
