@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from listener.errors import ListenerError, Unprocessable
+from listener.web.i18n import N_
 
 
 def problem(exc: Exception) -> str:
@@ -61,3 +62,11 @@ def bars(points: list[tuple[str, float]], *, width: int = 640, height: int = 160
             }
         )
     return {"width": width, "height": height, "bars": out}
+
+
+# values the inbox and management pages show through ``_(value)``: marked here for extraction
+VALUE_LABELS = (
+    N_("draft"), N_("approved"), N_("rejected"), N_("sent"), N_("public"), N_("dm"),
+    N_("own"), N_("competitor"), N_("apologetic"), N_("empathetic"), N_("grateful"), N_("informative"),
+    N_("urgent"),
+)  # fmt: skip

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, select
 
+from listener.people import find_user, update_user
 from listener.storage.db import make_session_factory, session_scope
 from listener.storage.inbox_models import SavedSearch
 from listener.storage.models import Mention
@@ -215,3 +216,16 @@ def test_arrivals_count_new_mentions_matching_the_filters(seeded) -> None:  # ty
     assert c.get(f"/inbox/arrivals?after={newest}").json() == {"count": 0}
     assert c.get(f"/inbox/arrivals?after={ids['tw-4']}&platform=reddit").json() == {"count": 1}
     assert c.get("/inbox/arrivals?after=0&dups=show").json() == {"count": len(ids)}
+
+
+def test_a_turkish_agent_works_in_turkish(seeded) -> None:  # type: ignore[no-untyped-def]
+    engine, ids = seeded
+    with session_scope(make_session_factory(engine)) as s:
+        update_user(s, find_user(s, email_of("agent")), language="tr")
+    c = client(engine)
+    csrf = sign_in(c, "agent")
+    inbox = c.get("/inbox").text
+    assert "<h1>Gelen kutusu</h1>" in inbox and "Bana atananlar" in inbox and "Kopyaları göster" in inbox
+    c.post("/inbox/bulk", data={"ids": [ids["tw-1"]], "action": "assign_me", "csrf_token": csrf})
+    assert "1 bahsetmeden 1 tanesi değişti." in c.get("/inbox").text
+    assert "Bu duygu neden" in c.get(f"/mentions/{ids['tw-1']}").text
