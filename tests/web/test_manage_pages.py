@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, select
 
+from listener.pipeline.analysis import current_taxonomy
 from listener.pipeline.ingest import store_batch
 from listener.schemas.mentions import MentionIn
 from listener.storage.db import make_session_factory, session_scope
@@ -107,3 +108,23 @@ def test_a_rule_is_backtested_before_it_is_saved(engine: Engine) -> None:
     with session_scope(make_session_factory(engine)) as s:
         rule = s.scalars(select(AlertRule)).one()
         assert rule.scope == {"brand_ids": [brand_id]} and rule.created_by == "manager@acme.example"
+
+
+def test_the_taxonomy_is_edited_as_json_validated_and_reset(engine: Engine) -> None:
+    _site(engine)
+    c = client(engine)
+    csrf = sign_in(c, "manager")
+    page = c.get("/manage/taxonomy").text
+    assert 'data-source="default"' in page and "&#34;topics&#34;" in page
+    mine = '{"topics": {"shipping": {"en": ["parcel", "courier"], "tr": ["kargo"]}}, '
+    mine += '"crisis": {"en": ["recall"]}}'
+    assert c.post("/manage/taxonomy", data={"taxonomy": mine, "csrf_token": csrf}).status_code == 303
+    with session_scope(make_session_factory(engine)) as s:
+        assert current_taxonomy(s)[0] == "custom" and "shipping" in current_taxonomy(s)[1]["topics"]
+    bad = c.post("/manage/taxonomy", data={"taxonomy": '{"topics": 3}', "csrf_token": csrf})
+    assert bad.status_code == 422 and "Not saved" in bad.text
+    c.post("/manage/taxonomy", data={"action": "reset", "csrf_token": csrf})
+    assert 'data-source="default"' in c.get("/manage/taxonomy").text
+    agent = client(engine)
+    a_csrf = sign_in(agent, "agent")
+    assert agent.post("/manage/taxonomy", data={"action": "reset", "csrf_token": a_csrf}).status_code == 403
