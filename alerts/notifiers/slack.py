@@ -89,9 +89,10 @@ def message(payload: dict[str, Any]) -> dict[str, Any]:
     buttons = [
         (label, payload.get(key) or links.get(key))
         for label, key in (
+            ("Open incident", "page_url"),
             ("Open feed", "feed_url"),
             ("Draft replies", "replies_url"),
-            ("Incident", "incident_url"),
+            ("API record", "incident_url"),
         )
     ]
     buttons = [(label, url) for label, url in buttons if url and url.startswith(("http://", "https://"))]

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from listener.deps import Manager, SessionDep, SettingsDep, Viewer
-from listener.engine import delivery, digest
+from listener.engine import digest, handling
 from listener.errors import Unprocessable
 from listener.schemas.alerts import (
     ChannelCreate,
@@ -24,7 +24,7 @@ from listener.schemas.alerts import (
 from listener.storage.alert_models import NOTIFICATION_STATUSES, SECRET_FIELDS
 from listener.storage.audit import add_recorded, record
 from listener.storage.lookup import ensure_name_free, get_or_404
-from listener.storage.models import AlertRule, Brand, Channel, Notification, Silence
+from listener.storage.models import Channel, Notification, Silence
 from listener.storage.times import aware
 from outbound.policy import AddressRefused, OutboundPolicy, check_host, check_url
 
@@ -59,25 +59,18 @@ def list_silences(session: SessionDep, _: Viewer) -> list[SilenceRead]:
 
 @router.post("/silences", status_code=201, summary="Silence notifications of a rule / brand / topic")
 def create_silence(body: SilenceCreate, session: SessionDep, who: Manager) -> SilenceRead:
-    starts = aware(body.starts_at, "starts_at") or _now()
     ends = aware(body.ends_at, "ends_at")
     assert ends is not None
-    if ends <= starts:
-        raise Unprocessable("ends_at must be after starts_at", details=[{"field": "ends_at"}])
-    if body.rule_id is not None and session.get(AlertRule, body.rule_id) is None:
-        raise Unprocessable(f"no alert rule with id {body.rule_id}", details=[{"field": "rule_id"}])
-    if body.brand_id is not None and session.get(Brand, body.brand_id) is None:
-        raise Unprocessable(f"no brand with id {body.brand_id}", details=[{"field": "brand_id"}])
-    silence = Silence(
+    silence = handling.add_silence(
+        session,
+        by=who.name,
+        starts_at=aware(body.starts_at, "starts_at"),
+        ends_at=ends,
+        comment=body.comment,
         rule_id=body.rule_id,
         brand_id=body.brand_id,
         topic=body.topic,
-        starts_at=starts,
-        ends_at=ends,
-        comment=body.comment,
-        created_by=who.name,
     )
-    add_recorded(session, silence, actor=who.name, entity="silence", changes=body.model_dump(mode="json"))
     return _silence_read(silence, _now())
 
 
@@ -257,13 +250,9 @@ def delete_channel(channel_id: int, session: SessionDep, who: Manager) -> Respon
 
 @router.post("/channels/{channel_id}/test", summary="Send a test message now; returns its delivery")
 def test_channel(channel_id: int, session: SessionDep, settings: SettingsDep, _: Manager) -> NotificationRead:
-    channel = get_channel(session, channel_id)
-    now = _now()
-    n = delivery.queue_test(session, channel, now)
-    with delivery.outbound_client(settings) as client:
-        delivery.deliver_pending(session, client, now, ids=[n.id], sleep=lambda _: None)
-    session.refresh(n)
-    return NotificationRead.model_validate(n)
+    return NotificationRead.model_validate(
+        handling.test_channel(session, get_channel(session, channel_id), settings)
+    )
 
 
 # --- delivery log -------------------------------------------------------------------------------

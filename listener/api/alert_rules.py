@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from listener.deps import Manager, SessionDep, SettingsDep, Viewer
-from listener.engine import evaluation, rule_check
+from listener.engine import handling, rule_check
 from listener.engine.dryrun import dry_run
 from listener.engine.payload import brief
 from listener.engine.rule_check import check_channels, check_params, check_templates
-from listener.errors import Conflict, Unprocessable
+from listener.errors import Unprocessable
 from listener.schemas.alerts import (
     DryRunRead,
     IncidentDetail,
@@ -150,38 +150,12 @@ def read_incident(incident_id: int, session: SessionDep, settings: SettingsDep, 
 @router.post("/incidents/{incident_id}/acknowledge", summary="Acknowledge: someone is on it")
 def acknowledge(incident_id: int, session: SessionDep, settings: SettingsDep, who: Manager) -> IncidentDetail:
     incident = get_incident(session, incident_id)
-    if incident.status == "resolved":
-        raise Conflict("the incident is already resolved")
-    if incident.status == "firing":
-        incident.status = "acknowledged"
-        incident.acknowledged_at = datetime.now(UTC)
-        incident.acknowledged_by = who.name
-        record(
-            session,
-            actor=who.name,
-            entity="incident",
-            entity_id=incident.id,
-            action="acknowledge",
-            changes={"status": ["firing", "acknowledged"]},
-        )
-    session.flush()
+    handling.acknowledge(session, incident, by=who.name)
     return _detail(session, incident, settings)
 
 
 @router.post("/incidents/{incident_id}/resolve", summary="Resolve (the channels that were told hear of it)")
 def resolve(incident_id: int, session: SessionDep, settings: SettingsDep, who: Manager) -> IncidentDetail:
     incident = get_incident(session, incident_id)
-    if incident.status != "resolved":
-        old = incident.status
-        evaluation.resolve(
-            session, get_rule(session, incident.rule_id), incident, datetime.now(UTC), by=who.name
-        )
-        record(
-            session,
-            actor=who.name,
-            entity="incident",
-            entity_id=incident.id,
-            action="resolve",
-            changes={"status": [old, "resolved"]},
-        )
+    handling.resolve(session, incident, by=who.name)
     return _detail(session, incident, settings)

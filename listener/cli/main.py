@@ -26,6 +26,7 @@ from listener.cli.nlp import reanalyze, score
 from listener.cli.users import users_app
 from listener.demo import demo_settings
 from listener.demo.alerts import replay, seed_alerts
+from listener.demo.people import DEMO_PASSWORD, seed_people
 from listener.demo.seed import seed, seed_live_source
 from listener.demo.sink import DemoSink, describe
 from listener.engine.delivery import outbound_client
@@ -182,13 +183,16 @@ def demo(
             pass
         _, key = create_key(session, name="demo-admin", role="admin")
     crisis = _demo_alerts(sessions, settings)
+    people = seed_people(sessions)
     with session_scope(sessions) as session:
         seed_live_source(session, enabled=not no_live)
     url = f"http://{settings.host}:{settings.port}/"
     typer.echo(f"Listener demo: open {url}  (API docs: {url}docs)")
     typer.echo(f"demo admin API key: {key}")
+    logins = ", ".join(f"{email} ({role})" for email, role in people)
+    typer.echo(f"demo sign-in at {url}login: {logins}; password {DEMO_PASSWORD}")
     if crisis:
-        typer.echo(f"demo crisis: incident {crisis} at {url}api/v1/incidents (delivered to the local sink)")
+        typer.echo(f"demo crisis: incident {crisis} at {url}incidents/{crisis} (delivered to the local sink)")
     if no_serve:
         return
     live = None if no_live else LiveCollection(settings, sessions, on_result=_echo_live).start()

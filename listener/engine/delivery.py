@@ -197,6 +197,7 @@ def queue_test(session: Session, channel: Channel, now: datetime) -> Notificatio
         "samples": [],
         "incident_url": "",
         "feed_url": "",
+        "page_url": "",
     }
     n = Notification(
         incident_id=None,

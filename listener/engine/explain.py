@@ -34,7 +34,8 @@ def evidence_ids(incident: Incident) -> list[int]:
 
 
 def links(base_url: str, incident: Incident) -> dict[str, str]:
-    """The incident's links: the pages' feed filtered to its evidence (its proposed replies, with a
+    """The incident's links: its page (``page_url``: evidence, deliveries, timeline, acknowledge /
+    resolve / silence), the pages' feed filtered to its evidence (its proposed replies, with a
     button to draft each for approval, at ``#replies``), and the API record."""
     base = base_url.rstrip("/")
     feed = f"{base}/?incident={incident.id}"
@@ -42,6 +43,7 @@ def links(base_url: str, incident: Incident) -> dict[str, str]:
         "feed_url": feed,
         "replies_url": f"{feed}#replies",
         "incident_url": f"{base}/api/v1/incidents/{incident.id}",
+        "page_url": f"{base}/incidents/{incident.id}",
     }
 
 

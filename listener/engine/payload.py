@@ -64,6 +64,7 @@ def payload(
         "proposed_replies": info["proposed_replies"],
         "incident_url": urls["incident_url"],
         "feed_url": urls["feed_url"],
+        "page_url": urls["page_url"],
     }
 
 

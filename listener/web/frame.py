@@ -11,7 +11,7 @@ takes the person with ``PageUserDep`` / ``AgentPage`` / ``ManagerPage`` / ``Admi
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -19,6 +19,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from sqlalchemy.orm import Session
 from starlette.middleware.sessions import SessionMiddleware
 
 from listener import __version__
@@ -28,6 +29,7 @@ from listener.web.session import (
     CsrfFailed,
     LoginRequired,
     PageForbidden,
+    PageNotFound,
     PageUser,
     check_csrf,
     csrf_token,
@@ -37,6 +39,14 @@ from listener.web.session import (
     session_secret,
 )
 
+T = TypeVar("T")
+# Every HTML answer (pages, /docs, /redoc) may load only what this app serves: no CDN, no tracking
+# image (ReDoc's footer logo lives on a CDN; this keeps the browser from fetching it).
+CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' blob:; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
 WEB = Path(__file__).parent
 env = Environment(
     loader=FileSystemLoader(WEB / "templates"),
@@ -45,7 +55,9 @@ env = Environment(
     extensions=["jinja2.ext.i18n"],
 )
 env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-env.filters.update(when=i18n.format_when, number=i18n.format_number, share=i18n.format_share)
+env.filters.update(
+    when=i18n.format_when, number=i18n.format_number, share=i18n.format_share, fromiso=i18n.from_iso
+)
 templates = Jinja2Templates(env=env)
 
 
@@ -92,6 +104,14 @@ def back(request: Request, url: str, message: str | None = None, kind: str = "su
     return RedirectResponse(url, status_code=303)
 
 
+def find_or_404(session: Session, model: type[T], row_id: int, what: str) -> T:
+    """The row of ``model`` with ``row_id``, or an HTML 404 page ("No such incident.")."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise PageNotFound(what)
+    return row
+
+
 def _error_page(request: Request, status: int, title: str, message: str) -> Response:
     return render(request, None, "error.html", {"title": title, "message": message}, status_code=status)
 
@@ -109,9 +129,25 @@ def install(app: FastAPI) -> None:
     )
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
 
+    @app.middleware("http")
+    async def content_security_policy(request: Request, call_next: Any) -> Response:
+        response = await call_next(request)
+        if response.headers.get("content-type", "").startswith("text/html"):
+            response.headers.setdefault("content-security-policy", CSP)
+            response.headers.setdefault("x-content-type-options", "nosniff")
+            response.headers.setdefault("referrer-policy", "same-origin")
+        return response
+
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:
         return RedirectResponse(f"/login?next={quote(exc.next_url, safe='')}", status_code=303)
+
+    @app.exception_handler(PageNotFound)
+    async def not_found(request: Request, exc: PageNotFound) -> Response:
+        with i18n.use_locale(request_locale(request)):
+            title = i18n.gettext("Not found")
+            text = i18n.gettext("There is no such %(what)s.", what=i18n.gettext(exc.message))
+        return _error_page(request, 404, title, text)
 
     @app.exception_handler(PageForbidden)
     @app.exception_handler(CsrfFailed)

@@ -45,7 +45,9 @@ VALUE_LABELS = (
     N_("info"), N_("warning"), N_("critical"),
     N_("positive"), N_("negative"), N_("neutral"), N_("unscored"), N_("mixed"),
     N_("post"), N_("comment"), N_("review"), N_("news"),
-    N_("new"), N_("open"), N_("in_progress"), N_("replied"), N_("ignored"), N_("escalated"),
+    N_("new"), N_("open"), N_("in_progress"), N_("replied"), N_("ignored"), N_("escalated"), N_("all"),
+    N_("opened"), N_("test"), N_("digest"), N_("pending"), N_("sent"), N_("failed"), N_("dead"),
+    N_("slack"), N_("email"), N_("webhook"),
 )  # fmt: skip
 
 
@@ -138,6 +140,16 @@ def format_when(value: datetime | None, form: str = "medium") -> str:
     day = format_date(aware, format=form, locale=locale)
     clock = format_time(aware, format="short", tzinfo=UTC, locale=locale)
     return locale.datetime_formats[form].format(clock, day)
+
+
+def from_iso(value: str | datetime | None) -> datetime | None:
+    """An ISO time string (as JSON payloads carry them) as a datetime, for ``|when``."""
+    if value is None or isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def format_number(value: float | int | None, digits: int = 0) -> str:

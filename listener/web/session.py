@@ -64,6 +64,13 @@ class PageForbidden(ListenerError):
     code = "forbidden"
 
 
+class PageNotFound(ListenerError):
+    """A page for a row that does not exist (rendered as an HTML 404 page)."""
+
+    status_code = 404
+    code = "not_found"
+
+
 class CsrfFailed(ListenerError):
     """A POST from a page without the session's CSRF token (rendered as an HTML 403 page)."""
 

@@ -76,12 +76,19 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser):  # type: ignore[no-untyped-def]
     """A fresh browser context and page; ``page.dialogs`` and ``page.page_errors`` collect alerts
-    and script errors (assert both are empty at the end)."""
+    and script errors (assert both are empty at the end); dialogs are dismissed unless
+    ``page.accept_dialogs = True``."""
     context = browser.new_context(locale="en-GB")
     pg = context.new_page()
     pg.set_default_timeout(15_000)
     dialogs: list[str] = []
-    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    pg.accept_dialogs = False  # type: ignore[attr-defined]  # set True to accept confirm() questions
+
+    def on_dialog(dialog) -> None:  # type: ignore[no-untyped-def]
+        dialogs.append(dialog.message)
+        dialog.accept() if pg.accept_dialogs else dialog.dismiss()  # type: ignore[attr-defined]
+
+    pg.on("dialog", on_dialog)
     pg.dialogs = dialogs  # type: ignore[attr-defined]
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))

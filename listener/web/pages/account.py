@@ -68,9 +68,7 @@ def login(
             start_session(request, key=row)
             return back(request, target)
         if not email.strip() or not password:
-            return _login_page(
-                request, session, i18n.gettext("Enter your e-mail address and password."), 422, target
-            )
+            return _login_page(request, i18n.gettext("Enter your e-mail address and password."), 422, target)
         client = request.client.host if request.client else "unknown"
         try:
             user = sign_in(session, email, password, client)
@@ -85,9 +83,7 @@ def login(
             response.headers["Retry-After"] = str(exc.retry_after)
             return response
         if user is None:
-            return _login_page(
-                request, session, i18n.gettext("Wrong e-mail address or password."), 401, target
-            )
+            return _login_page(request, i18n.gettext("Wrong e-mail address or password."), 401, target)
     record(session, actor=user.email, entity="user", entity_id=user.id, action="login", changes={})
     start_session(request, user=user)
     return back(request, target)

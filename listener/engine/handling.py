@@ -1,0 +1,129 @@
+"""What people do with incidents and channels, shared by the API and the pages: acknowledge,
+resolve, silence, and send a channel a test message. Each records an audit event."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from collectors.settings import CollectorSettings
+from listener.engine import delivery, evaluation
+from listener.errors import Conflict, Unprocessable
+from listener.storage.audit import add_recorded, record
+from listener.storage.lookup import get_or_404
+from listener.storage.models import AlertRule, Brand, Channel, Incident, Notification, Silence
+
+
+def acknowledge(session: Session, incident: Incident, *, by: str) -> bool:
+    """Mark a firing incident acknowledged by ``by`` (True when it changed; Conflict when resolved)."""
+    if incident.status == "resolved":
+        raise Conflict("the incident is already resolved")
+    if incident.status != "firing":
+        return False
+    incident.status = "acknowledged"
+    incident.acknowledged_at = datetime.now(UTC)
+    incident.acknowledged_by = by
+    record(
+        session,
+        actor=by,
+        entity="incident",
+        entity_id=incident.id,
+        action="acknowledge",
+        changes={"status": ["firing", "acknowledged"]},
+    )
+    session.flush()
+    return True
+
+
+def resolve(session: Session, incident: Incident, *, by: str) -> bool:
+    """Resolve ``incident`` (the channels that were told hear of it); True when it changed."""
+    if incident.status == "resolved":
+        return False
+    old = incident.status
+    rule = get_or_404(session, AlertRule, incident.rule_id, "alert rule")
+    evaluation.resolve(session, rule, incident, datetime.now(UTC), by=by)
+    record(
+        session,
+        actor=by,
+        entity="incident",
+        entity_id=incident.id,
+        action="resolve",
+        changes={"status": [old, "resolved"]},
+    )
+    return True
+
+
+def add_silence(
+    session: Session,
+    *,
+    by: str,
+    ends_at: datetime,
+    comment: str,
+    starts_at: datetime | None = None,
+    rule_id: int | None = None,
+    brand_id: int | None = None,
+    topic: str | None = None,
+) -> Silence:
+    """A silence of notifications (for a rule / brand / topic, where given) until ``ends_at``."""
+    starts = starts_at or datetime.now(UTC)
+    if ends_at <= starts:
+        raise Unprocessable("ends_at must be after starts_at", details=[{"field": "ends_at"}])
+    if rule_id is None and brand_id is None and topic is None:
+        raise Unprocessable("a silence needs at least one of rule_id, brand_id or topic")
+    if not comment.strip():
+        raise Unprocessable("a silence needs a comment saying why", details=[{"field": "comment"}])
+    if rule_id is not None and session.get(AlertRule, rule_id) is None:
+        raise Unprocessable(f"no alert rule with id {rule_id}", details=[{"field": "rule_id"}])
+    if brand_id is not None and session.get(Brand, brand_id) is None:
+        raise Unprocessable(f"no brand with id {brand_id}", details=[{"field": "brand_id"}])
+    silence = Silence(
+        rule_id=rule_id,
+        brand_id=brand_id,
+        topic=topic,
+        starts_at=starts,
+        ends_at=ends_at,
+        comment=comment,
+        created_by=by,
+    )
+    changes: dict[str, Any] = {
+        "rule_id": rule_id,
+        "brand_id": brand_id,
+        "topic": topic,
+        "starts_at": starts.isoformat(),
+        "ends_at": ends_at.isoformat(),
+        "comment": comment,
+    }
+    add_recorded(session, silence, actor=by, entity="silence", changes=changes)
+    return silence
+
+
+def silence_incident(
+    session: Session, incident: Incident, *, by: str, until: datetime, comment: str
+) -> Silence:
+    """Silence the incident's rule for its brand until ``until``; the incident is marked silenced."""
+    silence = add_silence(
+        session, by=by, ends_at=until, comment=comment, rule_id=incident.rule_id, brand_id=incident.brand_id
+    )
+    incident.silenced = True
+    record(
+        session,
+        actor=by,
+        entity="incident",
+        entity_id=incident.id,
+        action="silence",
+        changes={"until": until.isoformat(), "silence_id": silence.id},
+    )
+    session.flush()
+    return silence
+
+
+def test_channel(session: Session, channel: Channel, settings: CollectorSettings) -> Notification:
+    """Send ``channel`` a test message now; returns its delivery row (sent or failed)."""
+    now = datetime.now(UTC)
+    n = delivery.queue_test(session, channel, now)
+    with delivery.outbound_client(settings) as client:
+        delivery.deliver_pending(session, client, now, ids=[n.id], sleep=lambda _: None)
+    session.refresh(n)
+    return n
