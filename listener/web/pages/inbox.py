@@ -13,7 +13,7 @@ from starlette.datastructures import QueryParams
 
 from collectors.base import Platform
 from listener.deps import SessionDep
-from listener.engine.suggestions import Library, suggest
+from listener.engine.suggestions import card_help
 from listener.errors import ListenerError
 from listener.pipeline.feed import brand_names, decode_cursor, encode_cursor, mention_reads
 from listener.schemas.mentions import MentionPatch
@@ -36,10 +36,6 @@ LANGUAGES = ("en", "tr", "de", "fr", "es")
 BULK_ACTIONS = ("status", "assign_me", "assign", "unassign", "add_tag", "remove_tag", "sentiment")
 
 
-def _wants_help(m) -> bool:  # type: ignore[no-untyped-def]
-    return m.sentiment_label == "negative" or bool(m.crisis_terms) or m.kind == "review"
-
-
 @router.get("/inbox")
 def inbox(request: Request, session: SessionDep, who: PageUserDep, cursor: str | None = None) -> Response:
     """The filtered feed, newest first, 50 a page."""
@@ -49,12 +45,7 @@ def inbox(request: Request, session: SessionDep, who: PageUserDep, cursor: str |
     except ListenerError as exc:
         rows, after, query.error = [], None, exc.message
     settings = request.app.state.settings
-    wanted = [m for m in rows if _wants_help(m) or m.status in ("replied", "resolved")]
-    library = Library.load(session) if wanted else None
-    help_for = {
-        m.id: suggest(session, m, settings, who=who.principal, channel="public", limit=1, library=library)
-        for m in wanted
-    }
+    help_for = card_help(session, rows, settings, who.principal)
     context = {
         "mentions": mention_reads(session, rows),
         "help_for": help_for,

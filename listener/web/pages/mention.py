@@ -5,7 +5,7 @@ status, assignee, tags, notes and sentiment and draft replies; managers approve 
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Form, Request
 from fastapi.responses import Response
@@ -137,44 +137,8 @@ def _after(reply: Reply, next_: str) -> str:
     return safe_next(next_, f"/mentions/{reply.mention_id}#replies")
 
 
-@router.post("/replies/{reply_id}/approve")
-def approve(
-    request: Request,
-    session: SessionDep,
-    who: ManagerPage,
-    reply_id: int,
-    comment: Annotated[str, Form(max_length=2000)] = "",
-    next: Annotated[str, Form(max_length=2000)] = "",  # noqa: A002
-) -> Response:
-    """Approve a draft (a manager who did not draft it, under the four-eyes rule)."""
-    r = _reply(session, reply_id)
-    try:
-        review(session, request.app.state.settings, r, who.principal, "approved", comment.strip() or None)
-    except ListenerError as exc:
-        return back(request, _after(r, next), exc.message, "error")
-    return back(request, _after(r, next), translate(who.locale, "Reply approved."))
-
-
-@router.post("/replies/{reply_id}/reject")
-def reject(
-    request: Request,
-    session: SessionDep,
-    who: ManagerPage,
-    reply_id: int,
-    comment: Annotated[str, Form(max_length=2000)] = "",
-    next: Annotated[str, Form(max_length=2000)] = "",  # noqa: A002
-) -> Response:
-    """Reject a draft; a comment says why."""
-    r = _reply(session, reply_id)
-    if not comment.strip():
-        return back(
-            request, _after(r, next), translate(who.locale, "Say why the draft is rejected."), "error"
-        )
-    try:
-        review(session, request.app.state.settings, r, who.principal, "rejected", comment.strip())
-    except ListenerError as exc:
-        return back(request, _after(r, next), exc.message, "error")
-    return back(request, _after(r, next), translate(who.locale, "Reply rejected."))
+Comment = Annotated[str, Form(max_length=2000)]
+Next = Annotated[str, Form(max_length=2000)]
 
 
 @router.post("/replies/{reply_id}/sent")
@@ -184,7 +148,7 @@ def sent(
     who: AgentPage,
     reply_id: int,
     external_url: Annotated[str, Form(max_length=4096)] = "",
-    next: Annotated[str, Form(max_length=2000)] = "",  # noqa: A002
+    next: Next = "",  # noqa: A002
 ) -> Response:
     """Mark an approved reply as posted (optionally with the link to it)."""
     r = _reply(session, reply_id)
@@ -196,3 +160,33 @@ def sent(
             request, _after(r, next), translate(who.locale, "Not marked: %(why)s", why=_problem(exc)), "error"
         )
     return back(request, _after(r, next), translate(who.locale, "Marked as sent."))
+
+
+@router.post("/replies/{reply_id}/{verdict}")
+def decide(
+    request: Request,
+    session: SessionDep,
+    who: ManagerPage,
+    reply_id: int,
+    verdict: Literal["approve", "reject"],
+    comment: Comment = "",
+    next: Next = "",  # noqa: A002
+) -> Response:
+    """Approve a draft (a manager who did not draft it, under the four-eyes rule) or reject it
+    (a comment says why)."""
+    r = _reply(session, reply_id)
+    note = comment.strip() or None
+    if verdict == "reject" and note is None:
+        message = translate(who.locale, "Say why the draft is rejected.")
+        return back(request, _after(r, next), message, "error")
+    status = "approved" if verdict == "approve" else "rejected"
+    try:
+        review(session, request.app.state.settings, r, who.principal, status, note)
+    except ListenerError as exc:
+        return back(request, _after(r, next), exc.message, "error")
+    done = (
+        translate(who.locale, "Reply approved.")
+        if status == "approved"
+        else translate(who.locale, "Reply rejected.")
+    )
+    return back(request, _after(r, next), done)
