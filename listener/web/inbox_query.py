@@ -18,7 +18,7 @@ from listener.errors import ListenerError, Unprocessable
 from listener.storage.mentions import MentionFilter
 
 MULTI = ("platform", "kind", "sentiment", "language", "status")
-SINGLE = ("brand", "assignee", "tag", "topic", "q", "min_reach", "period", "since", "until")
+SINGLE = ("brand", "assignee", "tag", "topic", "q", "min_reach", "period", "since", "until", "incident")
 FLAGS = ("mine", "dups")
 KEYS = MULTI + SINGLE + FLAGS  # what a saved search keeps
 PERIODS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
@@ -61,7 +61,7 @@ def values_of(params: QueryParams) -> dict[str, Any]:
 
 def read_query(session: Session, params: QueryParams, me: str, *, now: datetime | None = None) -> InboxQuery:
     """The inbox's filter for ``params``; ``me`` is the assignee "assigned to me" means. A bad value
-    leaves the inbox unfiltered and says what to fix (``error``)."""
+    sets ``error`` (what to fix); the inbox then shows no mentions."""
     values = values_of(params)
     now = now or datetime.now(UTC)
     try:
@@ -84,6 +84,7 @@ def read_query(session: Session, params: QueryParams, me: str, *, now: datetime 
             until=until,
             q=values["q"] or None,
             hide_duplicates=values["dups"] != "show",
+            incident=_int(values["incident"], "incident") or None,
         )
     except ListenerError as exc:
         return InboxQuery(MentionFilter(hide_duplicates=True), values, exc.message)

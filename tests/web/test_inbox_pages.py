@@ -51,8 +51,13 @@ def test_every_filter_narrows_the_inbox_and_duplicates_collapse(seeded) -> None:
     assert ids["tw-4"] not in shown(c.get("/inbox?period=24h").text)  # three days old
     assert set(shown(c.get("/inbox?kind=review").text)) == set()
     assert shown(c.get("/inbox?min_reach=106").text) == [ids["tw-6"]]  # reach is 100 + i
+    unknown = c.get("/inbox?incident=999")
+    assert (
+        unknown.status_code == 422 and "no incident with id 999" in unknown.text and shown(unknown.text) == []
+    )
     bad = c.get("/inbox?status=done")
     assert bad.status_code == 422 and "unknown status" in bad.text and "<form" in bad.text
+    assert shown(bad.text) == []
 
 
 def test_agent_bulk_assigns_to_self_then_sees_it_under_assigned_to_me(seeded) -> None:  # type: ignore[no-untyped-def]

@@ -40,10 +40,12 @@ BULK_ACTIONS = ("status", "assign_me", "assign", "unassign", "add_tag", "remove_
 def inbox(request: Request, session: SessionDep, who: PageUserDep, cursor: str | None = None) -> Response:
     """The filtered feed, newest first, 50 a page."""
     query = read_query(session, request.query_params, who.principal.name)
+    rows, after = [], None
     try:
-        rows, after = feed_page(session, query.filters, after=decode_cursor(cursor), limit=PAGE)
+        if not query.error:  # a filter that could not be read shows nothing rather than everything
+            rows, after = feed_page(session, query.filters, after=decode_cursor(cursor), limit=PAGE)
     except ListenerError as exc:
-        rows, after, query.error = [], None, exc.message
+        query.error = exc.message
     settings = request.app.state.settings
     help_for = card_help(session, rows, settings, who.principal)
     context = {
