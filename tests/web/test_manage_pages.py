@@ -128,3 +128,21 @@ def test_the_taxonomy_is_edited_as_json_validated_and_reset(engine: Engine) -> N
     agent = client(engine)
     a_csrf = sign_in(agent, "agent")
     assert agent.post("/manage/taxonomy", data={"action": "reset", "csrf_token": a_csrf}).status_code == 403
+
+
+def test_a_manager_adds_a_brand_with_competitors(engine: Engine) -> None:
+    _site(engine)
+    c = client(engine)
+    csrf = sign_in(c, "manager")
+    r = c.post(
+        "/manage/brands",
+        data={"name": "Globex", "aliases": "globex, GBX", "competitors": "Initech", "csrf_token": csrf},
+    )
+    assert r.status_code == 303
+    page = c.get("/manage/queries").text
+    assert 'data-brand="Globex"' in page and 'data-brand="Initech"' in page
+    again = c.post("/manage/brands", data={"name": "GLOBEX", "csrf_token": csrf})
+    assert again.status_code == 422 and "Not saved" in again.text
+    with session_scope(make_session_factory(engine)) as s:
+        globex = s.scalars(select(Brand).where(Brand.name == "Globex")).one()
+        assert globex.aliases == ["globex", "GBX"] and [b.name for b in globex.competitors] == ["Initech"]

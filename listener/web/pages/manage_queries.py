@@ -1,6 +1,6 @@
 """Brands and their queries (``/manage/queries``, managers): every brand with its boolean queries,
-forms to add and edit them, the syntax checked as the manager types (``/manage/queries/check``, the
-same check as on save) and again on submit."""
+forms to add a brand (with aliases and competitors) and to add and edit queries, the syntax checked
+as the manager types (``/manage/queries/check``, the same check as on save) and again on submit."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from sqlalchemy import select
 from listener.deps import SessionDep
 from listener.errors import ListenerError
 from listener.pipeline.query_check import create_query, query_problem, update_query
-from listener.schemas.catalog import QueryCreate, QueryUpdate
+from listener.schemas.catalog import BrandCreate, QueryCreate, QueryUpdate
+from listener.storage.brands import create_brand
 from listener.storage.lookup import get_or_404
 from listener.storage.models import Brand, Query
 from listener.web.frame import back, page_router, render
@@ -35,6 +36,7 @@ def _page(request: Request, session: SessionDep, who: ManagerPage, **extra: obje
         "brands": brands,
         "by_brand": {b.id: [q for q in queries if q.brand_id == b.id] for b in brands},
         "error": None,
+        "pointer": None,
         "form": {},
         **extra,
     }
@@ -82,3 +84,32 @@ def save(
         session.rollback()
         return _page(request, session, who, error=problem(exc), form=form, pointer=query_problem(expression))
     return back(request, f"/manage/queries#query-{q.id}", translate(who.locale, "Query saved."))
+
+
+def _names(raw: str) -> list[str]:
+    return [n.strip() for n in raw.split(",") if n.strip()]
+
+
+@router.post("/manage/brands")
+def add_brand(
+    request: Request,
+    session: SessionDep,
+    who: ManagerPage,
+    name: Annotated[str, Form(max_length=200)] = "",
+    aliases: Annotated[str, Form(max_length=4000)] = "",
+    competitors: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    """Add a brand (competitors named are created as brands when missing)."""
+    try:
+        body = BrandCreate.model_validate(
+            {"name": name, "aliases": _names(aliases), "competitors": _names(competitors)}
+        )
+        brand = create_brand(session, body, actor=who.principal.name)
+    except (ValidationError, ListenerError) as exc:
+        session.rollback()
+        return _page(request, session, who, error=problem(exc), form={"brand_name": name})
+    return back(
+        request,
+        f"/manage/queries#brand-{brand.id}",
+        translate(who.locale, "Brand %(name)s added.", name=brand.name),
+    )
