@@ -8,7 +8,8 @@ are checked here, so ``status=done`` is a 422 that lists the allowed values.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Literal
 
 from fastapi import Depends, Query, Request
 from sqlalchemy.orm import Session
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from listener.auth import Principal, authenticate, principal_of
 from listener.engine.explain import evidence_ids
 from listener.errors import Forbidden, Unauthorized, Unprocessable
+from listener.reporting.periods import MAX_RANGE, PRESETS, Range, preset
 from listener.schemas.common import IsoTime
 from listener.settings import Settings
 from listener.storage.base import utcnow
@@ -153,3 +155,34 @@ def mention_filter(
 
 
 FilterDep = Annotated[MentionFilter, Depends(mention_filter, scope="function")]
+
+
+def make_range(since: datetime | None, until: datetime | None, preset_name: str) -> Range:
+    """A report's range: ``since``/``until`` when given (``since`` alone runs to the end of the
+    current hour; ``until`` alone reaches back by the preset), else the preset ``24h``/``7d``/``30d``
+    up to the end of the current hour; 422 naming the field when it is unusable."""
+    now = utcnow()
+    if since is None and until is None:
+        return preset(preset_name, now)
+    until = until or preset("24h", now).until
+    since = since or until - PRESETS[preset_name]
+    if since >= until:
+        raise Unprocessable("since must be before until", details=[{"field": "since"}])
+    if until - since > MAX_RANGE:
+        raise Unprocessable(f"a range is at most {MAX_RANGE.days} days", details=[{"field": "since"}])
+    return Range(since, until)
+
+
+PresetQuery = Annotated[
+    Literal["24h", "7d", "30d"],
+    Query(alias="range", description="The last 24 h, 7 d or 30 d (when since/until are not given)"),
+]
+
+
+def report_range(filters: FilterDep, range_: PresetQuery = "7d") -> Range:
+    """The time range of a summary, trend or author list from the feed filters' ``since``/``until``
+    and the ``range`` preset (see ``make_range``)."""
+    return make_range(filters.since, filters.until, range_)
+
+
+RangeDep = Annotated[Range, Depends(report_range, scope="function")]

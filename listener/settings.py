@@ -93,6 +93,23 @@ class Settings(BaseSettings, CollectorSettings):
         '(default: "{brand} Support", in Turkish "{brand} Destek Ekibi")',
     )
 
+    # --- stream and reports ------------------------------------------------------------------
+    stream_poll_seconds: float = Field(
+        1.0, ge=0.05, le=60, description="How often /api/v1/stream looks for new mentions"
+    )
+    stream_heartbeat_seconds: float = Field(
+        15.0, ge=1, le=300, description="A keep-alive comment on a quiet stream this often (proxies)"
+    )
+    stream_retry_ms: int = Field(
+        3000, ge=100, le=600_000, description="The reconnect delay the stream asks for"
+    )
+    report_csv_max_rows: int = Field(
+        50_000,
+        ge=100,
+        le=1_000_000,
+        description="Most mentions in a mailed report's CSV (the download has all)",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:

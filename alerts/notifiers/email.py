@@ -1,7 +1,8 @@
 """Email over SMTP (plain, STARTTLS or TLS; optional auth): multipart text + HTML from the Jinja2
 templates in ``alerts/templates/email``. Updates of one incident thread under its first email:
 ``In-Reply-To`` and ``References`` point at the incident's root ``Message-ID``. A daily digest
-(``listener.digest``) is a message of its own."""
+(``listener.digest``) is a message of its own; a scheduled report comes rendered, with its own
+recipients, images and attachments (``alerts.notifiers.prerendered``)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any
 
-from alerts.notifiers import SENT, Outcome
+from alerts.notifiers import SENT, Outcome, prerendered
 from alerts.notifiers.rendering import render, subject
 from outbound import smtp as outbound_smtp
 from outbound.policy import STRICT, AddressRefused, OutboundPolicy
@@ -37,7 +38,7 @@ def build(config: dict[str, Any], payload: dict[str, Any], *, key: str, channel_
     msg = EmailMessage()
     msg["Subject"] = subject(payload)
     msg["From"] = config.get("from_addr") or "listener@localhost"
-    msg["To"] = ", ".join(config.get("to") or [])
+    msg["To"] = ", ".join(prerendered.recipients(payload, config.get("to") or []))
     msg["Date"] = formatdate(localtime=False)
     root = thread_id(payload, channel_id, config)
     if payload.get("kind") in ("digest", "test"):
@@ -53,6 +54,9 @@ def build(config: dict[str, Any], payload: dict[str, Any], *, key: str, channel_
     unsubscribe = config.get("unsubscribe") or f"mailto:{msg['From']}?subject=unsubscribe"
     msg["List-Unsubscribe"] = f"<{unsubscribe}>"
     msg["Auto-Submitted"] = "auto-generated"
+    if prerendered.is_prerendered(payload):  # a scheduled report, rendered when it was queued
+        prerendered.fill(msg, payload)
+        return msg
     template = "digest" if payload.get("kind") == "digest" else "incident"
     msg.set_content(render(f"email/{template}.txt.j2", payload))
     msg.add_alternative(render(f"email/{template}.html.j2", payload), subtype="html")
@@ -90,7 +94,7 @@ def send(
 ) -> Outcome:
     """Send one message; 5xx refusals, bad credentials and a host the outbound-address ``policy``
     refuses are dead, the rest retries."""
-    if not config.get("to"):
+    if not prerendered.recipients(payload, config.get("to") or []):
         return Outcome("dead", "channel has no recipients")
     msg = build(config, payload, key=key, channel_id=channel_id)
     try:

@@ -8,12 +8,15 @@ from listener.api import (
     brands,
     incident_replies,
     ingest,
+    insights,
     keys,
     mentions,
     queries,
     replies,
+    reports,
     sources,
     stats,
+    stream,
     taxonomy,
     templates,
     users,
@@ -36,6 +39,9 @@ for module in (
     users,
     alerts,
     incident_replies,
+    insights,
+    stream,
+    reports,
 ):
     api_router.include_router(module.router)
 

@@ -16,7 +16,8 @@ from listener.schemas.catalog import SourceCreate, SourceRead, SourceUpdate
 from listener.settings import Settings
 from listener.storage.audit import add_recorded, record
 from listener.storage.lookup import get_or_404
-from listener.storage.models import BLOCKED_STATUSES, Source
+from listener.storage.models import Source
+from listener.worker.control import wake
 
 router = APIRouter(prefix="/sources", tags=["sources"])
 
@@ -88,14 +89,9 @@ def update_source(
     for name, value in changes.items():
         if value is not None or name == "interval_seconds":
             setattr(source, name, value)
-    if (changes.get("enabled") and source.status == "paused") or (
-        params_changed and source.status in BLOCKED_STATUSES
-    ):
-        # new params (another host, query or account) may fix what paused the source or got it a
-        # 401/403: run it again at the next tick instead of waiting for `collect --once`
-        source.status, source.consecutive_failures = "ok", 0
-        if params_changed:
-            source.next_run_at = None
+    # new params (another host, query or account) may fix what paused the source or got it a
+    # 401/403: run it again at the next tick instead of waiting for `collect --once`
+    wake(source, enabled_now=bool(changes.get("enabled")), params_changed=params_changed)
     session.flush()
     record(
         session,

@@ -13,7 +13,8 @@ from listener.deps import FilterDep, SessionDep, Viewer
 from listener.errors import Unprocessable
 from listener.storage.base import utcnow
 from listener.storage.lookup import resolve_brand
-from listener.storage.stats import STEP, counts_by_brand, floor, volume
+from listener.storage.stats import STEP, floor, volume
+from listener.storage.stats import share_of_voice as share_of_voice_rows
 
 router = APIRouter(prefix="/stats", tags=["stats"])
 MAX_BUCKETS = 24 * 400
@@ -84,22 +85,6 @@ def share_of_voice(
 ) -> ShareOfVoiceRead:
     own = resolve_brand(session, brand)
     f = _window(filters, "day", timedelta(days=30))
-    members = [own, *own.competitors]
-    counts = counts_by_brand(session, replace(f, brand_ids=[b.id for b in members]))
-    total = sum(sum(c.values()) for c in counts.values())
-    shares = []
-    for b in members:
-        c = counts.get(b.id, {})
-        n = sum(c.values())
-        shares.append(
-            VoiceShare(
-                brand=b.name,
-                role="own" if b.id == own.id else "competitor",
-                mentions=n,
-                share=round(n / total, 4) if total else 0.0,
-                positive=c.get("positive", 0),
-                negative=c.get("negative", 0),
-                neutral=c.get("neutral", 0),
-            )
-        )
+    shares = [VoiceShare(**row) for row in share_of_voice_rows(session, [own, *own.competitors], {own.id}, f)]
+    total = sum(s.mentions for s in shares)
     return ShareOfVoiceRead(brand=own.name, since=f.since, until=f.until, total=total, brands=shares)

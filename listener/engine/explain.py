@@ -102,7 +102,8 @@ def explain(session: Session, rule: AlertRule, incident: Incident, *, base_url: 
         return int(session.scalar(stmt) or 0)
 
     now_n, now_neg = count(start, end), count(start, end, negative=True)
-    base_n, base_neg = count(before, start - timedelta(microseconds=1)), count(before, start, negative=True)
+    base_end = start - timedelta(microseconds=1)
+    base_n, base_neg = count(before, base_end), count(before, base_end, negative=True)
     expected = base_n * (span / BASELINE)
     out["baseline"] = {
         "window": {"start": start.isoformat(), "end": end.isoformat()},

@@ -127,3 +127,21 @@ def test_channel(session: Session, channel: Channel, settings: CollectorSettings
         delivery.deliver_pending(session, client, now, ids=[n.id], sleep=lambda _: None)
     session.refresh(n)
     return n
+
+
+def end_silence(session: Session, silence: Silence, *, by: str) -> None:
+    """End a silence now (notifications flow again); a future one is cut to nothing."""
+    now = datetime.now(UTC)
+    if silence.ends_at <= now:
+        return
+    old = silence.ends_at
+    silence.ends_at = max(now, silence.starts_at)  # a future silence keeps no time at all
+    record(
+        session,
+        actor=by,
+        entity="silence",
+        entity_id=silence.id,
+        action="update",
+        changes={"ends_at": [old.isoformat(), silence.ends_at.isoformat()]},
+    )
+    session.flush()

@@ -106,6 +106,32 @@ def iter_records(session: Session, filters: MentionFilter) -> Iterator[dict[str,
             return
 
 
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _spreadsheet_safe(cell: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula, quoted with a leading apostrophe."""
+    return "'" + cell if isinstance(cell, str) and cell.startswith(_FORMULA) else cell
+
+
+def csv_document(
+    session: Session, filters: MentionFilter, limit: int | None = None
+) -> tuple[bytes, int, bool]:
+    """The mentions matching ``filters`` as one CSV file for people (reports): UTF-8 with a BOM
+    (spreadsheet apps then read Turkish letters right), formula-like cells quoted; at most
+    ``limit`` rows. Returns the bytes, the row count and whether rows were left out."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    rows = 0
+    for rec in iter_records(session, filters):
+        if limit is not None and rows >= limit:
+            return ("\ufeff" + buffer.getvalue()).encode("utf-8"), rows, True
+        writer.writerow([_spreadsheet_safe(c) for c in _csv_row(rec)])
+        rows += 1
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8"), rows, False
+
+
 def export_lines(sessions: sessionmaker[Session], filters: MentionFilter, fmt: str) -> Iterator[str]:
     """The export as text chunks (one per line, a header first for CSV)."""
     buffer = io.StringIO()

@@ -14,7 +14,7 @@ from listener.storage.names import UniquelyNamed
 SEVERITIES = ("info", "warning", "critical")
 INCIDENT_STATUSES = ("firing", "acknowledged", "resolved")
 CHANNEL_TYPES = ("slack", "email", "webhook")
-NOTIFICATION_KINDS = ("opened", "escalated", "resolved", "test", "digest")
+NOTIFICATION_KINDS = ("opened", "escalated", "resolved", "test", "digest", "report")
 NOTIFICATION_STATUSES = ("pending", "sent", "failed", "dead")
 # config keys that are write-only: stored, used for delivery, never returned by the API nor logged
 SECRET_FIELDS = {"slack": ("webhook_url",), "email": ("password",), "webhook": ("secret",)}
@@ -132,7 +132,9 @@ class Notification(Base):
 
     __tablename__ = "notification"
     __table_args__ = (
-        CheckConstraint("kind IN ('opened', 'escalated', 'resolved', 'test', 'digest')", name="kind"),
+        CheckConstraint(
+            "kind IN ('opened', 'escalated', 'resolved', 'test', 'digest', 'report')", name="kind"
+        ),
         CheckConstraint("status IN ('pending', 'sent', 'failed', 'dead')", name="status"),
         Index("ix_notification_due", "status", "next_attempt_at"),
         Index("ix_notification_incident", "incident_id", "id"),

@@ -188,6 +188,7 @@ class Mention(Base):
     tags: Mapped[list[str]] = mapped_column(Json, default=list)
     notes: Mapped[list[dict[str, str]]] = mapped_column(Json, default=list)
     case_id: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)  # given when needed
+    stream_seq: Mapped[int | None] = mapped_column(BigId, index=True, unique=True)  # storage/stream.py
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     brand: Mapped[Brand | None] = relationship(lazy="raise")
@@ -274,6 +275,7 @@ from listener.storage.alert_models import AlertRule, Channel, Incident, Notifica
 from listener.storage.inbox_models import SavedSearch  # noqa: E402
 from listener.storage.people_models import LoginFailure, User  # noqa: E402
 from listener.storage.reply_models import CaseCounter, Reply, ReplyDefault, ReplyTemplate  # noqa: E402
+from listener.storage.report_models import ReportSchedule  # noqa: E402, F401
 
 __all__ = [
     "AlertRule",

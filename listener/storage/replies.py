@@ -11,7 +11,7 @@ from importlib import resources
 from statistics import median
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from listener.storage.mentions import MentionFilter, apply_filter
@@ -104,17 +104,20 @@ def acceptance(session: Session) -> dict[int, tuple[int, int]]:
 
 
 def response_stats(session: Session, f: MentionFilter, group_by: str) -> list[dict[str, Any]]:
-    """Per group (brand, platform or sentiment): mentions, mentions with a sent reply, the response
-    rate and the median minutes from publication to the first sent reply."""
+    """Per group (brand, platform, sentiment or ``all``: one group): mentions, mentions with a
+    sent reply, the response rate and the median minutes from publication to the first sent reply."""
     first_sent = (
         select(Reply.mention_id, func.min(Reply.sent_at).label("first_sent"))
         .where(Reply.status == "sent")
         .group_by(Reply.mention_id)
         .subquery()
     )
-    key = {"brand": Mention.brand_id, "platform": Mention.platform, "sentiment": Mention.sentiment_label}[
-        group_by
-    ]
+    key = {
+        "brand": Mention.brand_id,
+        "platform": Mention.platform,
+        "sentiment": Mention.sentiment_label,
+        "all": literal("all"),
+    }[group_by]
     stmt = apply_filter(
         select(key, Mention.published_at, first_sent.c.first_sent)
         .select_from(Mention)

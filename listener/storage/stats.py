@@ -1,7 +1,9 @@
-"""Aggregates for charts: mention counts per time bucket and sentiment label, share of voice."""
+"""Aggregates for charts and reports: mention counts per time bucket, sentiment label, brand and
+platform, and share of voice."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -10,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from listener.storage.mentions import MentionFilter, apply_filter
-from listener.storage.models import Mention, MentionBrand
+from listener.storage.models import SENTIMENT_LABELS, Brand, Mention, MentionBrand
 from listener.storage.times import as_utc
 
 STEP = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
@@ -80,4 +82,47 @@ def counts_by_brand(session: Session, f: MentionFilter) -> dict[int | None, dict
         for brand_id, label, n in session.execute(stmt):
             by_label = out.setdefault(brand_id, {})
             by_label[label] = by_label.get(label, 0) + n
+    return out
+
+
+def label_counts(session: Session, f: MentionFilter) -> dict[str, int]:
+    """``{label: count}`` of the mentions matching ``f`` (each mention once, every label present)."""
+    stmt = apply_filter(select(Mention.sentiment_label, func.count()).select_from(Mention), f).group_by(
+        Mention.sentiment_label
+    )
+    out = dict.fromkeys(SENTIMENT_LABELS, 0)
+    for label, n in session.execute(stmt):
+        out[label] = out.get(label, 0) + int(n)
+    return out
+
+
+def platform_counts(session: Session, f: MentionFilter) -> list[tuple[str, int]]:
+    """``[(platform, count)]`` of the mentions matching ``f``, most first (ties by name)."""
+    stmt = apply_filter(select(Mention.platform, func.count()).select_from(Mention), f).group_by(
+        Mention.platform
+    )
+    return sorted(((p, int(n)) for p, n in session.execute(stmt)), key=lambda pn: (-pn[1], pn[0]))
+
+
+def share_of_voice(
+    session: Session, members: Sequence[Brand], own_ids: set[int], f: MentionFilter
+) -> list[dict[str, Any]]:
+    """Each of ``members`` with its mentions matching ``f`` (a mention linked to two of them counts
+    for both), its share of their total, its label counts and its role (``own`` for ``own_ids``,
+    else ``competitor``), in the order given."""
+    counts = counts_by_brand(session, replace(f, brand_ids=[b.id for b in members]))
+    total = sum(sum(counts.get(b.id, {}).values()) for b in members)
+    out = []
+    for b in members:
+        c = counts.get(b.id, {})
+        n = sum(c.values())
+        out.append(
+            {
+                "brand": b.name,
+                "role": "own" if b.id in own_ids else "competitor",
+                "mentions": n,
+                "share": round(n / total, 4) if total else 0.0,
+                **{label: c.get(label, 0) for label in ("positive", "negative", "neutral")},
+            }
+        )
     return out

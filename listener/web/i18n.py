@@ -16,7 +16,7 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 
@@ -48,6 +48,7 @@ VALUE_LABELS = (
     N_("new"), N_("open"), N_("in_progress"), N_("replied"), N_("ignored"), N_("escalated"), N_("all"),
     N_("opened"), N_("test"), N_("digest"), N_("pending"), N_("sent"), N_("failed"), N_("dead"),
     N_("slack"), N_("email"), N_("webhook"),
+    N_("ok"), N_("backoff"), N_("paused"), N_("needs_credentials"),
 )  # fmt: skip
 
 
@@ -150,6 +151,16 @@ def from_iso(value: str | datetime | None) -> datetime | None:
         return datetime.fromisoformat(value)
     except ValueError:
         return None
+
+
+def format_day(value: date | datetime | None, form: str = "medium") -> str:
+    """A date as the current locale writes it ("6 Dec 2026" / "6 Ara 2026"); a datetime gives its
+    UTC date."""
+    if value is None:
+        return "–"
+    if isinstance(value, datetime):
+        value = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).date()
+    return format_date(value, format=form, locale=_babel_locale())
 
 
 def format_number(value: float | int | None, digits: int = 0) -> str:

@@ -29,8 +29,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from collectors.http import make_client
 from listener.settings import Settings
 from listener.storage.db import session_scope
-from listener.worker import alert_jobs
+from listener.worker import alert_jobs, report_jobs
 from listener.worker.alert_jobs import Outbox
+from listener.worker.report_jobs import REPORT_TICK_SECONDS
 from listener.worker.collection import RunResult, run_source
 from listener.worker.heartbeat import Heartbeat
 from listener.worker.leases import claim_due, claim_sources
@@ -120,11 +121,12 @@ def build_scheduler(
     outbox: Outbox | None = None,
     tick_seconds: float = TICK_SECONDS,
 ) -> BlockingScheduler:
-    """A BlockingScheduler with three jobs: ``collect:tick`` (``Collecting.tick``), ``alerts:tick``
-    (windowed rules and digests, every minute) and ``alerts:deliver`` (the outbox, every second)."""
+    """A BlockingScheduler with four jobs: ``collect:tick`` (``Collecting.tick``), ``alerts:tick``
+    (windowed rules and digests, every minute), ``alerts:deliver`` (the outbox, every second) and
+    ``reports:tick`` (scheduled reports, every minute)."""
     collecting = collecting or Collecting(settings, sessions)
     scheduler = BlockingScheduler(
-        executors={"default": APThreadPoolExecutor(max_workers=3)},  # one thread per job
+        executors={"default": APThreadPoolExecutor(max_workers=4)},  # one thread per job
         job_defaults={"misfire_grace_time": int(tick_seconds * 3)},
         timezone=UTC,
     )
@@ -133,6 +135,12 @@ def build_scheduler(
         (collecting.tick, tick_seconds, "collect:tick", "claim and run due sources"),
         (partial(_alert_round, sessions), ALERT_TICK_SECONDS, "alerts:tick", "evaluate rules, queue digests"),
         (outbox.tick, DELIVER_SECONDS, "alerts:deliver", "deliver the notification outbox"),
+        (
+            partial(report_jobs.report_round, sessions),
+            REPORT_TICK_SECONDS,
+            "reports:tick",
+            "queue due reports",
+        ),
     )
     for body, seconds, job_id, name in jobs:
         scheduler.add_job(

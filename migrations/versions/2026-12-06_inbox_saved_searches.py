@@ -3,7 +3,7 @@
 ``saved_search``: a user's named inbox searches (the inbox's query string); deleted with the user.
 
 Revision ID: inbox01a2b3c4
-Revises: accounts01a2b3
+Revises: reports01a2b3
 Create Date: 2026-12-06 02:50:00
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from listener.storage.base import UTCDateTime
 
 revision: str = "inbox01a2b3c4"
-down_revision: str | None = "accounts01a2b3"
+down_revision: str | None = "reports01a2b3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -28,6 +28,10 @@ def test_manager_opens_the_incident_link_signs_in_and_acknowledges(make_site, pa
     shown = page.eval_on_selector_all("#evidence article > p", "els => els.map(e => e.textContent)")
     assert sorted(shown) == sorted(LEAK_TEXTS)
     assert "leak" in page.inner_text("#chart")  # the rising term
+    chart = page.locator("#chart figure.spike svg")
+    assert (
+        chart.count() == 1 and "usual range" in (chart.get_attribute("aria-label") or "") + chart.inner_html()
+    )
     assert "Opened" in page.inner_text("#timeline")
 
     with page.expect_navigation():

@@ -1,148 +1,195 @@
-"""The management screens over HTTP as a manager, on SQLite and PostgreSQL: the query editor's syntax
-check and save, the template editor's preview and save, and a rule's backtest before it is saved."""
+"""The management pages over HTTP against the real app (SQLite and PostgreSQL): users and keys
+(admin), sources, channels and silences (manager); every action checks the role, not only the page."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import re
+from collections.abc import Iterator
 
+import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from listener.pipeline.analysis import current_taxonomy
-from listener.pipeline.ingest import store_batch
-from listener.schemas.mentions import MentionIn
+from listener.accounts import sign_in
+from listener.auth import authenticate
 from listener.storage.db import make_session_factory, session_scope
-from listener.storage.models import AlertRule, Brand, Query
-from listener.storage.reply_models import ReplyTemplate
-from tests.factories import mention
-from tests.web.conftest import seed_users
-from tests.web.inbox_seed import client, sign_in
+from listener.storage.models import ApiKey, Channel, Notification, Silence, Source
+from listener.storage.people_models import User
+from tests.engine.engine_helpers import brand, channel, rule
+from tests.engine.sinks import HttpSink
+from tests.web.conftest import email_of, seed_users
+from tests.web.test_accounts import _client, _sign_in, _token
+
+KEY = re.compile(r'<code class="key">(lsn_[^<]+)</code>')
 
 
-def _site(engine: Engine) -> int:
-    sessions = make_session_factory(engine)
-    seed_users(sessions)
+@pytest.fixture
+def app_engine(engine: Engine) -> Iterator[Engine]:
+    seed_users(make_session_factory(engine))
+    yield engine
+
+
+def _as(engine: Engine, role: str) -> TestClient:
+    client = _client(engine)
+    assert _sign_in(client, role).status_code == 303
+    return client
+
+
+def _post(client: TestClient, path: str, **form: str):  # type: ignore[no-untyped-def]
+    return client.post(path, data={**form, "csrf_token": _token(client, "/")})
+
+
+def test_every_management_page_and_action_checks_the_role(app_engine: Engine) -> None:
+    pages = {
+        "/manage/users": "admin",
+        "/manage/keys": "admin",
+        "/manage/sources": "manager",
+        "/manage/channels": "manager",
+        "/manage/silences": "manager",
+    }
+    actions = {
+        "/manage/users": "admin",
+        "/manage/users/1": "admin",
+        "/manage/users/1/password": "admin",
+        "/manage/keys": "admin",
+        "/manage/keys/1/revoke": "admin",
+        "/manage/sources/1/pause": "manager",
+        "/manage/channels/1/test": "manager",
+        "/manage/silences": "manager",
+        "/manage/silences/1/end": "manager",
+        "/incidents/1/acknowledge": "manager",
+    }
+    rank = ["viewer", "agent", "manager", "admin"]
+    for role in rank:
+        client = _as(app_engine, role)
+        for path, needed in pages.items():
+            status = client.get(path).status_code
+            assert status == (200 if rank.index(role) >= rank.index(needed) else 403), (role, path)
+        for path, needed in actions.items():
+            if rank.index(role) < rank.index(needed):
+                answer = _post(
+                    client, path, password="x" * 12, hours="1", comment="c", name="n", role="viewer"
+                )
+                assert answer.status_code == 403, (role, path)
+                assert needed in answer.text
+    # and nobody signed in is sent to the login page
+    assert _client(app_engine).get("/manage/users").headers["location"].startswith("/login?next=")
+
+
+def test_admin_creates_a_user_who_signs_in_then_disables_them(app_engine: Engine) -> None:
+    admin = _as(app_engine, "admin")
+    made = _post(
+        admin, "/manage/users", email="Deniz@Acme.example", display_name="Deniz", role="agent",
+        language="tr", password="deniz passphrase",
+    )  # fmt: skip
+    assert made.status_code == 303
+    assert "Created deniz@acme.example." in admin.get("/manage/users").text
+    sessions = make_session_factory(app_engine)
     with session_scope(sessions) as s:
-        brand = Brand(name="Acme", aliases=[], products=[], lexicon={})
-        s.add(brand)
+        user = s.scalar(select(User).where(User.email == "deniz@acme.example"))
+        assert user is not None and user.role == "agent" and user.language == "tr"
+        assert sign_in(s, "deniz@acme.example", "deniz passphrase", "t") is not None
+        user_id = user.id
+    taken = _post(admin, "/manage/users", email="deniz@acme.example", display_name="D", role="agent")
+    assert taken.status_code == 422 and "already exists" in taken.text
+    short = _post(
+        admin, "/manage/users", email="e@acme.example", display_name="E", role="agent", password="short"
+    )
+    assert short.status_code == 422 and "at least 10 characters" in short.text
+    with session_scope(sessions) as s:
+        assert s.scalar(select(User).where(User.email == "e@acme.example")) is None  # nothing half-made
+    assert (
+        _post(admin, f"/manage/users/{user_id}", role="manager", display_name="Deniz K.").status_code == 303
+    )
+    assert _post(admin, f"/manage/users/{user_id}", active="false").status_code == 303
+    with session_scope(sessions) as s:
+        user = s.get(User, user_id)
+        assert (user.role, user.display_name, user.active) == ("manager", "Deniz K.", False)
+    # an admin cannot lock themselves out
+    me = _client(app_engine)
+    _sign_in(me, "admin")
+    with session_scope(sessions) as s:
+        admin_id = s.scalar(select(User.id).where(User.email == email_of("admin")))
+    refused = _post(admin, f"/manage/users/{admin_id}", active="false")
+    assert refused.status_code == 303
+    assert "You cannot disable yourself" in admin.get("/manage/users").text
+    with session_scope(sessions) as s:
+        assert s.get(User, admin_id).active
+
+
+def test_admin_creates_a_key_seen_once_and_revokes_it(app_engine: Engine) -> None:
+    admin = _as(app_engine, "admin")
+    made = _post(admin, "/manage/keys", name="ci-export", role="viewer", user="")
+    assert made.status_code == 200
+    (key,) = KEY.findall(made.text)
+    assert key not in admin.get("/manage/keys").text  # shown once only
+    sessions = make_session_factory(app_engine)
+    with session_scope(sessions) as s:
+        assert authenticate(s, key) is not None
+        key_id = s.scalar(select(ApiKey.id).where(ApiKey.name == "ci-export"))
+    too_high = _post(admin, "/manage/keys", name="agent-admin", role="admin", user=email_of("agent"))
+    assert too_high.status_code == 422 and "agent" in too_high.text
+    assert _post(admin, f"/manage/keys/{key_id}/revoke").status_code == 303
+    with session_scope(sessions) as s:
+        assert authenticate(s, key) is None
+
+
+def test_manager_pauses_and_resumes_a_source_and_sees_its_health(app_engine: Engine) -> None:
+    sessions = make_session_factory(app_engine)
+    with session_scope(sessions) as s:
+        src = Source(name="acme reviews", platform="replay", params={}, status="paused", enabled=True)
+        src.last_error, src.consecutive_failures = "HTTP 503 from the platform", 5
+        s.add(src)
         s.flush()
-        s.add(Query(brand_id=brand.id, name="main", expression='"acme"', role="own", enabled=True))
-        now = datetime.now(UTC)
-        burst = [
-            mention(
-                i,
-                text=f"Acme is awful and broken {i}, I hate it",
-                published_at=(now - timedelta(hours=30, minutes=i)).isoformat(),
-            )
-            for i in range(12)
-        ]
-        store_batch(s, [MentionIn.model_validate(m).model_dump() for m in burst])
-        return brand.id
+        source_id = src.id
+    manager = _as(app_engine, "manager")
+    page = manager.get("/manage/sources").text
+    assert "HTTP 503 from the platform" in page and "5 failures in a row" in page
+    assert _post(manager, f"/manage/sources/{source_id}/resume").status_code == 303
+    with session_scope(sessions) as s:
+        src = s.get(Source, source_id)
+        assert src.enabled and src.status == "ok" and src.consecutive_failures == 0
+    assert _post(manager, f"/manage/sources/{source_id}/pause").status_code == 303
+    with session_scope(sessions) as s:
+        assert s.get(Source, source_id).enabled is False
+    assert "paused by hand" in manager.get("/manage/sources").text
 
 
-def test_queries_are_checked_as_typed_and_refused_on_save_with_the_position(engine: Engine) -> None:
-    brand_id = _site(engine)
-    c = client(engine)
-    csrf = sign_in(c, "manager")
-    ok = c.post(
-        "/manage/queries/check", data={"expression": '"acme" OR @acme'}, headers={"X-CSRF-Token": csrf}
+def test_manager_tests_a_channel_and_silences_a_brand(app_engine: Engine) -> None:
+    sessions = make_session_factory(app_engine)
+    with HttpSink() as sink:
+        with session_scope(sessions) as s:
+            good = channel(s, url=sink.url + "/hook")
+            bad = channel(s, url="http://127.0.0.1:9/nothing-listens")
+            ids = (good.id, bad.id)
+            acme = brand(s)
+            rule(s, "mention", brand_id=acme.id)
+            brand_id = acme.id
+        manager = _as(app_engine, "manager")
+        assert _post(manager, f"/manage/channels/{ids[0]}/test").status_code == 303
+        assert "Test message sent to" in manager.get("/manage/channels").text
+        assert len(sink.requests) == 1 and sink.requests[0].json()["kind"] == "test"
+    assert _post(manager, f"/manage/channels/{ids[1]}/test").status_code == 303
+    assert "failed" in manager.get("/manage/channels").text
+    assert _post(manager, f"/manage/channels/{ids[1]}/enabled", on="false").status_code == 303
+    with session_scope(sessions) as s:
+        assert s.get(Channel, ids[1]).enabled is False
+        assert {n.status for n in s.scalars(select(Notification))} >= {"sent"}
+
+    no_why = _post(manager, "/manage/silences", hours="4", brand_id=str(brand_id), comment=" ")
+    assert no_why.status_code == 422
+    nothing = _post(manager, "/manage/silences", hours="4", comment="why not")
+    assert nothing.status_code == 422 and "at least one of" in nothing.text
+    assert (
+        _post(
+            manager, "/manage/silences", hours="4", brand_id=str(brand_id), comment="launch day"
+        ).status_code
+        == 303
     )
-    assert ok.json() == {"ok": True}
-    bad = c.post("/manage/queries/check", data={"expression": '"acme" AND ('}, headers={"X-CSRF-Token": csrf})
-    assert bad.json()["ok"] is False and bad.json()["pointer"].endswith("^")
-    assert c.post("/manage/queries/check", data={"expression": "x"}).status_code == 403  # no token
-    refused = c.post(
-        "/manage/queries",
-        data={"brand_id": brand_id, "name": "broken", "expression": "acme AND (", "csrf_token": csrf},
-    )
-    assert refused.status_code == 422 and "query syntax error at position" in refused.text
-    assert '<pre class="pointer">' in refused.text
-    saved = c.post(
-        "/manage/queries",
-        data={"brand_id": brand_id, "name": "handle", "expression": "@acme OR #acme", "csrf_token": csrf},
-    )
-    assert saved.status_code == 303
-    with session_scope(make_session_factory(engine)) as s:
-        assert sorted(s.scalars(select(Query.name))) == ["handle", "main"]
-
-
-def test_templates_preview_with_sample_values_and_save(engine: Engine) -> None:
-    _site(engine)
-    c = client(engine)
-    csrf = sign_in(c, "manager")
-    body = "Hi {{ author_name }}, sorry about {{ topic }}. {{ signature }}"
-    shown = c.post("/manage/templates/preview", data={"body": body}, headers={"X-CSRF-Token": csrf}).json()
-    assert shown["length"] == len(shown["text"]) and "{{" not in shown["text"]
-    broken = c.post("/manage/templates/preview", data={"body": "{{ nope }}"}, headers={"X-CSRF-Token": csrf})
-    assert "error" in broken.json()
-    r = c.post(
-        "/manage/templates",
-        data={"name": "Sorry", "language": "en", "channel": "public", "tone": "apologetic", "body": body,
-              "conditions": '{"sentiment": [-1, -0.2]}', "enabled": "1", "csrf_token": csrf},
-    )  # fmt: skip
-    assert r.status_code == 303
-    with session_scope(make_session_factory(engine)) as s:
-        t = s.scalars(select(ReplyTemplate).where(ReplyTemplate.name == "Sorry")).one()
-        assert t.conditions == {"sentiment": [-1, -0.2]} and t.created_by == "manager@acme.example"
-    refused = c.post(
-        "/manage/templates",
-        data={"name": "Bad", "language": "en", "channel": "public", "body": body, "conditions": "[1",
-              "csrf_token": csrf},
-    )  # fmt: skip
-    assert refused.status_code == 422 and "conditions is not valid JSON" in refused.text
-
-
-def test_a_rule_is_backtested_before_it_is_saved(engine: Engine) -> None:
-    brand_id = _site(engine)
-    c = client(engine)
-    csrf = sign_in(c, "manager")
-    form = {"name": "Complaints", "type": "frequency", "params": '{"threshold": 5, "window_minutes": 60}',
-            "brand_id": str(brand_id), "severity": "warning", "days": "3", "csrf_token": csrf}  # fmt: skip
-    preview = c.post("/manage/rules", data={**form, "action": "preview"})
-    assert preview.status_code == 200 and 'id="backtest"' in preview.text
-    assert 'data-incidents="1"' in preview.text and "<svg" in preview.text
-    with session_scope(make_session_factory(engine)) as s:
-        assert s.scalars(select(AlertRule)).all() == []  # a preview saves nothing
-    bad = c.post("/manage/rules", data={**form, "params": '{"threshold": 0}', "action": "preview"})
-    assert bad.status_code == 422 and "params.threshold" in bad.text
-    assert c.post("/manage/rules", data={**form, "action": "save"}).status_code == 303
-    with session_scope(make_session_factory(engine)) as s:
-        rule = s.scalars(select(AlertRule)).one()
-        assert rule.scope == {"brand_ids": [brand_id]} and rule.created_by == "manager@acme.example"
-
-
-def test_the_taxonomy_is_edited_as_json_validated_and_reset(engine: Engine) -> None:
-    _site(engine)
-    c = client(engine)
-    csrf = sign_in(c, "manager")
-    page = c.get("/manage/taxonomy").text
-    assert 'data-source="default"' in page and "&#34;topics&#34;" in page
-    mine = '{"topics": {"shipping": {"en": ["parcel", "courier"], "tr": ["kargo"]}}, '
-    mine += '"crisis": {"en": ["recall"]}}'
-    assert c.post("/manage/taxonomy", data={"taxonomy": mine, "csrf_token": csrf}).status_code == 303
-    with session_scope(make_session_factory(engine)) as s:
-        assert current_taxonomy(s)[0] == "custom" and "shipping" in current_taxonomy(s)[1]["topics"]
-    bad = c.post("/manage/taxonomy", data={"taxonomy": '{"topics": 3}', "csrf_token": csrf})
-    assert bad.status_code == 422 and "Not saved" in bad.text
-    c.post("/manage/taxonomy", data={"action": "reset", "csrf_token": csrf})
-    assert 'data-source="default"' in c.get("/manage/taxonomy").text
-    agent = client(engine)
-    a_csrf = sign_in(agent, "agent")
-    assert agent.post("/manage/taxonomy", data={"action": "reset", "csrf_token": a_csrf}).status_code == 403
-
-
-def test_a_manager_adds_a_brand_with_competitors(engine: Engine) -> None:
-    _site(engine)
-    c = client(engine)
-    csrf = sign_in(c, "manager")
-    r = c.post(
-        "/manage/brands",
-        data={"name": "Globex", "aliases": "globex, GBX", "competitors": "Initech", "csrf_token": csrf},
-    )
-    assert r.status_code == 303
-    page = c.get("/manage/queries").text
-    assert 'data-brand="Globex"' in page and 'data-brand="Initech"' in page
-    again = c.post("/manage/brands", data={"name": "GLOBEX", "csrf_token": csrf})
-    assert again.status_code == 422 and "Not saved" in again.text
-    with session_scope(make_session_factory(engine)) as s:
-        globex = s.scalars(select(Brand).where(Brand.name == "Globex")).one()
-        assert globex.aliases == ["globex", "GBX"] and [b.name for b in globex.competitors] == ["Initech"]
+    page = manager.get("/manage/silences").text
+    assert "launch day" in page and "Acme" in page
+    with session_scope(sessions) as s:
+        (silence,) = s.scalars(select(Silence)).all()
+        assert silence.brand_id == brand_id and silence.created_by == email_of("manager")
+    assert _post(manager, f"/manage/silences/{silence.id}/end").status_code == 303
+    assert "Nothing is silenced." in manager.get("/manage/silences").text

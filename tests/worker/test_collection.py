@@ -534,11 +534,12 @@ def test_build_scheduler_has_coalescing_collect_and_alert_ticks(sessions, settin
     try:
         scheduler = build_scheduler(settings, sessions, collecting=collecting)
         jobs = {job.id: job for job in scheduler.get_jobs()}
-        assert set(jobs) == {"collect:tick", "alerts:tick", "alerts:deliver"}
+        assert set(jobs) == {"collect:tick", "alerts:tick", "alerts:deliver", "reports:tick"}
         assert all(job.max_instances == 1 and job.coalesce is True for job in jobs.values())
         assert jobs["collect:tick"].trigger.interval == timedelta(seconds=10)
         assert jobs["alerts:tick"].trigger.interval == timedelta(seconds=60)
         assert jobs["alerts:deliver"].trigger.interval == timedelta(seconds=1)
+        assert jobs["reports:tick"].trigger.interval == timedelta(seconds=60)
     finally:
         collecting.close()
 

@@ -1,5 +1,6 @@
-"""Incidents: the list, one incident's page (spike, evidence, representative mentions, deliveries,
-timeline, proposed replies) and the acknowledge / resolve / silence forms (manager and above).
+"""Incidents: the list, one incident's page (the spike on a chart over its baseline, evidence,
+representative mentions, deliveries, timeline, proposed replies) and the acknowledge / resolve /
+silence forms (manager and above).
 
 The link in Slack and e-mail messages (``page_url``) and the demo's printed link open
 ``/incidents/{id}``; without a session the login page comes back here afterwards.
@@ -21,6 +22,7 @@ from listener.storage.models import AlertRule, Brand, Incident
 from listener.web import i18n
 from listener.web.frame import back, find_or_404, page_router, render
 from listener.web.i18n import N_, translate
+from listener.web.incident_chart import spike_chart
 from listener.web.incident_view import (
     STATUS_FILTERS,
     active_silences,
@@ -60,6 +62,7 @@ def incident_page(request: Request, session: SessionDep, who: PageUserDep, incid
     sent = deliveries(session, incident)
     with i18n.use_locale(who.locale):
         events = timeline(session, incident, sent)
+        chart = spike_chart(session, incident)
     context = {
         "incident": incident,
         "rule": rule,
@@ -72,7 +75,7 @@ def incident_page(request: Request, session: SessionDep, who: PageUserDep, incid
         "can_handle": who.can("manager"),
         "can_draft": who.can("agent"),
         "drafted": None,
-        "chart": None,
+        "chart": chart,
     }
     return render(request, who, "incident.html", context)
 

@@ -1,0 +1,69 @@
+"""One report's files: the document, its PDF and the CSV of the period's mentions, for a brand (or
+all brands), a range and a language. The API's download, the pages and the scheduled mail all
+come through here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, tzinfo
+
+from sqlalchemy.orm import Session
+
+from listener.pipeline.exporting import csv_document
+from listener.reporting import content
+from listener.reporting.document import ReportDoc
+from listener.reporting.pdf import render_pdf
+from listener.reporting.periods import Range
+from listener.reporting.summary import summarize
+from listener.storage.mentions import MentionFilter
+from listener.storage.models import Brand
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFiles:
+    doc: ReportDoc
+    pdf: bytes
+    csv: bytes
+    csv_rows: int
+    csv_truncated: bool
+
+
+def report_doc(
+    session: Session,
+    brand: Brand | None,
+    rng: Range,
+    locale: str,
+    *,
+    base_url: str = "",
+    label: str | None = None,
+    tz: tzinfo = UTC,
+) -> ReportDoc:
+    """The translated report document of ``brand`` (None: all brands) for ``rng``, its dates in
+    ``tz``."""
+    summary = summarize(session, brand, rng)
+    return content.build(summary, locale=locale, base_url=base_url, label=label, tz=tz)
+
+
+def period_csv(
+    session: Session, brand: Brand | None, rng: Range, limit: int | None = None
+) -> tuple[bytes, int, bool]:
+    """The period's mentions as CSV (``pipeline.exporting.csv_document``), newest first."""
+    f = MentionFilter(brand_ids=[brand.id] if brand else None, since=rng.since, until=rng.until)
+    return csv_document(session, f, limit)
+
+
+def report_files(
+    session: Session,
+    brand: Brand | None,
+    rng: Range,
+    locale: str,
+    *,
+    base_url: str = "",
+    label: str | None = None,
+    csv_limit: int | None = None,
+    tz: tzinfo = UTC,
+) -> ReportFiles:
+    """The document, its PDF and the CSV (at most ``csv_limit`` rows)."""
+    doc = report_doc(session, brand, rng, locale, base_url=base_url, label=label, tz=tz)
+    data, rows, truncated = period_csv(session, brand, rng, csv_limit)
+    return ReportFiles(doc, render_pdf(doc), data, rows, truncated)
