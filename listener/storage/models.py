@@ -272,7 +272,6 @@ class AuditEvent(Base):
 
 # Feature tables live in modules of their own; importing them here puts them on Base.metadata.
 from listener.storage.alert_models import AlertRule, Channel, Incident, Notification, Silence  # noqa: E402
-from listener.storage.inbox_models import SavedSearch  # noqa: E402
 from listener.storage.people_models import LoginFailure, User  # noqa: E402
 from listener.storage.reply_models import CaseCounter, Reply, ReplyDefault, ReplyTemplate  # noqa: E402
 from listener.storage.report_models import ReportSchedule  # noqa: E402, F401
@@ -290,7 +289,6 @@ __all__ = [
     "Notification",
     "Query",
     "Reply",
-    "SavedSearch",
     "ReplyTemplate",
     "Silence",
     "Source",

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from listener.errors import NotFound, Unprocessable
-from listener.storage.inbox_models import SavedSearch
+from listener.storage.people_models import SavedSearch
 
 MAX_SEARCHES = 50
 

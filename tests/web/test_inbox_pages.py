@@ -12,8 +12,8 @@ from sqlalchemy import Engine, select
 
 from listener.people import find_user, update_user
 from listener.storage.db import make_session_factory, session_scope
-from listener.storage.inbox_models import SavedSearch
 from listener.storage.models import Mention
+from listener.storage.people_models import SavedSearch
 from listener.storage.reply_models import Reply
 from tests.web.conftest import email_of, seed_users
 from tests.web.inbox_seed import XSS, client, seed, shown, sign_in
