@@ -1,6 +1,5 @@
 """Helpers the management pages share: a refused form's problem as one sentence, JSON fields of a
-form read as objects, and a small server-rendered SVG bar chart (used when no chart module is
-available; the numbers are also shown as a table)."""
+form read as objects, and the values those pages translate."""
 
 from __future__ import annotations
 
@@ -42,26 +41,6 @@ def json_field(raw: str, name: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise Unprocessable(f"{name} must be a JSON object ({{...}})")
     return value
-
-
-def bars(points: list[tuple[str, float]], *, width: int = 640, height: int = 160) -> dict[str, Any]:
-    """Bar geometry for the ``bar_chart`` macro: one bar per (label, value)."""
-    top = max((v for _, v in points), default=0) or 1
-    step = width / max(len(points), 1)
-    out = []
-    for i, (label, value) in enumerate(points):
-        h = (height - 20) * value / top
-        out.append(
-            {
-                "x": round(i * step + 2, 1),
-                "y": round(height - 16 - h, 1),
-                "w": round(step - 4, 1),
-                "h": round(h, 1),
-                "label": label,
-                "value": value,
-            }
-        )
-    return {"width": width, "height": height, "bars": out}
 
 
 # values the inbox and management pages show through ``_(value)``: marked here for extraction

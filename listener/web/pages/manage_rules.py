@@ -1,6 +1,6 @@
 """Alert rules (``/manage/rules``, managers): the rules, and a form for a new one whose "Preview"
 replays it over the past days with the engine's dry run (``engine.dryrun``) before anything is
-saved: the incidents it would have opened, per day as a chart and one by one."""
+saved: the incidents it would have opened, as a chart (``listener.charts``) and one by one."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from alerts.base import RuleType
+from listener.charts import Band, Marker, baseline_series
 from listener.deps import SessionDep
 from listener.engine.dryrun import dry_run
 from listener.engine.rule_check import create_rule, unsaved_rule
@@ -21,7 +22,7 @@ from listener.schemas.alerts import RuleCreate
 from listener.storage.models import AlertRule, Brand, Channel
 from listener.web.frame import back, page_router, render
 from listener.web.i18n import N_, translate
-from listener.web.manage_forms import bars, json_field, problem
+from listener.web.manage_forms import json_field, problem
 from listener.web.nav import NavItem, register_nav
 from listener.web.session import ManagerPage
 
@@ -57,17 +58,25 @@ def rules(request: Request, session: SessionDep, who: ManagerPage) -> Response:
     return _page(request, session, who, _blank())
 
 
-def _backtest(session: SessionDep, rule: AlertRule, days: int) -> dict[str, Any]:
-    """The dry run over the last ``days`` days, with incidents counted per day for the chart."""
+def _backtest(session: SessionDep, rule: AlertRule, days: int, locale: str) -> dict[str, Any]:
+    """The dry run over the last ``days`` days, and its chart: incidents opened per day with a
+    marker at each opening (``listener.charts``)."""
     until = datetime.now(UTC)
     since = until - timedelta(days=days)
     result = dry_run(session, rule, since, until)
-    per_day = {(since + timedelta(days=d + 1)).date().isoformat(): 0 for d in range(days)}
+    start = since.replace(hour=0, minute=0, second=0, microsecond=0)
+    per_day = {start + timedelta(days=d): 0 for d in range(days + 1)}
     for inc in result["incidents"]:
-        key = inc["at"].date().isoformat()
-        if key in per_day:
-            per_day[key] += 1
-    return {**result, "chart": bars([(k[5:], v) for k, v in per_day.items()]), "days": days}
+        day = inc["at"].replace(hour=0, minute=0, second=0, microsecond=0)
+        per_day[day] = per_day.get(day, 0) + 1
+    chart = baseline_series(
+        [Band(at, float(n)) for at, n in sorted(per_day.items())],
+        markers=[Marker(i["at"], severity=rule.severity) for i in result["incidents"]],
+        value_name=translate(locale, "incidents"),
+        title=translate(locale, "Incidents per day"),
+        empty=translate(locale, "No incident in this period."),
+    )
+    return {**result, "chart": chart.decode(), "days": days}
 
 
 @router.post("/manage/rules")
@@ -103,7 +112,13 @@ def save(
             rule = create_rule(session, body, actor=who.principal.name)
         else:
             window = min(max(int(days) if days.isdigit() else 7, 1), 30)
-            return _page(request, session, who, form, backtest=_backtest(session, unsaved_rule(body), window))
+            return _page(
+                request,
+                session,
+                who,
+                form,
+                backtest=_backtest(session, unsaved_rule(body), window, who.locale),
+            )
     except (ValidationError, ListenerError) as exc:
         session.rollback()
         return _page(request, session, who, form, error=problem(exc))
