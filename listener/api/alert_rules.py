@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alerts.rules import RULES
 from listener.deps import Manager, SessionDep, SettingsDep, Viewer
-from listener.engine import evaluation, handling
+from listener.engine import handling, rule_check
 from listener.engine.dryrun import dry_run
 from listener.engine.payload import brief
-from listener.engine.proposals import check_named
+from listener.engine.rule_check import check_channels, check_params, check_templates
 from listener.errors import Unprocessable
 from listener.schemas.alerts import (
     DryRunRead,
@@ -28,9 +26,9 @@ from listener.schemas.alerts import (
 )
 from listener.schemas.common import IsoTime
 from listener.settings import Settings
-from listener.storage.audit import add_recorded, delete_recorded, record
+from listener.storage.audit import delete_recorded, record
 from listener.storage.lookup import ensure_name_free, get_or_404
-from listener.storage.models import AlertRule, Channel, Incident, Notification
+from listener.storage.models import AlertRule, Incident, Notification
 from listener.storage.times import aware
 
 router = APIRouter(tags=["alerts"])
@@ -45,41 +43,6 @@ def get_incident(session: Session, incident_id: int) -> Incident:
     return get_or_404(session, Incident, incident_id, "incident")
 
 
-def _validated(rule_type: str, params: dict[str, Any], scope: dict[str, Any]) -> None:
-    """422 naming each bad field when ``params``/``scope`` do not fit the rule type."""
-    if "scope" in params:
-        raise Unprocessable(
-            "give the scope as 'scope', not inside params", details=[{"field": "params.scope"}]
-        )
-    try:
-        evaluation.parse_params(rule_type, params, scope)
-    except ValidationError as exc:
-        details = []
-        for err in exc.errors():
-            loc = [str(p) for p in err["loc"]]
-            field = ".".join(loc) if loc and loc[0] == "scope" else ".".join(["params", *loc])
-            details.append({"field": field, "message": err["msg"]})
-        raise Unprocessable(f"invalid {rule_type} rule params", details=details) from None
-
-
-def _channels_exist(session: Session, ids: list[int]) -> None:
-    found = set(session.scalars(select(Channel.id).where(Channel.id.in_(ids)))) if ids else set()
-    missing = sorted(set(ids) - found)
-    if missing:
-        raise Unprocessable(
-            f"no channel with id {missing[0]}", details=[{"field": "channels", "missing": missing}]
-        )
-
-
-def _templates_exist(session: Session, names: list[str]) -> None:
-    missing = check_named(session, names)
-    if missing:
-        raise Unprocessable(
-            f"no enabled reply template named {', '.join(map(repr, missing))}",
-            details=[{"field": "reply_templates", "missing": missing}],
-        )
-
-
 @router.get("/rules", summary="List alert rules")
 def list_rules(session: SessionDep, _: Viewer) -> list[RuleRead]:
     return [RuleRead.model_validate(r) for r in session.scalars(select(AlertRule).order_by(AlertRule.id))]
@@ -87,18 +50,7 @@ def list_rules(session: SessionDep, _: Viewer) -> list[RuleRead]:
 
 @router.post("/rules", status_code=201, summary="Create an alert rule (params validated by its type)")
 def create_rule(body: RuleCreate, session: SessionDep, who: Manager) -> RuleRead:
-    ensure_name_free(session, AlertRule, body.name, "an alert rule")
-    _validated(body.type.value, body.params, body.scope)
-    _channels_exist(session, body.channels)
-    _templates_exist(session, body.reply_templates)
-    rule = AlertRule(
-        **body.model_dump(exclude={"type"}),
-        type=body.type.value,
-        audience=RULES[body.type].audience.value,
-        created_by=who.name,
-    )
-    add_recorded(session, rule, actor=who.name, entity="alert_rule", changes=body.model_dump(mode="json"))
-    return RuleRead.model_validate(rule)
+    return RuleRead.model_validate(rule_check.create_rule(session, body, actor=who.name))
 
 
 @router.get("/rules/{rule_id}", summary="Read an alert rule")
@@ -112,11 +64,11 @@ def update_rule(rule_id: int, body: RuleUpdate, session: SessionDep, who: Manage
     changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
     if "name" in changes:
         ensure_name_free(session, AlertRule, changes["name"], "an alert rule", exclude=rule.id)
-    _validated(rule.type, changes.get("params", rule.params), changes.get("scope", rule.scope))
+    check_params(rule.type, changes.get("params", rule.params), changes.get("scope", rule.scope))
     if "channels" in changes:
-        _channels_exist(session, changes["channels"])
+        check_channels(session, changes["channels"])
     if "reply_templates" in changes:
-        _templates_exist(session, changes["reply_templates"])
+        check_templates(session, changes["reply_templates"])
     diff = {k: [getattr(rule, k), v] for k, v in changes.items() if getattr(rule, k) != v}
     for k, v in changes.items():
         setattr(rule, k, v)

@@ -9,32 +9,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from listener.deps import Manager, SessionDep, Viewer
-from listener.errors import Unprocessable
 from listener.schemas.catalog import BrandCreate, BrandRead, BrandUpdate
-from listener.storage.audit import add_recorded, delete_recorded, update_recorded
+from listener.storage import brands as brand_store
+from listener.storage.audit import delete_recorded, update_recorded
+from listener.storage.brands import competitors_of
 from listener.storage.lookup import ensure_name_free, get_or_404
 from listener.storage.mentions import promote_links
 from listener.storage.models import Brand
-from listener.storage.names import name_key
 
 router = APIRouter(prefix="/brands", tags=["brands"])
 
 
 def get_brand(session: Session, brand_id: int) -> Brand:
     return get_or_404(session, Brand, brand_id, "brand")
-
-
-def _competitors(session: Session, names: list[str], own: str) -> list[Brand]:
-    if any(name_key(n) == name_key(own) for n in names):
-        raise Unprocessable("a brand cannot be its own competitor", details=[{"field": "competitors"}])
-    out = []
-    for name in names:
-        found = session.scalar(select(Brand).where(Brand.name_key == name_key(name)))
-        if found is None:
-            found = Brand(name=name, aliases=[], products=[], lexicon={})
-            session.add(found)
-        out.append(found)
-    return out
 
 
 @router.get("", summary="List brands")
@@ -44,12 +31,7 @@ def list_brands(session: SessionDep, _: Viewer) -> list[BrandRead]:
 
 @router.post("", status_code=201, summary="Create a brand (competitors are created as brands if missing)")
 def create_brand(body: BrandCreate, session: SessionDep, who: Manager) -> BrandRead:
-    ensure_name_free(session, Brand, body.name, "a brand")
-    data = body.model_dump(exclude={"competitors"})
-    brand = Brand(**data)
-    brand.competitors = _competitors(session, body.competitors, body.name)
-    add_recorded(session, brand, actor=who.name, entity="brand", changes=_public(body))
-    return BrandRead.model_validate(brand)
+    return BrandRead.model_validate(brand_store.create_brand(session, body, actor=who.name))
 
 
 @router.get("/{brand_id}", summary="Read a brand")
@@ -64,7 +46,7 @@ def update_brand(brand_id: int, body: BrandUpdate, session: SessionDep, who: Man
     if changes.get("name"):
         ensure_name_free(session, Brand, changes["name"], "a brand", exclude=brand.id)
     if "competitors" in changes and changes["competitors"] is not None:
-        brand.competitors = _competitors(
+        brand.competitors = competitors_of(
             session, changes.pop("competitors"), changes.get("name") or brand.name
         )
     to_set = {k: v for k, v in changes.items() if v is not None}

@@ -7,12 +7,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from listener.deps import Agent, FilterDep, FilterQuery, FilterQueryDep, SessionDep, Viewer
-from listener.errors import NotFound
 from listener.pipeline.exporting import export_lines
 from listener.pipeline.feed import decode_cursor, feed_json, mention_reads
 from listener.schemas.common import Page
@@ -23,7 +21,7 @@ from listener.schemas.mentions import (
     MentionPatch,
     MentionRead,
 )
-from listener.storage.audit import apply_patch, history
+from listener.storage.audit import apply_patch, history, patch_many
 from listener.storage.db import read_once
 from listener.storage.lookup import get_or_404
 from listener.storage.models import Mention
@@ -75,16 +73,8 @@ def update_mention(mention_id: int, body: MentionPatch, session: SessionDep, who
 
 @router.patch("/mentions", summary="Apply one change to many mentions (up to 1,000 ids)")
 def bulk_update(body: BulkPatch, session: SessionDep, who: Agent) -> BulkResult:
-    ids = list(dict.fromkeys(body.ids))
-    found = {m.id: m for m in session.scalars(select(Mention).where(Mention.id.in_(ids)).with_for_update())}
-    missing = [i for i in ids if i not in found]
-    if missing:
-        raise NotFound(
-            f"{len(missing)} mention id(s) do not exist; nothing was changed", details={"missing": missing}
-        )
     changes = body.changes.model_dump(exclude_unset=True)
-    updated = [i for i in ids if apply_patch(session, found[i], changes, actor=who.name)]
-    session.flush()
+    updated = patch_many(session, body.ids, changes, actor=who.name)
     return BulkResult(updated=len(updated), ids=updated)
 
 

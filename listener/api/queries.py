@@ -7,29 +7,14 @@ from fastapi import APIRouter, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from listener.api.brands import get_brand
 from listener.deps import Manager, SessionDep, Viewer
-from listener.errors import Unprocessable
-from listener.pipeline.query import QuerySyntaxError, compile_query
+from listener.pipeline import query_check
 from listener.schemas.catalog import QueryCreate, QueryRead, QueryUpdate
-from listener.storage.audit import add_recorded, delete_recorded, update_recorded
+from listener.storage.audit import delete_recorded
 from listener.storage.lookup import get_or_404
 from listener.storage.models import Query
 
 router = APIRouter(prefix="/queries", tags=["queries"])
-
-
-def _compile(expression: str) -> None:
-    try:
-        compile_query(expression)
-    except QuerySyntaxError as exc:
-        pointer = expression + "\n" + " " * exc.position + "^"
-        raise Unprocessable(
-            f"query syntax error at position {exc.position}: {exc.message}",
-            details=[
-                {"field": "expression", "position": exc.position, "message": exc.message, "pointer": pointer}
-            ],
-        ) from exc
 
 
 def _get(session: Session, query_id: int) -> Query:
@@ -46,11 +31,7 @@ def list_queries(session: SessionDep, _: Viewer, brand_id: int | None = None) ->
 
 @router.post("", status_code=201, summary="Create a query")
 def create_query(body: QueryCreate, session: SessionDep, who: Manager) -> QueryRead:
-    get_brand(session, body.brand_id)
-    _compile(body.expression)
-    query = Query(**body.model_dump())
-    add_recorded(session, query, actor=who.name, entity="query", changes=body.model_dump())
-    return QueryRead.model_validate(query)
+    return QueryRead.model_validate(query_check.create_query(session, body, actor=who.name))
 
 
 @router.get("/{query_id}", summary="Read a query")
@@ -60,11 +41,7 @@ def read_query(query_id: int, session: SessionDep, _: Viewer) -> QueryRead:
 
 @router.patch("/{query_id}", summary="Update a query")
 def update_query(query_id: int, body: QueryUpdate, session: SessionDep, who: Manager) -> QueryRead:
-    query = _get(session, query_id)
-    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
-    if "expression" in changes:
-        _compile(changes["expression"])
-    update_recorded(session, query, changes, actor=who.name, entity="query")
+    query = query_check.update_query(session, _get(session, query_id), body, actor=who.name)
     return QueryRead.model_validate(query)
 
 

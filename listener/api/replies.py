@@ -8,13 +8,10 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from listener.auth import Principal
 from listener.deps import Agent, FilterDep, Manager, SessionDep, SettingsDep, Viewer
 from listener.engine.drafting import draft_reply
-from listener.engine.four_eyes import FourEyes, drafted_by
-from listener.engine.publishing import log_reply, mark_sent, sent_by_hand
+from listener.engine.reply_flow import mark_sent, queue, replies_of, review
 from listener.engine.suggestions import suggest
-from listener.errors import Conflict
 from listener.schemas.replies import (
     EscalationRead,
     RejectIn,
@@ -25,8 +22,6 @@ from listener.schemas.replies import (
     SuggestionRead,
     SuggestionsRead,
 )
-from listener.settings import Settings
-from listener.storage.base import utcnow
 from listener.storage.lookup import get_or_404
 from listener.storage.models import Mention
 from listener.storage.replies import acceptance, response_stats
@@ -97,8 +92,7 @@ def create_reply(
 @router.get("/mentions/{mention_id}/replies", summary="Replies to a mention, oldest first")
 def mention_replies(mention_id: int, session: SessionDep, _: Viewer) -> list[ReplyRead]:
     _mention(session, mention_id)
-    rows = session.scalars(select(Reply).where(Reply.mention_id == mention_id).order_by(Reply.id))
-    return [ReplyRead.model_validate(r) for r in rows]
+    return [ReplyRead.model_validate(r) for r in replies_of(session, mention_id)]
 
 
 @router.get("/replies", summary="Replies by status (default: drafts awaiting approval), oldest first")
@@ -108,25 +102,7 @@ def reply_queue(
     status: Annotated[Literal["draft", "approved", "rejected", "sent"], Query()] = "draft",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[ReplyRead]:
-    rows = session.scalars(select(Reply).where(Reply.status == status).order_by(Reply.id).limit(limit))
-    return [ReplyRead.model_validate(r) for r in rows]
-
-
-def _review(
-    session: Session, settings: Settings, reply_id: int, who: Principal, status: str, comment: str | None
-) -> Reply:
-    r = _reply(session, reply_id)
-    if r.status != "draft":
-        raise Conflict(f"reply {reply_id} is {r.status}; only drafts can be approved or rejected")
-    if status == "approved" and settings.reply_four_eyes and drafted_by(r, who):
-        raise FourEyes(
-            f"you drafted reply {reply_id}; another manager must approve it (four-eyes rule; "
-            "LISTENER_REPLY_FOUR_EYES=false lets one person draft and approve)"
-        )
-    r.status, r.reviewed_by, r.reviewed_at, r.review_comment = status, who.name, utcnow(), comment
-    session.flush()
-    log_reply(session, who.name, r, f"reply_{status}", comment=comment)
-    return r
+    return [ReplyRead.model_validate(r) for r in queue(session, status, limit)]
 
 
 @router.post(
@@ -136,32 +112,26 @@ def _review(
 def approve(
     reply_id: int, body: ReviewIn, session: SessionDep, settings: SettingsDep, who: Manager
 ) -> ReplyRead:
-    return ReplyRead.model_validate(_review(session, settings, reply_id, who, "approved", body.comment))
+    return ReplyRead.model_validate(
+        review(session, settings, _reply(session, reply_id), who, "approved", body.comment)
+    )
 
 
 @router.post("/replies/{reply_id}/reject", summary="Reject a draft with a comment (manager)")
 def reject(
     reply_id: int, body: RejectIn, session: SessionDep, settings: SettingsDep, who: Manager
 ) -> ReplyRead:
-    return ReplyRead.model_validate(_review(session, settings, reply_id, who, "rejected", body.comment))
-
-
-@router.post(
-    "/replies/{reply_id}/sent",
-    summary="Mark an approved reply as sent by hand (stops a queued, failed or unconfirmed publish)",
-)
-def mark_sent_by_hand(reply_id: int, body: SentIn, session: SessionDep, who: Agent) -> ReplyRead:
-    r = _reply(session, reply_id)
-    if r.status != "approved":
-        raise Conflict(f"reply {reply_id} is {r.status}; only approved replies can be marked sent")
-    sent_by_hand(session, r)
-    mark_sent(
-        session, r, who=who.name, external_id=body.external_id, external_url=body.external_url, now=utcnow()
+    return ReplyRead.model_validate(
+        review(session, settings, _reply(session, reply_id), who, "rejected", body.comment)
     )
-    session.flush()
-    log_reply(session, who.name, r, "reply_sent", external_url=body.external_url)
-    session.refresh(r)
-    return ReplyRead.model_validate(r)
+
+
+@router.post("/replies/{reply_id}/sent", summary="Mark an approved reply as sent")
+def sent(reply_id: int, body: SentIn, session: SessionDep, who: Agent) -> ReplyRead:
+    reply = mark_sent(
+        session, _reply(session, reply_id), who, external_id=body.external_id, external_url=body.external_url
+    )
+    return ReplyRead.model_validate(reply)
 
 
 @router.get("/stats/responses", summary="Response rate and median time to first response")

@@ -10,9 +10,8 @@ from fastapi import APIRouter, Response
 
 from listener.deps import Manager, SessionDep, Viewer
 from listener.pipeline.analysis import current_taxonomy
+from listener.pipeline.taxonomy_store import replace_taxonomy, reset_taxonomy
 from listener.schemas.catalog import TaxonomyIn, TaxonomyRead
-from listener.storage.audit import record
-from listener.storage.models import Taxonomy
 from nlp.topics import normalize_taxonomy, taxonomy_version
 
 router = APIRouter(prefix="/taxonomy", tags=["nlp"])
@@ -33,27 +32,11 @@ def get_taxonomy(session: SessionDep, _: Viewer) -> TaxonomyRead:
 @router.put("", summary="Replace the global taxonomy")
 def put_taxonomy(body: TaxonomyIn, session: SessionDep, who: Manager) -> TaxonomyRead:
     data = body.model_dump()
-    row = session.get(Taxonomy, 1)
-    if row is None:
-        session.add(Taxonomy(id=1, data=data, updated_by=who.name))
-    else:
-        row.data, row.updated_by = data, who.name
-    session.flush()
-    record(
-        session,
-        actor=who.name,
-        entity="taxonomy",
-        entity_id=1,
-        action="replace",
-        changes={"topics": sorted(data["topics"])},
-    )
+    replace_taxonomy(session, data, actor=who.name)
     return _read("custom", data)
 
 
 @router.delete("", status_code=204, summary="Go back to the packaged default taxonomy")
-def reset_taxonomy(session: SessionDep, who: Manager) -> Response:
-    row = session.get(Taxonomy, 1)
-    if row is not None:
-        session.delete(row)
-        record(session, actor=who.name, entity="taxonomy", entity_id=1, action="reset", changes={})
+def reset(session: SessionDep, who: Manager) -> Response:
+    reset_taxonomy(session, actor=who.name)
     return Response(status_code=204)

@@ -8,38 +8,14 @@ from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alerts.replies import SAMPLE, TemplateError, check_template, render
 from listener.deps import Manager, SessionDep, SettingsDep, Viewer
-from listener.errors import Unprocessable
-from listener.schemas.replies import LANGUAGES, TemplateCreate, TemplateRead, TemplateUpdate
-from listener.settings import Settings
-from listener.storage.audit import add_recorded, delete_recorded, update_recorded
-from listener.storage.lookup import ensure_name_free, get_or_404
+from listener.engine import template_check
+from listener.schemas.replies import TemplateCreate, TemplateRead, TemplateUpdate
+from listener.storage.audit import delete_recorded
+from listener.storage.lookup import get_or_404
 from listener.storage.reply_models import ReplyTemplate
 
 router = APIRouter(prefix="/templates", tags=["replies"])
-
-
-def _validate(settings: Settings, *, body: str, language: str, channel: str, conditions: dict) -> None:
-    if language not in LANGUAGES:
-        raise Unprocessable(
-            f"unsupported language {language!r}; use one of {', '.join(LANGUAGES)}",
-            details=[{"field": "language"}],
-        )
-    try:
-        check_template(body)
-    except TemplateError as exc:
-        raise Unprocessable(str(exc), details=[{"field": "body", "message": str(exc)}]) from exc
-    if channel == "public":
-        text = render(body, SAMPLE)
-        platforms = conditions.get("platforms") or list(settings.reply_length_limits)
-        for p in platforms:
-            cap = settings.reply_length_limits.get(p)
-            if cap is not None and len(text) > cap:
-                raise Unprocessable(
-                    f"rendered with sample values the reply is {len(text)} characters; {p} allows {cap}",
-                    details=[{"field": "body", "platform": p, "length": len(text), "limit": cap}],
-                )
 
 
 def _get(session: Session, template_id: int) -> ReplyTemplate:
@@ -65,12 +41,9 @@ def list_templates(
 def create_template(
     body: TemplateCreate, session: SessionDep, settings: SettingsDep, who: Manager
 ) -> TemplateRead:
-    conditions = body.conditions.model_dump(exclude_none=True)
-    _validate(settings, body=body.body, language=body.language, channel=body.channel, conditions=conditions)
-    ensure_name_free(session, ReplyTemplate, body.name, "a template")
-    t = ReplyTemplate(**body.model_dump(exclude={"conditions"}), conditions=conditions, created_by=who.name)
-    add_recorded(session, t, actor=who.name, entity="reply_template", changes={"name": t.name})
-    return TemplateRead.model_validate(t)
+    return TemplateRead.model_validate(
+        template_check.create_template(session, settings, body, actor=who.name)
+    )
 
 
 @router.get("/{template_id}", summary="Read a template")
@@ -82,29 +55,7 @@ def read_template(template_id: int, session: SessionDep, _: Viewer) -> TemplateR
 def update_template(
     template_id: int, body: TemplateUpdate, session: SessionDep, settings: SettingsDep, who: Manager
 ) -> TemplateRead:
-    t = _get(session, template_id)
-    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
-    if "conditions" in changes:
-        changes["conditions"] = body.conditions.model_dump(exclude_none=True)  # type: ignore[union-attr]
-    if "name" in changes:
-        ensure_name_free(session, ReplyTemplate, changes["name"], "a template", exclude=t.id)
-    merged = {
-        "body": t.body,
-        "language": t.language,
-        "channel": t.channel,
-        "conditions": t.conditions,
-        **changes,
-    }
-    _validate(
-        settings,
-        body=merged["body"],
-        language=merged["language"],
-        channel=merged["channel"],
-        conditions=merged["conditions"] or {},
-    )
-    update_recorded(
-        session, t, changes, actor=who.name, entity="reply_template", audit=dict.fromkeys(changes, True)
-    )
+    t = template_check.update_template(session, settings, _get(session, template_id), body, actor=who.name)
     return TemplateRead.model_validate(t)
 
 

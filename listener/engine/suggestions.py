@@ -182,3 +182,20 @@ def suggest(
 def _agent_language(session: Session, who: Principal) -> str | None:
     """The language of the person's profile: replies to a mention of unknown language use it."""
     return profile_for(session, who.user_id, brand=None, language=None).language
+
+
+def card_help(
+    session: Session, rows: list[Mention], settings: Settings, who: Principal
+) -> dict[int, Suggestions]:
+    """One public suggestion per feed card that needs help (negative, crisis terms, reviews), or
+    the sent reply of a card already answered; ``{mention id: Suggestions}`` (the feed and inbox)."""
+    wanted = [
+        m
+        for m in rows
+        if m.sentiment_label == "negative" or m.crisis_terms or m.kind == "review" or m.status in ANSWERED
+    ]
+    library = Library.load(session) if wanted else None
+    return {
+        m.id: suggest(session, m, settings, who=who, channel="public", limit=1, library=library)
+        for m in wanted
+    }

@@ -1,6 +1,7 @@
 """The audit log: ``record`` one event; ``add_recorded``, ``update_recorded`` and
 ``delete_recorded`` (a row's create, update or delete and its event, for the routers); a mention's
-``history``, and ``apply_patch`` (a mention's update that records what changed)."""
+``history``, ``apply_patch`` (a mention's update that records what changed) and ``patch_many``
+(one change to many mentions)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from listener.errors import NotFound
 from listener.storage.base import utcnow
 from listener.storage.models import AuditEvent, Mention
 
@@ -99,6 +101,21 @@ def apply_patch(session: Session, mention: Mention, changes: dict[str, Any], *, 
         mention.updated_at = now
         record(session, actor=actor, entity="mention", entity_id=mention.id, action="update", changes=diff)
     return diff
+
+
+def patch_many(session: Session, ids: list[int], changes: dict[str, Any], *, actor: str) -> list[int]:
+    """Apply one validated change to many mentions (rows locked); NotFound, and nothing changed,
+    when an id does not exist. Returns the ids that actually changed, in the order given."""
+    ids = list(dict.fromkeys(ids))
+    found = {m.id: m for m in session.scalars(select(Mention).where(Mention.id.in_(ids)).with_for_update())}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise NotFound(
+            f"{len(missing)} mention id(s) do not exist; nothing was changed", details={"missing": missing}
+        )
+    updated = [i for i in ids if apply_patch(session, found[i], changes, actor=actor)]
+    session.flush()
+    return updated
 
 
 def history(session: Session, mention_id: int) -> list[AuditEvent]:

@@ -2,14 +2,15 @@
 
 A user carries what a reply is signed with (display name, signature, language) and a role that
 caps the role of every key they hold; a disabled user's keys stop working. Issue 17 adds password
-login on top of this table (``password_hash``, argon2id; ``LoginFailure`` for throttling).
+login on top of this table (``password_hash``, argon2id; ``LoginFailure`` for throttling), and
+each person keeps their own saved inbox searches (``SavedSearch``).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Index, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from listener.storage.base import Base, BigId, UTCDateTime, utcnow
@@ -45,3 +46,19 @@ class LoginFailure(Base):
     email: Mapped[str] = mapped_column(String(254))
     ip: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SavedSearch(Base):
+    """One saved inbox search of one user: ``query`` is the inbox's query string (filters only)."""
+
+    __tablename__ = "saved_search"
+    __table_args__ = (
+        UniqueConstraint("user_id", "name", name="uq_saved_search_user_name"),
+        Index("ix_saved_search_user", "user_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    query: Mapped[str] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -4,6 +4,7 @@ feed page), and a template rejected for a mention drops in that mention's rankin
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import UTC, datetime
 
@@ -112,8 +113,10 @@ def test_answered_mentions_show_their_sent_reply_not_suggestions(api, acme):
     api.as_("agent").patch(f"/api/v1/mentions/{resolved}", json={"status": "resolved"})
     closed = api.client.get(f"/api/v1/mentions/{resolved}/suggestions").json()
     assert closed["suggestions"] == [] and closed["answered"] is None and "resolved" in closed["note"]
-    api.client.cookies.set("listener_key", api.keys["agent"])
-    page = api.client.get("/")
+    login = api.client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)  # type: ignore[union-attr]
+    api.client.post("/login", data={"key": api.keys["agent"], "next": "/inbox", "csrf_token": token})
+    page = api.client.get("/inbox")
     assert page.status_code == 200
     article = page.text.split(f'data-mention-id="{mid}"', 1)[1].split("</article>", 1)[0]
     assert "Sent reply" in article and "Sorry to hear that! Please DM us." in article

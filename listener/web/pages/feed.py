@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from listener.deps import FilterDep, SessionDep
 from listener.engine.payload import brief
 from listener.engine.proposals import draft_proposal
-from listener.engine.suggestions import ANSWERED, Library, suggest
+from listener.engine.suggestions import card_help
 from listener.pipeline.feed import brand_names, decode_cursor, encode_cursor, mention_reads
 from listener.storage.lookup import get_or_404
 from listener.storage.mentions import MentionFilter, feed_page
@@ -35,16 +35,7 @@ def feed(
     names = brand_names(session)
     params = {k: v for k, v in request.query_params.items() if k != "cursor"}
     settings = request.app.state.settings
-    wanted = [
-        m
-        for m in rows
-        if m.sentiment_label == "negative" or m.crisis_terms or m.kind == "review" or m.status in ANSWERED
-    ]
-    library = Library.load(session) if wanted else None
-    help_for = {
-        m.id: suggest(session, m, settings, who=who.principal, channel="public", limit=1, library=library)
-        for m in wanted
-    }
+    help_for = card_help(session, rows, settings, who.principal)
     context = {
         "mentions": mention_reads(session, rows),
         "help_for": help_for,
