@@ -22,6 +22,7 @@ import hashlib
 import json
 import logging
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any, Literal
 
 import httpx
@@ -147,8 +148,6 @@ def _dump_cursor(state: dict[str, dict[str, Any]]) -> str:
 def _response_time(resp: httpx.Response) -> datetime:
     date = resp.headers.get("date")
     if date:
-        from email.utils import parsedate_to_datetime
-
         try:
             return parsedate_to_datetime(date).astimezone(UTC)
         except (TypeError, ValueError):

@@ -7,10 +7,11 @@ are checked here, so ``status=done`` is a 422 that lists the allowed values.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query, Request
 from sqlalchemy.orm import Session
@@ -149,7 +150,7 @@ class FilterQuery:
         )
 
 
-async def filter_query(
+def parse_filters(
     brand: Annotated[str | None, Query(description="Brand id or name")] = None,
     platform: Annotated[list[str] | None, Query()] = None,
     kind: Annotated[list[str] | None, Query(description="post, comment, review, news")] = None,
@@ -197,11 +198,18 @@ async def filter_query(
     return FilterQuery(filters, brand or None, incident)
 
 
+@functools.wraps(parse_filters)
+async def filter_query(**params: Any) -> FilterQuery:
+    """``parse_filters`` as a dependency run on the event loop (no thread hop: no database work)."""
+    return parse_filters(**params)
+
+
 FilterQueryDep = Annotated[FilterQuery, Depends(filter_query)]
 
 
 def mention_filter(session: SessionDep, query: FilterQueryDep) -> MentionFilter:
-    """The filters from the query string, brand and incident resolved."""
+    """The filters from the query string, brand and incident resolved (the pages call
+    ``parse_filters(...).resolve(session)`` with the same arguments)."""
     return query.resolve(session)
 
 

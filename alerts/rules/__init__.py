@@ -5,7 +5,7 @@ Adding a rule type: a ``RuleType`` member in ``alerts/base.py``, a class with ``
 ``tests/alerts/test_rules_contract.py`` picks it up.
 """
 
-from alerts.base import Rule, RuleType
+from alerts.base import RuleType
 from alerts.rules.common import MentionFilter
 from alerts.rules.composite import CompositeParams, CompositeRule
 from alerts.rules.coverage import CoverageParams, CoverageRule
@@ -19,6 +19,7 @@ from alerts.rules.mentions import (
     NewTermParams,
     NewTermRule,
 )
+from alerts.rules.registry import RULES
 from alerts.rules.sentiment import (
     NegativeShareParams,
     NegativeShareRule,
@@ -34,19 +35,21 @@ from alerts.rules.volume import (
     SpikeRule,
 )
 
-RULES: dict[RuleType, type[Rule]] = {
-    RuleType.MENTION: MentionRule,
-    RuleType.FREQUENCY: FrequencyRule,
-    RuleType.SPIKE: SpikeRule,
-    RuleType.NEGATIVE_SHARE: NegativeShareRule,
-    RuleType.SENTIMENT_SHIFT: SentimentShiftRule,
-    RuleType.NEW_TERM: NewTermRule,
-    RuleType.CARDINALITY: CardinalityRule,
-    RuleType.REACH_SPIKE: ReachSpikeRule,
-    RuleType.FLATLINE: FlatlineRule,
-    RuleType.COMPOSITE: CompositeRule,
-    RuleType.COVERAGE: CoverageRule,
-}
+RULES.update(
+    {
+        RuleType.MENTION: MentionRule,
+        RuleType.FREQUENCY: FrequencyRule,
+        RuleType.SPIKE: SpikeRule,
+        RuleType.NEGATIVE_SHARE: NegativeShareRule,
+        RuleType.SENTIMENT_SHIFT: SentimentShiftRule,
+        RuleType.NEW_TERM: NewTermRule,
+        RuleType.CARDINALITY: CardinalityRule,
+        RuleType.REACH_SPIKE: ReachSpikeRule,
+        RuleType.FLATLINE: FlatlineRule,
+        RuleType.COMPOSITE: CompositeRule,
+        RuleType.COVERAGE: CoverageRule,
+    }
+)
 
 __all__ = [
     "RULES",

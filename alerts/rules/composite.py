@@ -9,6 +9,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from alerts.base import Audience, Match, RuleParams, RuleType, Window
+from alerts.rules.registry import RULES
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +24,6 @@ class Part(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> Part:
-        from alerts.rules import RULES
-
         try:
             RULES[self.type].Params.model_validate(self.params)
         except ValidationError as e:
@@ -36,8 +35,6 @@ class Part(BaseModel):
 
     def parsed(self) -> RuleParams:
         """The params as the part's Params model."""
-        from alerts.rules import RULES
-
         return RULES[self.type].Params.model_validate(self.params)
 
 
@@ -76,8 +73,6 @@ class CompositeRule:
 
     def evaluate(self, params: CompositeParams, window: Window, now: datetime) -> list[Match]:
         """One combined Match, or ``[]``."""
-        from alerts.rules import RULES
-
         fired: list[tuple[Part, Match]] = []
         for part in params.rules:
             matches = RULES[part.type]().evaluate(part.parsed(), window, now)

@@ -1,5 +1,5 @@
 """The inbox's query string: its filter controls read into the feed's ``MentionFilter`` (through
-``listener.deps.mention_filter``, the same checks as the API), the time-range presets, "assigned to
+``listener.deps.parse_filters``, the same checks as the API), the time-range presets, "assigned to
 me", duplicates collapsed unless asked for, and the query string a saved search keeps."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from sqlalchemy.orm import Session
 from starlette.datastructures import QueryParams
 
-from listener.deps import mention_filter
+from listener.deps import parse_filters
 from listener.errors import ListenerError, Unprocessable
 from listener.storage.mentions import MentionFilter
 
@@ -68,8 +68,7 @@ def read_query(session: Session, params: QueryParams, me: str, *, now: datetime 
         since, until = _time(values["since"], "since"), _time(values["until"], "until")
         if values["period"] in PERIODS:
             since, until = now - PERIODS[values["period"]], None
-        filters = mention_filter(
-            session,
+        filters = parse_filters(
             brand=values["brand"] or None,
             platform=values["platform"],
             kind=values["kind"],
@@ -85,7 +84,7 @@ def read_query(session: Session, params: QueryParams, me: str, *, now: datetime 
             q=values["q"] or None,
             hide_duplicates=values["dups"] != "show",
             incident=_int(values["incident"], "incident") or None,
-        )
+        ).resolve(session)
     except ListenerError as exc:
         return InboxQuery(MentionFilter(hide_duplicates=True), values, exc.message)
     return InboxQuery(filters, values)

@@ -1,7 +1,9 @@
 """One mention (``/mentions/{id}``): its text and analysis with the drivers of its sentiment, its
 history (the audit trail), its cluster's copies, its replies and suggested replies; agents change
 status, assignee, tags, notes and sentiment and draft replies; managers approve or reject drafts
-(the four-eyes rule of ``engine.reply_flow``); approved replies are marked sent."""
+(the four-eyes rule of ``engine.reply_flow``); approved replies are sent on the platform through the
+publish queue (``engine.publishing``) or marked sent by hand. The thread shows the customer's answers
+to our sent replies (and, on an answer, the mention it answers)."""
 
 from __future__ import annotations
 
@@ -10,10 +12,12 @@ from typing import Annotated, Literal
 from fastapi import Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
+from sqlalchemy import select
 
 from listener.deps import SessionDep
 from listener.engine.drafting import draft_reply
 from listener.engine.four_eyes import drafted_by
+from listener.engine.publishing import queue_reply
 from listener.engine.reply_flow import mark_sent, replies_of, review
 from listener.engine.suggestions import suggest
 from listener.errors import ListenerError
@@ -21,13 +25,16 @@ from listener.pipeline.feed import mention_reads
 from listener.schemas.mentions import MentionPatch
 from listener.schemas.replies import SentIn
 from listener.storage.audit import apply_patch, history
+from listener.storage.base import utcnow
 from listener.storage.inbox_queries import cluster_of, people_by_name
 from listener.storage.lookup import get_or_404
 from listener.storage.models import MENTION_STATUSES, Mention
-from listener.storage.reply_models import Reply
+from listener.storage.reply_models import Reply, ReplyPublication
+from listener.storage.threads import thread_of
 from listener.web.frame import back, page_router, render
 from listener.web.i18n import translate
 from listener.web.session import AgentPage, ManagerPage, PageUser, PageUserDep, safe_next
+from publishers.registry import get_publisher
 
 router = page_router()
 Text = Annotated[str, Form(max_length=5000)]
@@ -47,6 +54,8 @@ def mention_page(request: Request, session: SessionDep, who: PageUserDep, mentio
     help_ = suggest(session, m, settings, who=who.principal, limit=3)
     replies = replies_of(session, m.id)
     cluster = cluster_of(session, m)
+    thread = thread_of(session, m)
+    pubs = select(ReplyPublication).where(ReplyPublication.reply_id.in_([r.id for r in replies] or [0]))
     context = {
         "m": mention_reads(session, [m])[0],
         "help": help_,
@@ -58,6 +67,10 @@ def mention_page(request: Request, session: SessionDep, who: PageUserDep, mentio
         "people": people_by_name(session),
         "statuses": MENTION_STATUSES,
         "here": f"/mentions/{m.id}",
+        "answers": mention_reads(session, thread.answers),
+        "answers_to": mention_reads(session, [thread.answers_to])[0] if thread.answers_to else None,
+        "publications": {p.reply_id: p for p in session.scalars(pubs)},
+        "can_publish": get_publisher(m.platform) is not None,
     }
     return render(request, who, "mention.html", context)
 
@@ -160,6 +173,28 @@ def sent(
             request, _after(r, next), translate(who.locale, "Not marked: %(why)s", why=_problem(exc)), "error"
         )
     return back(request, _after(r, next), translate(who.locale, "Marked as sent."))
+
+
+@router.post("/replies/{reply_id}/publish")
+def publish(
+    request: Request,
+    session: SessionDep,
+    who: AgentPage,
+    reply_id: int,
+    next: Next = "",  # noqa: A002
+) -> Response:
+    """Send an approved reply on the customer's platform (queued; the worker posts it once), or
+    queue a failed one again; the reason when it cannot be sent (no credentials, too long, …)."""
+    r = _reply(session, reply_id)
+    try:
+        queue_reply(session, r, request.app.state.settings, who=who.principal.name, now=utcnow())
+    except ListenerError as exc:
+        return back(
+            request, _after(r, next), translate(who.locale, "Not sent: %(why)s", why=exc.message), "error"
+        )
+    return back(
+        request, _after(r, next), translate(who.locale, "Queued: the reply is posted in a few seconds.")
+    )
 
 
 @router.post("/replies/{reply_id}/{verdict}")
