@@ -48,19 +48,27 @@ class BodyLimitMiddleware:
             await self._refuse(send)
             return
         seen = 0
-        started = False
+        started = too_large = False
 
         async def limited_receive() -> Any:
-            nonlocal seen
+            nonlocal seen, too_large
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
+                    too_large = True
                     raise _TooLarge(self.max_bytes)
             return message
 
         async def tracking_send(message: Any) -> None:
+            # the app may turn the refused read into an answer of its own (FastAPI: a 400 "error
+            # parsing the body"): the person gets the 413 instead, once
             nonlocal started
+            if too_large:
+                if message["type"] == "http.response.start" and not started:
+                    started = True
+                    await self._refuse(send)
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)

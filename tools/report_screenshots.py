@@ -21,6 +21,7 @@ from listener.demo.seed import seed
 from listener.reporting.files import report_doc
 from listener.reporting.pdf import render_pdf
 from listener.reporting.periods import Range
+from listener.settings import Settings
 from listener.storage import migrate
 from listener.storage.db import make_engine, make_session_factory
 from listener.storage.lookup import resolve_brand
@@ -43,7 +44,7 @@ def demo_reports(url: str, locales: tuple[str, ...] = ("en", "tr")) -> dict[str,
     engine = make_engine(url)
     migrate.upgrade(engine)
     sessions = make_session_factory(engine)
-    seed(sessions)
+    seed(sessions, Settings(_env_file=None))
     out = {}
     with sessions() as session:
         acme = resolve_brand(session, "Acme")

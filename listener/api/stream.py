@@ -21,8 +21,8 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from listener.deps import FilterDep, Viewer, require
-from listener.errors import ListenerError, Unprocessable
+from listener.deps import FilterDep, Viewer, bearer_key, principal_for
+from listener.errors import Forbidden, ListenerError, Unprocessable
 from listener.pipeline.feed import mention_reads
 from listener.storage.db import session_scope
 from listener.storage.mentions import MentionFilter
@@ -30,7 +30,6 @@ from listener.storage.stream import between, head, number_new
 
 router = APIRouter(tags=["mentions"])
 PAGE = 200  # events per poll at most; a backlog drains over several polls without waiting
-_check_viewer = require("viewer")
 
 
 @dataclass
@@ -57,7 +56,9 @@ def _poll(request: Request, f: MentionFilter, cursor: Cursor) -> list[str]:
     with session_scope(sessions) as session:
         number_new(session)
     with session_scope(sessions) as session:
-        _check_viewer(request, session)
+        # the key again, uncached, every poll: a revoked key (or a disabled user) ends the stream
+        if not principal_for(session, bearer_key(request)).can("viewer"):
+            raise Forbidden("this needs the 'viewer' role or above")
         top = head(session)
         rows = between(session, cursor.position, top, f, PAGE)
         reads = mention_reads(session, rows)

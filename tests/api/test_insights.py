@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Engine
 
 from listener.demo.seed import seed
+from listener.settings import Settings
 from listener.storage.db import make_session_factory
 
 CRISIS = {"since": "2026-11-19T00:00:00Z", "until": "2026-11-20T00:00:00Z"}
@@ -15,7 +16,7 @@ CRISIS = {"since": "2026-11-19T00:00:00Z", "until": "2026-11-20T00:00:00Z"}
 
 @pytest.fixture
 def demo(engine: Engine) -> None:
-    seed(make_session_factory(engine))
+    seed(make_session_factory(engine), Settings(_env_file=None))
 
 
 def test_top_authors_by_influence_with_the_documented_score(api, demo) -> None:

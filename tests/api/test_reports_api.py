@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine
 
 from listener.demo.seed import seed
+from listener.settings import Settings
 from listener.storage.db import make_session_factory
 
 WEEK = {"from": "2026-11-13T00:00:00Z", "to": "2026-11-20T00:00:00Z"}
@@ -18,7 +19,7 @@ WEEK = {"from": "2026-11-13T00:00:00Z", "to": "2026-11-20T00:00:00Z"}
 
 @pytest.fixture
 def demo(engine: Engine) -> None:
-    seed(make_session_factory(engine))
+    seed(make_session_factory(engine), Settings(_env_file=None))
 
 
 def test_pdf_csv_and_html_of_any_range(api, demo) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from listener.demo.seed import seed
+from listener.settings import Settings
 from listener.storage.db import make_session_factory
 
 DEMO_START = datetime(2026, 11, 6, tzinfo=UTC)
@@ -25,6 +26,6 @@ def sessions(engine: Engine) -> sessionmaker[Session]:
 @pytest.fixture
 def demo(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
     """The demo seeded (brands, queries, the 503 sample mentions); returns the session factory."""
-    report = seed(sessions)
+    report = seed(sessions, Settings(_env_file=None))
     assert report.created > 400, report
     return sessions

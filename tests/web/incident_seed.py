@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from listener.engine import evaluation
+from listener.settings import Settings
 from listener.storage.models import Incident
 from listener.storage.replies import ensure_default_templates
 from tests.engine.engine_helpers import brand, mention, rule
@@ -36,5 +37,5 @@ def seed_incident(s: Session) -> int:
         for k, text in enumerate(LEAK_TEXTS)
     ]
     s.flush()
-    evaluation.evaluate_mentions(s, [m.id for m in rows], now)
+    evaluation.evaluate_mentions(s, [m.id for m in rows], now, settings=Settings(_env_file=None))
     return s.scalars(select(Incident)).one().id

@@ -30,7 +30,7 @@ CRISIS_WEEK = {"brand": "Acme", "range": "custom", "since": "2026-11-13", "until
 @pytest.fixture
 def demo_site(engine: Engine) -> Iterator[sessionmaker]:
     sessions = make_session_factory(engine)
-    seed(sessions)
+    seed(sessions, Settings(_env_file=None))
     yield sessions
 
 
@@ -94,7 +94,7 @@ def test_overview_needs_a_sign_in(engine: Engine, demo_site: sessionmaker) -> No
 
 
 def _demo(session) -> None:  # type: ignore[no-untyped-def]
-    seed(make_session_factory(session.get_bind()))
+    seed(make_session_factory(session.get_bind()), Settings(_env_file=None))
 
 
 @pytest.mark.slow
