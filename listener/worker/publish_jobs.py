@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from listener.engine.publish_run import PublishReport, publish_due
-from listener.settings import Settings, get_settings
+from listener.settings import Settings
 from listener.storage.db import session_scope
 from publishers.http import make_client
 
@@ -21,9 +21,9 @@ PUBLISH_SECONDS = 5.0
 class Publishing:
     """Sends approved replies queued for their platform; errors are logged and retried next tick."""
 
-    def __init__(self, sessions: sessionmaker[Session], settings: Settings | None = None) -> None:
+    def __init__(self, sessions: sessionmaker[Session], settings: Settings) -> None:
         self.sessions = sessions
-        self.settings = settings or get_settings()
+        self.settings = settings
         self.client = make_client(self.settings)
 
     def tick(self, now: datetime | None = None) -> PublishReport | None:

@@ -146,7 +146,7 @@ def build_scheduler(
         ),
         (outbox.tick, DELIVER_SECONDS, "alerts:deliver", "deliver the notification outbox"),
         (
-            partial(report_jobs.report_round, sessions),
+            partial(report_jobs.report_round, sessions, settings),
             REPORT_TICK_SECONDS,
             "reports:tick",
             "queue due reports",
