@@ -26,7 +26,7 @@ from listener.schemas.alerts import (
 )
 from listener.schemas.common import IsoTime
 from listener.settings import Settings
-from listener.storage.audit import delete_recorded, record
+from listener.storage.audit import delete_recorded, record, update_changed
 from listener.storage.lookup import ensure_name_free, get_or_404
 from listener.storage.models import AlertRule, Incident, Notification
 from listener.storage.times import aware
@@ -69,12 +69,7 @@ def update_rule(rule_id: int, body: RuleUpdate, session: SessionDep, who: Manage
         check_channels(session, changes["channels"])
     if "reply_templates" in changes:
         check_templates(session, changes["reply_templates"])
-    diff = {k: [getattr(rule, k), v] for k, v in changes.items() if getattr(rule, k) != v}
-    for k, v in changes.items():
-        setattr(rule, k, v)
-    session.flush()
-    if diff:
-        record(session, actor=who.name, entity="alert_rule", entity_id=rule.id, action="update", changes=diff)
+    update_changed(session, rule, changes, actor=who.name, entity="alert_rule")
     return RuleRead.model_validate(rule)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from listener.engine import delivery, evaluation
 from listener.errors import Conflict, Unprocessable
 from listener.settings import Settings
-from listener.storage.audit import add_recorded, record
+from listener.storage.audit import add_recorded, record, update_recorded
 from listener.storage.lookup import get_or_404
 from listener.storage.models import AlertRule, Brand, Channel, Incident, Notification, Silence
 
@@ -138,14 +138,7 @@ def end_silence(session: Session, silence: Silence, *, by: str) -> None:
     now = datetime.now(UTC)
     if silence.ends_at <= now:
         return
-    old = silence.ends_at
-    silence.ends_at = max(now, silence.starts_at)  # a future silence keeps no time at all
-    record(
-        session,
-        actor=by,
-        entity="silence",
-        entity_id=silence.id,
-        action="update",
-        changes={"ends_at": [old.isoformat(), silence.ends_at.isoformat()]},
-    )
+    ends = max(now, silence.starts_at)  # a future silence keeps no time at all
+    audit = {"ends_at": [silence.ends_at.isoformat(), ends.isoformat()]}
+    update_recorded(session, silence, {"ends_at": ends}, actor=by, entity="silence", audit=audit)
     session.flush()
