@@ -19,6 +19,12 @@ from listener.storage.models import AlertRule, Brand, Channel, Incident, Notific
 SILENCE_HOURS = (1, 4, 24, 72, 168)  # the lengths the pages offer for a silence
 
 
+def _record_status(session: Session, incident: Incident, by: str, action: str, old: str, new: str) -> None:
+    """Record ``by``'s change of the incident's status from ``old`` to ``new``."""
+    changes = {"status": [old, new]}
+    record(session, actor=by, entity="incident", entity_id=incident.id, action=action, changes=changes)
+
+
 def acknowledge(session: Session, incident: Incident, *, by: str) -> bool:
     """Mark a firing incident acknowledged by ``by`` (True when it changed; Conflict when resolved)."""
     if incident.status == "resolved":
@@ -28,14 +34,7 @@ def acknowledge(session: Session, incident: Incident, *, by: str) -> bool:
     incident.status = "acknowledged"
     incident.acknowledged_at = datetime.now(UTC)
     incident.acknowledged_by = by
-    record(
-        session,
-        actor=by,
-        entity="incident",
-        entity_id=incident.id,
-        action="acknowledge",
-        changes={"status": ["firing", "acknowledged"]},
-    )
+    _record_status(session, incident, by, "acknowledge", "firing", "acknowledged")
     session.flush()
     return True
 
@@ -48,14 +47,7 @@ def resolve(session: Session, incident: Incident, *, by: str, settings: Settings
     old = incident.status
     rule = get_or_404(session, AlertRule, incident.rule_id, "alert rule")
     evaluation.resolve(session, rule, incident, datetime.now(UTC), by=by, settings=settings)
-    record(
-        session,
-        actor=by,
-        entity="incident",
-        entity_id=incident.id,
-        action="resolve",
-        changes={"status": [old, "resolved"]},
-    )
+    _record_status(session, incident, by, "resolve", old, "resolved")
     return True
 
 
