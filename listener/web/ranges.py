@@ -103,9 +103,3 @@ def brand_filter(found: Brand | None, rng: Range | None = None) -> MentionFilter
     if rng is None:
         return MentionFilter(brand_ids=brand_ids)
     return MentionFilter(brand_ids=brand_ids, since=rng.since, until=rng.until)
-
-
-def context_status(context: dict[str, Any]) -> int:
-    """The status of a page built on ``page_context``: 422 when the brand or range asked for was
-    unusable (the page shows the fallback with the message), else 200."""
-    return 422 if context["error"] else 200

@@ -11,10 +11,10 @@ from fastapi.responses import Response
 from listener.deps import SessionDep
 from listener.reporting.authors import SORTS, top_authors
 from listener.reporting.trends import rising
-from listener.web.frame import page_router, render
+from listener.web.frame import page_router, render_form
 from listener.web.i18n import N_
 from listener.web.nav import NavItem, register_nav
-from listener.web.ranges import AskedDep, brand_filter, context_status, page_context
+from listener.web.ranges import AskedDep, brand_filter, page_context
 from listener.web.session import PageUserDep
 
 router = page_router()
@@ -35,7 +35,7 @@ def authors_page(
     sort = sort if sort in SORTS else "influence"
     rows = top_authors(session, brand_filter(found, rng), limit=50, sort=sort)
     context |= {"action": "/authors", "authors": rows, "sort": sort}
-    return render(request, who, "authors.html", context, status_code=context_status(context))
+    return render_form(request, who, "authors.html", context)
 
 
 @router.get("/trends")
@@ -44,4 +44,4 @@ def trends_page(request: Request, session: SessionDep, who: PageUserDep, ask: As
     found, rng, context = page_context(session, who, ask)
     found_trends = rising(session, brand_filter(found), rng)
     context |= {"action": "/trends", "trends": found_trends}
-    return render(request, who, "trends.html", context, status_code=context_status(context))
+    return render_form(request, who, "trends.html", context)

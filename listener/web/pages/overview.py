@@ -18,10 +18,10 @@ from listener.reporting.document import Figure
 from listener.reporting.files import report_doc, report_response
 from listener.storage.lookup import resolve_brand_or_all
 from listener.storage.stats import latest_published
-from listener.web.frame import page_router, render
+from listener.web.frame import page_router, render_form
 from listener.web.i18n import N_
 from listener.web.nav import NavItem, register_nav
-from listener.web.ranges import AskedDep, brand_filter, context_status, page_context, parse_when
+from listener.web.ranges import AskedDep, brand_filter, page_context, parse_when
 from listener.web.session import PageUserDep
 
 router = page_router()
@@ -60,7 +60,7 @@ def overview(request: Request, session: SessionDep, who: PageUserDep, ask: Asked
             for lang in ("en", "tr")
         },
     }
-    return render(request, who, "overview.html", context, status_code=context_status(context))
+    return render_form(request, who, "overview.html", context)
 
 
 @router.get("/reports/download")
