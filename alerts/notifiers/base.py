@@ -8,6 +8,7 @@ calls ``send(client, config, message)`` and records the ``Outcome``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, Protocol
 
@@ -158,3 +159,21 @@ def transport_failure(exc: httpx.HTTPError) -> Outcome:
     if isinstance(exc, AFTER_SENDING):
         return Outcome("unconfirmed", f"{what} after sending: delivery unconfirmed")
     return Outcome("retry", what)
+
+
+def post_outcome(
+    client: httpx.Client,
+    url: str,
+    classify: Callable[[int, str, float | None], Outcome],
+    *,
+    timeout: float,
+    **request: Any,
+) -> Outcome:
+    """POST to ``url`` (``request``: ``json=``, ``content=``, ``headers=``): a request that got no
+    answer is classified by ``transport_failure``, an answer by ``classify(status, text, retry_after)``
+    (``text``: the body's first 200 characters; ``retry_after``: its ``Retry-After`` in seconds)."""
+    try:
+        r = client.post(url, timeout=timeout, **request)
+    except httpx.HTTPError as exc:
+        return transport_failure(exc)
+    return classify(r.status_code, r.text.strip()[:200], retry_after_seconds(r.headers.get("Retry-After")))

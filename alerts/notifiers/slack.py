@@ -13,17 +13,7 @@ from typing import Annotated, Any, ClassVar
 
 import httpx
 
-from alerts.notifiers.base import (
-    SECRET,
-    SENT,
-    URL,
-    Message,
-    NotifierConfig,
-    Outcome,
-    Pacing,
-    retry_after_seconds,
-    transport_failure,
-)
+from alerts.notifiers.base import SECRET, SENT, URL, Message, NotifierConfig, Outcome, Pacing, post_outcome
 from alerts.notifiers.rendering import KIND_WORDS, changes, headline
 
 log = logging.getLogger(__name__)
@@ -139,19 +129,18 @@ class SlackNotifier:
 
     def send(self, client: httpx.Client, config: SlackConfig, message: Message) -> Outcome:
         """Post one message; classify the answer."""
-        try:
-            r = client.post(config.webhook_url, json=render(message.payload), timeout=config.timeout)
-        except httpx.HTTPError as exc:
-            return transport_failure(exc)
-        body = r.text.strip()[:200]
-        if r.status_code == 200:
-            return SENT
-        if r.status_code == 429:
-            return Outcome("retry", "429 rate limited", retry_after_seconds(r.headers.get("Retry-After")))
-        if (
-            r.status_code in (404, 410)
-            or body in PERMANENT
-            or (400 <= r.status_code < 500 and r.status_code != 408)
-        ):
-            return Outcome("dead", f"{r.status_code} {body}")
-        return Outcome("retry", f"{r.status_code} {body}")
+        return post_outcome(
+            client, config.webhook_url, _classify, timeout=config.timeout, json=render(message.payload)
+        )
+
+
+def _classify(status: int, body: str, retry_after: float | None) -> Outcome:
+    """Slack's answer: 200 sent; 429 retried after ``Retry-After``; 404, 410, a permanent error
+    word and other 4xx (408 aside) dead; the rest retried."""
+    if status == 200:
+        return SENT
+    if status == 429:
+        return Outcome("retry", "429 rate limited", retry_after)
+    if status in (404, 410) or body in PERMANENT or (400 <= status < 500 and status != 408):
+        return Outcome("dead", f"{status} {body}")
+    return Outcome("retry", f"{status} {body}")

@@ -24,8 +24,7 @@ from alerts.notifiers.base import (
     NotifierConfig,
     Outcome,
     Pacing,
-    retry_after_seconds,
-    transport_failure,
+    post_outcome,
 )
 
 log = logging.getLogger(__name__)
@@ -52,16 +51,16 @@ def post_signed(
     headers = {"Content-Type": "application/json", "X-Listener-Event": event, IDEMPOTENCY_HEADER: key}
     if secret:
         headers[SIGNATURE_HEADER] = signature(secret, data)
-    try:
-        r = client.post(url, content=data, headers=headers, timeout=timeout)
-    except httpx.HTTPError as exc:
-        return transport_failure(exc)
-    if 200 <= r.status_code < 300:
+    return post_outcome(client, url, _classify, timeout=timeout, content=data, headers=headers)
+
+
+def _classify(status: int, text: str, retry_after: float | None) -> Outcome:
+    """2xx sent; 408, 429 and 5xx retried (after ``Retry-After`` when given); other answers dead."""
+    if 200 <= status < 300:
         return SENT
-    text = r.text.strip()[:200]
-    if r.status_code in (408, 429) or r.status_code >= 500:
-        return Outcome("retry", f"{r.status_code} {text}", retry_after_seconds(r.headers.get("Retry-After")))
-    return Outcome("dead", f"{r.status_code} {text}")
+    if status in (408, 429) or status >= 500:
+        return Outcome("retry", f"{status} {text}", retry_after)
+    return Outcome("dead", f"{status} {text}")
 
 
 class WebhookConfig(NotifierConfig):

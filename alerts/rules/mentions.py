@@ -82,17 +82,7 @@ class FrequencyRule:
         hits = [m for m in recent(params, window, now, params.window_minutes) if params.filter.accepts(m)]
         if len(hits) < params.threshold:
             return []
-        return [
-            Match(
-                dedupe_key="frequency",
-                summary=f"{len(hits)} matching mentions in {params.window_minutes} min "
-                f"(threshold {params.threshold})",
-                value=float(len(hits)),
-                expected=float(params.threshold),
-                mention_ids=ids(hits),
-                evidence=evidence(hits, current=len(hits), expected=params.threshold),
-            )
-        ]
+        return [_over_threshold("frequency", "matching mentions", len(hits), hits, params)]
 
 
 class CardinalityParams(RuleParams):
@@ -116,18 +106,29 @@ class CardinalityRule:
         if len(authors) <= params.threshold:
             return []
         return [
-            Match(
-                dedupe_key="cardinality",
-                summary=f"{len(authors)} distinct authors in {params.window_minutes} min "
-                f"(threshold {params.threshold})",
-                value=float(len(authors)),
-                expected=float(params.threshold),
-                mention_ids=ids(hits),
-                evidence=evidence(
-                    hits, current=len(authors), expected=params.threshold, distinct_authors=len(authors)
-                ),
+            _over_threshold(
+                "cardinality", "distinct authors", len(authors), hits, params, distinct_authors=len(authors)
             )
         ]
+
+
+def _over_threshold(
+    key: str,
+    noun: str,
+    count: int,
+    hits: list[MentionView],
+    params: FrequencyParams | CardinalityParams,
+    **extra: object,
+) -> Match:
+    """The Match of a count rule: ``count`` ``noun`` in the look-back against the threshold."""
+    return Match(
+        dedupe_key=key,
+        summary=f"{count} {noun} in {params.window_minutes} min (threshold {params.threshold})",
+        value=float(count),
+        expected=float(params.threshold),
+        mention_ids=ids(hits),
+        evidence=evidence(hits, current=count, expected=params.threshold, **extra),
+    )
 
 
 TermSource = Literal["hashtags", "keyphrases", "topics"]

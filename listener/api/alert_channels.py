@@ -24,7 +24,7 @@ from listener.schemas.alerts import (
     SilenceRead,
     SilenceUpdate,
 )
-from listener.storage.audit import add_recorded, record
+from listener.storage.audit import add_recorded, delete_recorded, update_recorded
 from listener.storage.lookup import ensure_name_free, get_or_404
 from listener.storage.models import Channel, Notification, Silence
 from listener.storage.times import aware
@@ -82,25 +82,22 @@ def read_silence(silence_id: int, session: SessionDep, _: Viewer) -> SilenceRead
 @router.patch("/silences/{silence_id}", summary="Extend or shorten a silence, or change its comment")
 def update_silence(silence_id: int, body: SilenceUpdate, session: SessionDep, who: Manager) -> SilenceRead:
     silence = get_silence(session, silence_id)
+    new: dict[str, Any] = {}
     changes: dict[str, Any] = {}
     if body.ends_at is not None:
         ends = aware(body.ends_at, "ends_at")
         if ends is None or ends <= silence.starts_at:
             raise Unprocessable("ends_at must be after starts_at", details=[{"field": "ends_at"}])
-        changes["ends_at"] = [silence.ends_at.isoformat(), ends.isoformat()]
-        silence.ends_at = ends
+        new["ends_at"], changes["ends_at"] = ends, [silence.ends_at.isoformat(), ends.isoformat()]
     if body.comment is not None:
-        changes["comment"] = [silence.comment, body.comment]
-        silence.comment = body.comment
-    session.flush()
-    record(session, actor=who.name, entity="silence", entity_id=silence.id, action="update", changes=changes)
+        new["comment"], changes["comment"] = body.comment, [silence.comment, body.comment]
+    update_recorded(session, silence, new, actor=who.name, entity="silence", audit=changes)
     return _silence_read(silence, _now())
 
 
 @router.delete("/silences/{silence_id}", status_code=204, summary="Delete a silence")
 def delete_silence(silence_id: int, session: SessionDep, who: Manager) -> Response:
-    session.delete(get_silence(session, silence_id))
-    record(session, actor=who.name, entity="silence", entity_id=silence_id, action="delete", changes={})
+    delete_recorded(session, get_silence(session, silence_id), actor=who.name, entity="silence")
     return Response(status_code=204)
 
 
@@ -193,33 +190,25 @@ def update_channel(
     channel_id: int, body: ChannelUpdate, session: SessionDep, settings: SettingsDep, who: Manager
 ) -> ChannelRead:
     channel = get_channel(session, channel_id)
+    new: dict[str, Any] = {}
     if body.name is not None and body.name != channel.name:
         ensure_name_free(session, Channel, body.name, "a channel", exclude=channel.id)
-        channel.name = body.name
+        new["name"] = body.name
     if body.config is not None:
         if channel.type not in NOTIFIERS:
             raise Unprocessable(f"channel type {channel.type!r} is not known to this version")
-        merged = {**(channel.config or {}), **body.config}
-        check_config(channel.type, merged, settings.outbound_policy())
-        channel.config = merged
+        new["config"] = {**(channel.config or {}), **body.config}
+        check_config(channel.type, new["config"], settings.outbound_policy())
     if body.enabled is not None:
-        channel.enabled = body.enabled
-    session.flush()
-    record(
-        session,
-        actor=who.name,
-        entity="channel",
-        entity_id=channel.id,
-        action="update",
-        changes=_public(channel.type, body.model_dump(exclude_unset=True).get("config") or {}),
-    )
+        new["enabled"] = body.enabled
+    audit = _public(channel.type, body.model_dump(exclude_unset=True).get("config") or {})
+    update_recorded(session, channel, new, actor=who.name, entity="channel", audit=audit)
     return _channel_read(session, channel)
 
 
 @router.delete("/channels/{channel_id}", status_code=204, summary="Delete a channel")
 def delete_channel(channel_id: int, session: SessionDep, who: Manager) -> Response:
-    session.delete(get_channel(session, channel_id))
-    record(session, actor=who.name, entity="channel", entity_id=channel_id, action="delete", changes={})
+    delete_recorded(session, get_channel(session, channel_id), actor=who.name, entity="channel")
     return Response(status_code=204)
 
 

@@ -26,8 +26,8 @@ from listener.schemas.alerts import (
 )
 from listener.schemas.common import IsoTime
 from listener.settings import Settings
-from listener.storage.audit import delete_recorded, record
-from listener.storage.lookup import ensure_name_free, get_or_404
+from listener.storage.audit import delete_recorded, update_changed
+from listener.storage.lookup import ensure_name_free, get_or_404, where_given
 from listener.storage.models import AlertRule, Incident, Notification
 from listener.storage.times import aware
 
@@ -69,12 +69,7 @@ def update_rule(rule_id: int, body: RuleUpdate, session: SessionDep, who: Manage
         check_channels(session, changes["channels"])
     if "reply_templates" in changes:
         check_templates(session, changes["reply_templates"])
-    diff = {k: [getattr(rule, k), v] for k, v in changes.items() if getattr(rule, k) != v}
-    for k, v in changes.items():
-        setattr(rule, k, v)
-    session.flush()
-    if diff:
-        record(session, actor=who.name, entity="alert_rule", entity_id=rule.id, action="update", changes=diff)
+    update_changed(session, rule, changes, actor=who.name, entity="alert_rule")
     return RuleRead.model_validate(rule)
 
 
@@ -116,10 +111,7 @@ def list_incidents(
         if status not in INCIDENT_STATUSES:
             raise Unprocessable(f"unknown status {status!r}", details=[{"field": "status"}])
         stmt = stmt.where(Incident.status == status)
-    if rule_id is not None:
-        stmt = stmt.where(Incident.rule_id == rule_id)
-    if brand_id is not None:
-        stmt = stmt.where(Incident.brand_id == brand_id)
+    stmt = where_given(stmt, (Incident.rule_id, rule_id), (Incident.brand_id, brand_id))
     return [IncidentRead.model_validate(i) for i in session.scalars(stmt)]
 
 
@@ -151,14 +143,3 @@ def resolve(incident_id: int, session: SessionDep, settings: SettingsDep, who: M
     incident = get_incident(session, incident_id)
     handling.resolve(session, incident, by=who.name, settings=settings)
     return _detail(session, incident, settings)
-
-
-def _record_status(session: Session, actor: str, incident_id: int, action: str, old: str, new: str) -> None:
-    record(
-        session,
-        actor=actor,
-        entity="incident",
-        entity_id=incident_id,
-        action=action,
-        changes={"status": [old, new]},
-    )

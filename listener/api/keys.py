@@ -53,14 +53,8 @@ def post_key(body: KeyCreate, session: SessionDep, who: Admin) -> KeyCreated:
     except NotFound as exc:
         raise Unprocessable(exc.message, details=[{"field": "user"}]) from exc
     row, key = create_key(session, name=body.name, role=body.role, user=user)
-    record(
-        session,
-        actor=who.name,
-        entity="api_key",
-        entity_id=row.id,
-        action="create",
-        changes={"name": row.name, "role": row.role},
-    )
+    changes = {"name": row.name, "role": row.role}
+    record(session, actor=who.name, entity="api_key", entity_id=row.id, action="create", changes=changes)
     return KeyCreated(**KeyRead.model_validate(row).model_dump(), key=key)
 
 

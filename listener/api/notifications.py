@@ -15,7 +15,7 @@ from listener.errors import Conflict, Unprocessable
 from listener.schemas.alerts import NotificationRead
 from listener.storage.alert_models import NOTIFICATION_STATUSES
 from listener.storage.audit import record
-from listener.storage.lookup import get_or_404
+from listener.storage.lookup import get_or_404, where_given
 from listener.storage.models import Notification
 
 router = APIRouter(tags=["alerts"])
@@ -35,13 +35,12 @@ def list_notifications(
             f"unknown status {status!r}; use one of {', '.join(NOTIFICATION_STATUSES)}",
             details=[{"field": "status", "message": "unknown status"}],
         )
-    stmt = select(Notification).order_by(Notification.id.desc()).limit(limit)
-    if status:
-        stmt = stmt.where(Notification.status == status)
-    if channel_id is not None:
-        stmt = stmt.where(Notification.channel_id == channel_id)
-    if incident_id is not None:
-        stmt = stmt.where(Notification.incident_id == incident_id)
+    stmt = where_given(
+        select(Notification).order_by(Notification.id.desc()).limit(limit),
+        (Notification.status, status),
+        (Notification.channel_id, channel_id),
+        (Notification.incident_id, incident_id),
+    )
     return [NotificationRead.model_validate(n) for n in session.scalars(stmt)]
 
 
@@ -61,14 +60,8 @@ def resend_notification(
         before = delivery.resend(n, now)
     except ValueError as exc:
         raise Conflict(str(exc)) from None
-    record(
-        session,
-        actor=who.name,
-        entity="notification",
-        entity_id=n.id,
-        action="resend",
-        changes={"status": [before, "pending"], "channel_id": n.channel_id},
-    )
+    changes = {"status": [before, "pending"], "channel_id": n.channel_id}
+    record(session, actor=who.name, entity="notification", entity_id=n.id, action="resend", changes=changes)
     delivery.deliver_pending(session, client, now, ids=[n.id], sleep=lambda _: None)
     session.refresh(n)
     return NotificationRead.model_validate(n)

@@ -16,7 +16,7 @@ from listener.reporting.schedule import upcoming
 from listener.schemas.common import IsoTime
 from listener.schemas.reports import ScheduleCreate, ScheduleRead, ScheduleUpdate
 from listener.storage.alert_models import ReportSchedule
-from listener.storage.audit import record
+from listener.storage.audit import add_recorded, delete_recorded, update_changed
 from listener.storage.base import utcnow
 from listener.storage.lookup import get_or_404, resolve_brand, resolve_brand_or_all
 from listener.storage.models import Brand, Channel
@@ -81,10 +81,8 @@ def create_schedule(body: ScheduleCreate, session: SessionDep, who: Manager) -> 
     _email_channel(session, body.channel)
     data = body.model_dump(exclude={"brand", "channel"})
     row = ReportSchedule(brand_id=brand.id, channel_id=body.channel, created_by=who.name, **data)
-    session.add(row)
-    session.flush()
-    record(session, actor=who.name, entity="report_schedule", entity_id=row.id, action="create",
-           changes={"brand": brand.name, "channel": body.channel, **data})  # fmt: skip
+    add_recorded(session, row, actor=who.name, entity="report_schedule",
+                 changes={"brand": brand.name, "channel": body.channel, **data})  # fmt: skip
     return _read(session, row)
 
 
@@ -102,22 +100,12 @@ def update_schedule(
     if "channel" in changes:
         _email_channel(session, changes["channel"])
         changes["channel_id"] = changes.pop("channel")
-    diff = {k: [getattr(row, k), v] for k, v in changes.items() if getattr(row, k) != v}
-    for key, value in changes.items():
-        setattr(row, key, value)
-    if diff:
-        record(
-            session, actor=who.name, entity="report_schedule", entity_id=row.id, action="update", changes=diff
-        )
-    session.flush()
+    update_changed(session, row, changes, actor=who.name, entity="report_schedule")
     return _read(session, row)
 
 
 @router.delete("/report-schedules/{schedule_id}", status_code=204, summary="Delete a scheduled report")
 def delete_schedule(schedule_id: int, session: SessionDep, who: Manager) -> Response:
     row = get_or_404(session, ReportSchedule, schedule_id, "report schedule")
-    session.delete(row)
-    record(
-        session, actor=who.name, entity="report_schedule", entity_id=schedule_id, action="delete", changes={}
-    )
+    delete_recorded(session, row, actor=who.name, entity="report_schedule")
     return Response(status_code=204)

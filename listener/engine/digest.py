@@ -14,17 +14,18 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from alerts.notifiers.email import DIGEST_HOUR
 from listener.storage.mentions import MentionFilter
 from listener.storage.models import AlertRule, Brand, Channel, Incident, Notification
+from listener.storage.outbox import queue_once
 from listener.storage.stats import counts_by_brand
 
 log = logging.getLogger(__name__)
@@ -81,26 +82,16 @@ def queue_due(session: Session, now: datetime, base_url: str = "") -> list[Notif
         period = latest_period(channel.config or {}, now)
         if channel.created_at is not None and period.end <= channel.created_at:
             continue
-        k = key(channel, period)
-        if session.scalar(select(Notification.id).where(Notification.idempotency_key == k)):
-            continue
-        row = Notification(
-            incident_id=None,
+        row = queue_once(
+            session,
+            key=key(channel, period),
             channel_id=channel.id,
             kind="digest",
-            payload=build(session, channel, period, base_url=base_url),
-            idempotency_key=k,
-            status="pending",
-            attempts=0,
-            next_attempt_at=now,
+            payload=partial(build, session, channel, period, base_url=base_url),
+            now=now,
         )
-        try:
-            with session.begin_nested():
-                session.add(row)
-        except IntegrityError:  # another worker queued it first
-            log.info("digest %s was queued by another worker", k)
-            continue
-        queued.append(row)
+        if row is not None:
+            queued.append(row)
     return queued
 
 

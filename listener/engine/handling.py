@@ -12,11 +12,17 @@ from sqlalchemy.orm import Session
 from listener.engine import delivery, evaluation
 from listener.errors import Conflict, Unprocessable
 from listener.settings import Settings
-from listener.storage.audit import add_recorded, record
+from listener.storage.audit import add_recorded, record, update_recorded
 from listener.storage.lookup import get_or_404
 from listener.storage.models import AlertRule, Brand, Channel, Incident, Notification, Silence
 
 SILENCE_HOURS = (1, 4, 24, 72, 168)  # the lengths the pages offer for a silence
+
+
+def _record_status(session: Session, incident: Incident, by: str, action: str, old: str, new: str) -> None:
+    """Record ``by``'s change of the incident's status from ``old`` to ``new``."""
+    changes = {"status": [old, new]}
+    record(session, actor=by, entity="incident", entity_id=incident.id, action=action, changes=changes)
 
 
 def acknowledge(session: Session, incident: Incident, *, by: str) -> bool:
@@ -28,14 +34,7 @@ def acknowledge(session: Session, incident: Incident, *, by: str) -> bool:
     incident.status = "acknowledged"
     incident.acknowledged_at = datetime.now(UTC)
     incident.acknowledged_by = by
-    record(
-        session,
-        actor=by,
-        entity="incident",
-        entity_id=incident.id,
-        action="acknowledge",
-        changes={"status": ["firing", "acknowledged"]},
-    )
+    _record_status(session, incident, by, "acknowledge", "firing", "acknowledged")
     session.flush()
     return True
 
@@ -48,14 +47,7 @@ def resolve(session: Session, incident: Incident, *, by: str, settings: Settings
     old = incident.status
     rule = get_or_404(session, AlertRule, incident.rule_id, "alert rule")
     evaluation.resolve(session, rule, incident, datetime.now(UTC), by=by, settings=settings)
-    record(
-        session,
-        actor=by,
-        entity="incident",
-        entity_id=incident.id,
-        action="resolve",
-        changes={"status": [old, "resolved"]},
-    )
+    _record_status(session, incident, by, "resolve", old, "resolved")
     return True
 
 
@@ -138,14 +130,7 @@ def end_silence(session: Session, silence: Silence, *, by: str) -> None:
     now = datetime.now(UTC)
     if silence.ends_at <= now:
         return
-    old = silence.ends_at
-    silence.ends_at = max(now, silence.starts_at)  # a future silence keeps no time at all
-    record(
-        session,
-        actor=by,
-        entity="silence",
-        entity_id=silence.id,
-        action="update",
-        changes={"ends_at": [old.isoformat(), silence.ends_at.isoformat()]},
-    )
+    ends = max(now, silence.starts_at)  # a future silence keeps no time at all
+    audit = {"ends_at": [silence.ends_at.isoformat(), ends.isoformat()]}
+    update_recorded(session, silence, {"ends_at": ends}, actor=by, entity="silence", audit=audit)
     session.flush()

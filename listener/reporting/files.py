@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
+from typing import TypedDict, Unpack
 
 from sqlalchemy.orm import Session
 from starlette.responses import Response
@@ -54,19 +55,26 @@ def period_csv(
     return csv_document(session, f, limit)
 
 
+class DocOptions(TypedDict, total=False):
+    """``report_doc``'s keyword options, passed on by ``report_files``."""
+
+    base_url: str
+    label: str | None
+    tz: tzinfo
+
+
 def report_files(
     session: Session,
     brand: Brand | None,
     rng: Range,
     locale: str,
     *,
-    base_url: str = "",
-    label: str | None = None,
     csv_limit: int | None = None,
-    tz: tzinfo = UTC,
+    **options: Unpack[DocOptions],
 ) -> ReportFiles:
-    """The document, its PDF and the CSV (at most ``csv_limit`` rows)."""
-    doc = report_doc(session, brand, rng, locale, base_url=base_url, label=label, tz=tz)
+    """The document (``report_doc`` with ``options``), its PDF and the CSV (at most ``csv_limit``
+    rows)."""
+    doc = report_doc(session, brand, rng, locale, **options)
     data, rows, truncated = period_csv(session, brand, rng, csv_limit)
     return ReportFiles(doc, render_pdf(doc), data, rows, truncated)
 

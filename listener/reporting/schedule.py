@@ -15,9 +15,10 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from listener.reporting.files import report_files
@@ -26,6 +27,7 @@ from listener.reporting.periods import CalendarPeriod, last_complete, period_con
 from listener.settings import Settings
 from listener.storage.alert_models import ReportSchedule
 from listener.storage.models import Brand, Channel, Notification
+from listener.storage.outbox import queue_once
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +73,28 @@ def by_locale(schedule: ReportSchedule) -> dict[str, list[str]]:
     return dict(sorted(out.items()))
 
 
+def report_payload(
+    session: Session,
+    schedule: ReportSchedule,
+    brand: Brand | None,
+    period: CalendarPeriod,
+    locale: str,
+    emails: list[str],
+    settings: Settings,
+) -> dict[str, Any]:
+    """The outbox payload of one schedule's report for one period and language: the rendered mail
+    with its files, for ``emails``."""
+    files = report_files(
+        session, brand, period.range, locale, base_url=settings.base_url, label=period.label,
+        csv_limit=settings.report_csv_max_rows, tz=zone(schedule.timezone),
+    )  # fmt: skip
+    meta = {"brand": brand.name if brand else None, "schedule_id": schedule.id,
+            "period": {"frequency": period.frequency, "label": period.label,
+                       "since": period.range.since.isoformat(),
+                       "until": period.range.until.isoformat()}}  # fmt: skip
+    return mail_payload(files, recipients=emails, meta=meta)
+
+
 def queue_due(session: Session, now: datetime, settings: Settings) -> list[Notification]:
     """Queue every due report not queued yet (one outbox row per language); returns the new rows."""
     queued = []
@@ -86,27 +110,11 @@ def queue_due(session: Session, now: datetime, settings: Settings) -> list[Notif
             continue
         brand = session.get(Brand, schedule.brand_id)
         for locale, emails in by_locale(schedule).items():
-            key = idempotency_key(schedule, period, locale)
-            if session.scalar(select(Notification.id).where(Notification.idempotency_key == key)):
-                continue
-            files = report_files(
-                session, brand, period.range, locale, base_url=settings.base_url, label=period.label,
-                csv_limit=settings.report_csv_max_rows, tz=zone(schedule.timezone),
+            row = queue_once(
+                session, key=idempotency_key(schedule, period, locale), channel_id=schedule.channel_id,
+                kind="report", now=now,
+                payload=partial(report_payload, session, schedule, brand, period, locale, emails, settings),
             )  # fmt: skip
-            meta = {"brand": brand.name if brand else None, "schedule_id": schedule.id,
-                    "period": {"frequency": period.frequency, "label": period.label,
-                               "since": period.range.since.isoformat(),
-                               "until": period.range.until.isoformat()}}  # fmt: skip
-            row = Notification(
-                incident_id=None, channel_id=schedule.channel_id, kind="report", idempotency_key=key,
-                payload=mail_payload(files, recipients=emails, meta=meta), status="pending", attempts=0,
-                next_attempt_at=now,
-            )  # fmt: skip
-            try:
-                with session.begin_nested():
-                    session.add(row)
-            except IntegrityError:  # another worker queued it first
-                log.info("report %s was queued by another worker", key)
-                continue
-            queued.append(row)
+            if row is not None:
+                queued.append(row)
     return queued

@@ -1,5 +1,5 @@
-"""The audit log: ``record`` one event; ``add_recorded``, ``update_recorded`` and
-``delete_recorded`` (a row's create, update or delete and its event, for the routers); a mention's
+"""The audit log: ``record`` one event; ``add_recorded``, ``update_recorded``, ``update_changed``
+and ``delete_recorded`` (a row's create, update or delete and its event, for the routers); a mention's
 ``history``, ``apply_patch`` (a mention's update that records what changed) and ``patch_many``
 (one change to many mentions)."""
 
@@ -56,6 +56,19 @@ def update_recorded(
         action="update",
         changes=changes if audit is None else audit,
     )
+
+
+def update_changed(
+    session: Session, row: Any, changes: dict[str, Any], *, actor: str, entity: str
+) -> dict[str, list[Any]]:
+    """Set those of ``changes`` that differ from ``row``; when any did, flush and record the "update"
+    by ``actor`` as ``{field: [old, new]}``. Returns that diff (empty: nothing changed, nothing
+    recorded)."""
+    diff = {k: [getattr(row, k), v] for k, v in changes.items() if getattr(row, k) != v}
+    if diff:
+        new = {k: v for k, (_, v) in diff.items()}
+        update_recorded(session, row, new, actor=actor, entity=entity, audit=diff)
+    return diff
 
 
 def delete_recorded(

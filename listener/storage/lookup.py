@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from listener.errors import Conflict, NotFound, Unprocessable
@@ -66,3 +66,12 @@ def ensure_name_free(
             f"{what} named {taken.name!r} already exists; names that differ only in case are the same",
             details=[{"field": "name", "existing_id": taken.id}],
         )
+
+
+def where_given(stmt: Select[Any], *conditions: tuple[Any, Any]) -> Select[Any]:
+    """``stmt`` narrowed to ``column == value`` for each ``(column, value)`` whose value is given
+    (not None): the optional filters of a list endpoint."""
+    for column, value in conditions:
+        if value is not None:
+            stmt = stmt.where(column == value)
+    return stmt

@@ -97,6 +97,12 @@ def render(
         )
 
 
+def render_form(request: Request, who: PageUser | None, template: str, context: dict[str, Any]) -> Response:
+    """``render`` for a page with a form: 422 when ``context["error"]`` holds a message (the form is
+    shown again with it), else 200."""
+    return render(request, who, template, context, status_code=422 if context.get("error") else 200)
+
+
 def back(request: Request, url: str, message: str | None = None, kind: str = "success") -> RedirectResponse:
     """303 to ``url`` (after a POST), with ``message`` (already translated) flashed there."""
     if message:

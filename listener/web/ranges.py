@@ -15,6 +15,7 @@ from listener.deps import make_range
 from listener.errors import Unprocessable
 from listener.reporting.periods import PRESETS, Range
 from listener.storage.lookup import resolve_brand_or_all
+from listener.storage.mentions import MentionFilter
 from listener.storage.models import Brand
 from listener.web.i18n import translate
 from listener.web.session import PageUser
@@ -94,3 +95,11 @@ def page_context(session: Session, who: PageUser, ask: Asked) -> tuple[Brand | N
         "period": rng,
     }
     return found, rng, context
+
+
+def brand_filter(found: Brand | None, rng: Range | None = None) -> MentionFilter:
+    """The mentions of ``found`` (None: all brands), within ``rng`` when given."""
+    brand_ids = [found.id] if found else None
+    if rng is None:
+        return MentionFilter(brand_ids=brand_ids)
+    return MentionFilter(brand_ids=brand_ids, since=rng.since, until=rng.until)

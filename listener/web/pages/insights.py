@@ -11,11 +11,10 @@ from fastapi.responses import Response
 from listener.deps import SessionDep
 from listener.reporting.authors import SORTS, top_authors
 from listener.reporting.trends import rising
-from listener.storage.mentions import MentionFilter
-from listener.web.frame import page_router, render
+from listener.web.frame import page_router, render_form
 from listener.web.i18n import N_
 from listener.web.nav import NavItem, register_nav
-from listener.web.ranges import AskedDep, page_context
+from listener.web.ranges import AskedDep, brand_filter, page_context
 from listener.web.session import PageUserDep
 
 router = page_router()
@@ -34,21 +33,15 @@ def authors_page(
     """The top 50 authors by influence, reach or mentions."""
     found, rng, context = page_context(session, who, ask)
     sort = sort if sort in SORTS else "influence"
-    f = MentionFilter(brand_ids=[found.id] if found else None, since=rng.since, until=rng.until)
-    rows = top_authors(session, f, limit=50, sort=sort)
+    rows = top_authors(session, brand_filter(found, rng), limit=50, sort=sort)
     context |= {"action": "/authors", "authors": rows, "sort": sort}
-    return render(request, who, "authors.html", context, status_code=422 if context["error"] else 200)
+    return render_form(request, who, "authors.html", context)
 
 
 @router.get("/trends")
-def trends_page(
-    request: Request,
-    session: SessionDep,
-    who: PageUserDep,
-    ask: AskedDep,
-) -> Response:
+def trends_page(request: Request, session: SessionDep, who: PageUserDep, ask: AskedDep) -> Response:
     """Topics, hashtags and terms rising against the periods before."""
     found, rng, context = page_context(session, who, ask)
-    found_trends = rising(session, MentionFilter(brand_ids=[found.id] if found else None), rng)
+    found_trends = rising(session, brand_filter(found), rng)
     context |= {"action": "/trends", "trends": found_trends}
-    return render(request, who, "trends.html", context, status_code=422 if context["error"] else 200)
+    return render_form(request, who, "trends.html", context)

@@ -14,7 +14,7 @@ from alerts.notifiers import stored_view
 from listener.deps import SessionDep
 from listener.engine import handling
 from listener.errors import ListenerError
-from listener.storage.audit import record
+from listener.storage.audit import update_recorded
 from listener.storage.models import AlertRule, Brand, Channel, Notification, Silence
 from listener.web.frame import back, find_or_404, page_router, render
 from listener.web.i18n import N_, translate
@@ -71,11 +71,8 @@ def switch(
 ) -> Response:
     """Turn a channel on or off (off: rules skip it)."""
     channel = find_or_404(session, Channel, channel_id, N_("channel"))
-    record(
-        session, actor=who.principal.name, entity="channel", entity_id=channel.id, action="update",
-        changes={"enabled": [channel.enabled, on]},
-    )  # fmt: skip
-    channel.enabled = on
+    update_recorded(session, channel, {"enabled": on}, actor=who.principal.name, entity="channel",
+                    audit={"enabled": [channel.enabled, on]})  # fmt: skip
     return back(request, "/manage/channels", translate(who.locale, "Saved %(name)s.", name=channel.name))
 
 

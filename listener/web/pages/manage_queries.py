@@ -18,7 +18,7 @@ from listener.schemas.catalog import BrandCreate, QueryCreate, QueryUpdate
 from listener.storage.brands import create_brand
 from listener.storage.lookup import get_or_404
 from listener.storage.models import Brand, Query
-from listener.web.frame import back, page_router, render
+from listener.web.frame import back, page_router, render_form
 from listener.web.i18n import N_, translate
 from listener.web.manage_forms import problem
 from listener.web.nav import NavItem, register_nav
@@ -40,9 +40,7 @@ def _page(request: Request, session: SessionDep, who: ManagerPage, **extra: obje
         "form": {},
         **extra,
     }
-    return render(
-        request, who, "manage_queries.html", context, status_code=422 if extra.get("error") else 200
-    )
+    return render_form(request, who, "manage_queries.html", context)
 
 
 @router.get("/manage/queries")

@@ -16,7 +16,7 @@ from listener.errors import ListenerError
 from listener.pipeline.analysis import current_taxonomy
 from listener.pipeline.taxonomy_store import replace_taxonomy, reset_taxonomy
 from listener.schemas.catalog import TaxonomyIn
-from listener.web.frame import back, page_router, render
+from listener.web.frame import back, page_router, render_form
 from listener.web.i18n import N_, translate
 from listener.web.manage_forms import json_field, problem
 from listener.web.nav import NavItem, register_nav
@@ -29,7 +29,7 @@ register_nav(NavItem("/manage/taxonomy", N_("Topic taxonomy"), role="manager", s
 
 def _page(request: Request, who: ManagerPage, source: str, text: str, error: str | None = None) -> Response:
     context = {"source": source, "text": text, "error": error}
-    return render(request, who, "manage_taxonomy.html", context, status_code=422 if error else 200)
+    return render_form(request, who, "manage_taxonomy.html", context)
 
 
 @router.get("/manage/taxonomy")

@@ -18,7 +18,7 @@ from listener.errors import ListenerError
 from listener.schemas.replies import LANGUAGES, TemplateCreate, TemplateUpdate
 from listener.storage.lookup import get_or_404
 from listener.storage.reply_models import ReplyTemplate
-from listener.web.frame import back, page_router, render
+from listener.web.frame import back, page_router, render_form
 from listener.web.i18n import N_, translate
 from listener.web.manage_forms import json_field, problem
 from listener.web.nav import NavItem, register_nav
@@ -41,9 +41,7 @@ def _page(request: Request, session: SessionDep, who: ManagerPage, form: dict, *
         "preview": preview(form["body"]) if form.get("body") else None,
         **extra,
     }
-    return render(
-        request, who, "manage_templates.html", context, status_code=422 if extra.get("error") else 200
-    )
+    return render_form(request, who, "manage_templates.html", context)
 
 
 def _form(t: ReplyTemplate | None = None) -> dict:

@@ -17,7 +17,7 @@ from listener.people import create_user, find_user, list_users, update_user
 from listener.storage.audit import record
 from listener.storage.models import ROLES, ApiKey
 from listener.storage.people_models import User
-from listener.web.frame import back, find_or_404, page_router, render
+from listener.web.frame import back, find_or_404, page_router, render_form
 from listener.web.i18n import LANGUAGES, N_, translate
 from listener.web.nav import NavItem, register_nav
 from listener.web.session import AdminPage
@@ -32,7 +32,7 @@ Text = Annotated[str, Form(max_length=254)]
 
 def _users_page(request: Request, session: SessionDep, who: AdminPage, error: str | None = None) -> Response:
     context = {"users": list_users(session), "roles": ROLES, "languages": LANGUAGES, "error": error}
-    return render(request, who, "manage_users.html", context, status_code=422 if error else 200)
+    return render_form(request, who, "manage_users.html", context)
 
 
 @router.get("/users")
@@ -119,8 +119,7 @@ def password(
 def _keys_page(request: Request, session: SessionDep, who: AdminPage, **extra: object) -> Response:
     owners = {u.id: u.email for u in session.scalars(select(User))}
     context = {"keys": list_keys(session), "owners": owners, "roles": ROLES, "new_key": None, "error": None}
-    status = 422 if extra.get("error") else 200
-    return render(request, who, "manage_keys.html", {**context, **extra}, status_code=status)
+    return render_form(request, who, "manage_keys.html", {**context, **extra})
 
 
 @router.get("/keys")

@@ -17,12 +17,11 @@ from listener.deps import SessionDep, make_range
 from listener.reporting.document import Figure
 from listener.reporting.files import report_doc, report_response
 from listener.storage.lookup import resolve_brand_or_all
-from listener.storage.mentions import MentionFilter
 from listener.storage.stats import latest_published
-from listener.web.frame import page_router, render
+from listener.web.frame import page_router, render_form
 from listener.web.i18n import N_
 from listener.web.nav import NavItem, register_nav
-from listener.web.ranges import AskedDep, page_context, parse_when
+from listener.web.ranges import AskedDep, brand_filter, page_context, parse_when
 from listener.web.session import PageUserDep
 
 router = page_router()
@@ -34,16 +33,11 @@ def _svg(fig: Figure) -> Markup:
 
 
 @router.get("/overview")
-def overview(
-    request: Request,
-    session: SessionDep,
-    who: PageUserDep,
-    ask: AskedDep,
-) -> Response:
+def overview(request: Request, session: SessionDep, who: PageUserDep, ask: AskedDep) -> Response:
     """The overview page for the chosen brand and range."""
     found, rng, context = page_context(session, who, ask)
     doc = report_doc(session, found, rng, who.locale)
-    latest = latest_published(session, MentionFilter(brand_ids=[found.id] if found else None))
+    latest = latest_published(session, brand_filter(found))
     earlier = None
     if latest is not None and latest < rng.since:  # nothing in the range: offer the latest data
         days = max(1, rng.length.days)
@@ -66,7 +60,7 @@ def overview(
             for lang in ("en", "tr")
         },
     }
-    return render(request, who, "overview.html", context, status_code=422 if context["error"] else 200)
+    return render_form(request, who, "overview.html", context)
 
 
 @router.get("/reports/download")
