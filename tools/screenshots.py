@@ -35,7 +35,6 @@ PAGES = [
     ("login", "/login", "en"),
     ("overview", "/overview?brand=Acme&range=custom&since=2026-11-13&until=2026-11-19", "en"),
     ("overview-tr", "/overview?brand=Acme&range=custom&since=2026-11-13&until=2026-11-19", "tr"),
-    ("feed", "/", "en"),
     ("inbox", "/inbox", "en"),
     ("inbox-tr", "/inbox", "tr"),
     ("mention", "/mentions/1", "en"),
