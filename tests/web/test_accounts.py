@@ -140,7 +140,9 @@ def test_login_page_speaks_the_browsers_language_and_the_user_keeps_their_choice
     assert '<html lang="en">' in english.text and "Password" in english.text
     assert _sign_in(client, "agent").status_code == 303
     assert '<html lang="en">' in client.get("/inbox").text
-    switched = client.post("/language", data={"lang": "tr", "next": "/", "csrf_token": _token(client, "/inbox")})
+    switched = client.post(
+        "/language", data={"lang": "tr", "next": "/", "csrf_token": _token(client, "/inbox")}
+    )
     assert switched.status_code == 303
     page = client.get("/inbox")
     assert '<html lang="tr">' in page.text and "Çıkış yap" in page.text and "Gelen kutusu" in page.text

@@ -23,7 +23,7 @@ def test_a_manager_switches_the_ui_to_turkish_and_it_stays(make_site, page, logi
     assert page.url == site.base + "/incidents"
     assert page.locator("html").get_attribute("lang") == "tr"
     header = page.inner_text("header")
-    assert "Olaylar" in header and "Bahsetmeler" in header and "Yönetim" in header and "Çıkış yap" in header
+    assert "Olaylar" in header and "Gelen kutusu" in header and "Yönetim" in header and "Çıkış yap" in header
     page.goto(f"{site.base}/incidents/{ids[0]}")
     assert "Olay #" in page.inner_text("h1")
     assert page.locator("[data-action=acknowledge]").inner_text() == "Üstlen"
@@ -66,7 +66,10 @@ def test_an_agent_sees_no_management_screens(site, page, login) -> None:  # type
     header = page.inner_text("header")
     assert "Ali Agent" in header and "Incidents" in header
     assert page.locator("header [data-menu=manage]").count() == 0
-    for path in ("/manage/users", "/manage/keys", "/manage/sources", "/manage/channels", "/manage/silences"):
+    for path in (
+        "/manage/users", "/manage/keys", "/manage/sources", "/manage/channels", "/manage/silences",
+        "/manage/channels/new", "/manage/sources/new", "/manage/rules",
+    ):  # fmt: skip
         response = page.goto(site.base + path)
         assert response is not None and response.status == 403, path
         assert "This needs the" in page.inner_text("main")
