@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from listener.pipeline.ingest import store_batch
+from listener.reporting.files import REPORT_CSP
 from listener.schemas.mentions import MentionIn
 from listener.storage.db import session_scope
 from listener.storage.models import AlertRule, Mention
@@ -81,6 +82,11 @@ def test_every_main_page_runs_under_the_strict_policy_without_a_violation(make_s
         assert _violations(page) == [], path
         assert page.locator("script:not([src]), style, [style]").count() == 0, path
         assert page.locator("[onclick], [onchange], [onsubmit], [oninput], [onload]").count() == 0, path
+    # the HTML report (styled inline like the mail) has a policy of its own: no script at all
+    report = page.goto(site.base + "/reports/download?format=html")
+    assert report is not None and report.status == 200
+    assert report.headers["content-security-policy"] == REPORT_CSP and "script-src" not in REPORT_CSP
+    assert _violations(page) == []
     assert console == []
     assert page.page_errors == []
 
