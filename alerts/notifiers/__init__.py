@@ -42,6 +42,7 @@ def stored_view(type_: str, config: dict[str, Any] | None) -> tuple[dict[str, An
     raw = dict(config or {})
     return {k: v for k, v in raw.items() if k not in secret}, {k: bool(raw.get(k)) for k in secret}
 
+
 __all__ = [
     "NOTIFIERS",
     "NO_PACING",

@@ -7,14 +7,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Response
-from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from alerts.notifiers import NOTIFIERS, NotifierConfig, stored_view
+from alerts.notifiers import NOTIFIERS, stored_view
 from listener.deps import Manager, OutboundDep, SessionDep, SettingsDep, Viewer
 from listener.engine import handling
-from listener.errors import Unprocessable, validation_details
+from listener.engine.channel_check import check_config, public_config
+from listener.engine.channel_check import create_channel as create_channel_row
+from listener.errors import Unprocessable
 from listener.schemas.alerts import (
     ChannelCreate,
     ChannelRead,
@@ -24,11 +25,10 @@ from listener.schemas.alerts import (
     SilenceRead,
     SilenceUpdate,
 )
-from listener.storage.audit import add_recorded, delete_recorded, update_recorded
+from listener.storage.audit import delete_recorded, update_recorded
 from listener.storage.lookup import ensure_name_free, get_or_404
 from listener.storage.models import Channel, Notification, Silence
 from listener.storage.times import aware
-from outbound.policy import AddressRefused, OutboundPolicy
 
 router = APIRouter(tags=["alerts"])
 
@@ -124,34 +124,6 @@ def _channel_read(session: Session, c: Channel) -> ChannelRead:
     )
 
 
-def check_config(type_: str, raw: dict[str, Any], policy: OutboundPolicy) -> NotifierConfig:
-    """``raw`` validated by the channel type's ``Config`` (required fields, types, unknown keys) and
-    its URL and host fields by the outbound-address ``policy``; 422 naming ``config.<field>``."""
-    config_cls = NOTIFIERS[type_].Config
-    try:
-        config = config_cls.model_validate(raw)
-    except ValidationError as exc:
-        details = validation_details([{**e, "loc": ("config", *e["loc"])} for e in exc.errors()])
-        missing = [d["field"].removeprefix("config.") for d in details if d["type"] == "missing"]
-        if missing:
-            message = f"a {type_} channel needs {', '.join(missing)}"
-        else:
-            message = f"{details[0]['field']}: {details[0]['message']}"
-        raise Unprocessable(message, details=details) from None
-    try:
-        config.check_addresses(policy)
-    except AddressRefused as exc:
-        field = str(exc).split(":", 1)[0]
-        raise Unprocessable(f"config.{exc}", details=[{"field": f"config.{field}"}]) from None
-    return config
-
-
-def _public(type_: str, config: dict[str, Any]) -> dict[str, Any]:
-    """For the audit log: secret values replaced by ``<set>``."""
-    secret = NOTIFIERS[type_].Config.fields_marked("secret") if type_ in NOTIFIERS else ()
-    return {k: ("<set>" if k in secret else v) for k, v in config.items()}
-
-
 def get_channel(session: Session, channel_id: int) -> Channel:
     return get_or_404(session, Channel, channel_id, "channel")
 
@@ -167,16 +139,7 @@ def list_channels(session: SessionDep, _: Viewer) -> list[ChannelRead]:
 def create_channel(
     body: ChannelCreate, session: SessionDep, settings: SettingsDep, who: Manager
 ) -> ChannelRead:
-    ensure_name_free(session, Channel, body.name, "a channel")
-    check_config(body.type, body.config, settings.outbound_policy())
-    channel = Channel(name=body.name, type=body.type, config=body.config, enabled=body.enabled)
-    add_recorded(
-        session,
-        channel,
-        actor=who.name,
-        entity="channel",
-        changes={"name": body.name, "type": body.type, "config": _public(body.type, body.config)},
-    )
+    channel = create_channel_row(session, body, settings, actor=who.name)
     return _channel_read(session, channel)
 
 
@@ -201,7 +164,7 @@ def update_channel(
         check_config(channel.type, new["config"], settings.outbound_policy())
     if body.enabled is not None:
         new["enabled"] = body.enabled
-    audit = _public(channel.type, body.model_dump(exclude_unset=True).get("config") or {})
+    audit = public_config(channel.type, body.model_dump(exclude_unset=True).get("config") or {})
     update_recorded(session, channel, new, actor=who.name, entity="channel", audit=audit)
     return _channel_read(session, channel)
 

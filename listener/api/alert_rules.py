@@ -13,7 +13,6 @@ from listener.deps import Manager, SessionDep, SettingsDep, Viewer
 from listener.engine import handling, rule_check
 from listener.engine.dryrun import dry_run
 from listener.engine.payload import brief
-from listener.engine.rule_check import check_channels, check_params, check_templates
 from listener.errors import Unprocessable
 from listener.schemas.alerts import (
     DryRunRead,
@@ -26,8 +25,8 @@ from listener.schemas.alerts import (
 )
 from listener.schemas.common import IsoTime
 from listener.settings import Settings
-from listener.storage.audit import delete_recorded, update_changed
-from listener.storage.lookup import ensure_name_free, get_or_404, where_given
+from listener.storage.audit import delete_recorded
+from listener.storage.lookup import get_or_404, where_given
 from listener.storage.models import AlertRule, Incident, Notification
 from listener.storage.times import aware
 
@@ -60,16 +59,7 @@ def read_rule(rule_id: int, session: SessionDep, _: Viewer) -> RuleRead:
 
 @router.patch("/rules/{rule_id}", summary="Update an alert rule")
 def update_rule(rule_id: int, body: RuleUpdate, session: SessionDep, who: Manager) -> RuleRead:
-    rule = get_rule(session, rule_id)
-    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
-    if "name" in changes:
-        ensure_name_free(session, AlertRule, changes["name"], "an alert rule", exclude=rule.id)
-    check_params(rule.type, changes.get("params", rule.params), changes.get("scope", rule.scope))
-    if "channels" in changes:
-        check_channels(session, changes["channels"])
-    if "reply_templates" in changes:
-        check_templates(session, changes["reply_templates"])
-    update_changed(session, rule, changes, actor=who.name, entity="alert_rule")
+    rule = rule_check.update_rule(session, get_rule(session, rule_id), body, actor=who.name)
     return RuleRead.model_validate(rule)
 
 

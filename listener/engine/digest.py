@@ -149,8 +149,8 @@ def build(session: Session, channel: Channel, period: Period, base_url: str = ""
             for i in incidents
         ],
         "brands": _volumes(session, period, names),
-        # the pages' feed (``/``) for the day; urlencode keeps the "+00:00" of the times intact
-        "feed_url": f"{base}/?"
+        # the inbox for the day; urlencode keeps the "+00:00" of the times intact
+        "feed_url": f"{base}/inbox?"
         + urlencode({"since": period.start.isoformat(), "until": period.end.isoformat()}),
     }
 

@@ -35,15 +35,15 @@ def evidence_ids(incident: Incident) -> list[int]:
 
 def links(base_url: str, incident: Incident) -> dict[str, str]:
     """The incident's links: its page (``page_url``: evidence, deliveries, timeline, acknowledge /
-    resolve / silence), the pages' feed filtered to its evidence (its proposed replies, with a
-    button to draft each for approval, at ``#replies``), and the API record."""
+    resolve / silence; its proposed replies, with a button to draft each for approval, at
+    ``replies_url``), the inbox filtered to its evidence (``feed_url``), and the API record."""
     base = base_url.rstrip("/")
-    feed = f"{base}/?incident={incident.id}"
+    page = f"{base}/incidents/{incident.id}"
     return {
-        "feed_url": feed,
-        "replies_url": f"{feed}#replies",
+        "feed_url": f"{base}/inbox?incident={incident.id}",
+        "replies_url": f"{page}#replies",
         "incident_url": f"{base}/api/v1/incidents/{incident.id}",
-        "page_url": f"{base}/incidents/{incident.id}",
+        "page_url": page,
     }
 
 

@@ -1,4 +1,4 @@
-"""Checking and creating an alert rule (the API's rules and the rule editor): params and scope
+"""Checking, creating and changing an alert rule (the API's rules and the rule editor): params and scope
 validated by the rule type, channels and reply templates that exist; and the transient rule a
 backtest preview runs before anything is saved."""
 
@@ -14,8 +14,8 @@ from alerts.rules import RULES
 from listener.engine import evaluation
 from listener.engine.proposals import check_named
 from listener.errors import Unprocessable
-from listener.schemas.alerts import RuleCreate
-from listener.storage.audit import add_recorded
+from listener.schemas.alerts import RuleCreate, RuleUpdate
+from listener.storage.audit import add_recorded, update_changed
 from listener.storage.lookup import ensure_name_free
 from listener.storage.models import AlertRule, Channel
 
@@ -80,4 +80,19 @@ def create_rule(session: Session, body: RuleCreate, *, actor: str) -> AlertRule:
     check_templates(session, body.reply_templates)
     rule = _rule(body, created_by=actor)
     add_recorded(session, rule, actor=actor, entity="alert_rule", changes=body.model_dump(mode="json"))
+    return rule
+
+
+def update_rule(session: Session, rule: AlertRule, body: RuleUpdate, *, actor: str) -> AlertRule:
+    """Check and apply the fields ``body`` sets (params against the rule's type, channels and
+    templates that exist, a free name); the changes are recorded in the audit trail."""
+    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
+    if "name" in changes:
+        ensure_name_free(session, AlertRule, changes["name"], "an alert rule", exclude=rule.id)
+    check_params(rule.type, changes.get("params", rule.params), changes.get("scope", rule.scope))
+    if "channels" in changes:
+        check_channels(session, changes["channels"])
+    if "reply_templates" in changes:
+        check_templates(session, changes["reply_templates"])
+    update_changed(session, rule, changes, actor=actor, entity="alert_rule")
     return rule

@@ -79,6 +79,7 @@ def report_files(
     return ReportFiles(doc, render_pdf(doc), data, rows, truncated)
 
 
+REPORT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'none'"
 MEDIA = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8"}
 
 
@@ -95,4 +96,6 @@ def report_response(
         body = render_html(doc, "data").encode("utf-8")
     disposition = "inline" if fmt == "html" else "attachment"
     headers = {"Content-Disposition": f'{disposition}; filename="{doc.filename}.{fmt}"'}
+    if fmt == "html":  # self-contained, styled inline like the mail: no script, nothing fetched
+        headers["Content-Security-Policy"] = REPORT_CSP
     return Response(body, media_type=MEDIA[fmt], headers=headers)

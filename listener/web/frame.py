@@ -40,13 +40,23 @@ from listener.web.session import (
 )
 
 T = TypeVar("T")
-# Every HTML answer (pages, /docs, /redoc) may load only what this app serves: no CDN, no tracking
-# image (ReDoc's footer logo lives on a CDN; this keeps the browser from fetching it).
+# Every HTML answer may load only what this app serves: no CDN, no tracking image. The pages run
+# no inline script and no inline style at all (scripts and styles are files under /static, data
+# for them rides in data-* attributes, charts carry presentation attributes: listener.web.svg).
 CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; "
+    "base-uri 'self'; form-action 'self'"
+)
+# Swagger UI and ReDoc (the assets fastapi-offline ships) start from an inline script, and ReDoc
+# injects its styles and runs a blob: worker; only these pages get that, still nothing from elsewhere
+# (ReDoc's footer logo lives on a CDN; this keeps the browser from fetching it).
+DOCS_CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline' blob:; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
+DOCS_PATHS = ("/docs", "/redoc", "/docs/oauth2-redirect")
 WEB = Path(__file__).parent
 env = Environment(
     loader=FileSystemLoader(WEB / "templates"),
@@ -139,7 +149,8 @@ def install(app: FastAPI) -> None:
     async def content_security_policy(request: Request, call_next: Any) -> Response:
         response = await call_next(request)
         if response.headers.get("content-type", "").startswith("text/html"):
-            response.headers.setdefault("content-security-policy", CSP)
+            policy = DOCS_CSP if request.url.path in DOCS_PATHS else CSP
+            response.headers.setdefault("content-security-policy", policy)
             response.headers.setdefault("x-content-type-options", "nosniff")
             response.headers.setdefault("referrer-policy", "same-origin")
         return response

@@ -17,6 +17,7 @@ from listener.storage.models import Incident
 from listener.storage.stats import volume
 from listener.storage.times import as_utc
 from listener.web.i18n import gettext
+from listener.web.svg import inline_svg
 
 LEAD = timedelta(hours=24)  # baseline shown before the incident's first mention
 TAIL = timedelta(hours=2)
@@ -60,4 +61,4 @@ def spike_chart(session: Session, incident: Incident, now: datetime | None = Non
         empty=gettext("No mentions in this period."),
         fmt="svg",
     )
-    return Markup(svg.decode("utf-8"))  # noqa: S704 - our own SVG; text in it is escaped by the charts module
+    return inline_svg(svg)

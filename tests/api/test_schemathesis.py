@@ -1,7 +1,8 @@
-"""Schemathesis over every /api/v1 operation (key revocation excluded: it would revoke the key the
-run uses; the event stream excluded: a valid request is an endless response by design, and its
-validation has its own tests in ``tests/api/test_stream.py``), on both backends: a short, seeded (derandomized) run with an admin key, valid and
-invalid data for each operation, and no answer may be a server error.
+"""Schemathesis over every /api/v1 operation, on both backends: a short, seeded (derandomized) run
+with an admin key, valid and invalid data for each operation, and no answer may be a server error.
+Left out: key revocation (it would revoke the key the run uses) and the event stream (a valid
+request is an endless response by design; its validation has its own tests in
+``tests/api/test_stream.py``).
 
 The schema is read once from an app on a throwaway SQLite file; each generated request goes
 through the test's own client, i.e. the app on the backend under test. ``LISTENER_FUZZ_EXAMPLES``

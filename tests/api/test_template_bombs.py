@@ -63,5 +63,5 @@ def test_stored_bombs_are_skipped_and_logged_at_render(api, acme, engine, caplog
     form = {"key": api.keys["agent"], "next": "/", "csrf_token": token}
     signed_in = api.client.post("/login", data=form, follow_redirects=False)
     assert signed_in.status_code == 303, signed_in.text
-    page = api.client.get("/")
+    page = api.client.get("/inbox")
     assert page.status_code == 200 and "Sorry to hear that" in page.text

@@ -118,7 +118,7 @@ def test_incident_explains_itself_and_proposes_replies_in_api_slack_and_email(se
     assert 3 <= len(reps) <= 5 and "copycat" not in {m["author"] for m in reps}  # roots, not copies
     assert reps[0]["author"] == "author0" and reps[0]["copies"] == 1
     assert ex["platforms"] == {"twitter": 4}
-    assert ex["links"]["feed_url"] == f"{PUBLIC}/?incident={incident_id}"
+    assert ex["links"]["feed_url"] == f"{PUBLIC}/inbox?incident={incident_id}"
     proposals = detail["proposed_replies"]
     public = [p for p in proposals if p["channel"] == "public"]
     dm = [p for p in proposals if p["channel"] == "dm"]
@@ -138,17 +138,17 @@ def test_incident_explains_itself_and_proposes_replies_in_api_slack_and_email(se
     buttons = {
         e["text"]["text"]: e["url"] for b in body["blocks"] if b["type"] == "actions" for e in b["elements"]
     }
-    assert buttons["Open feed"] == f"{PUBLIC}/?incident={incident_id}"
-    assert buttons["Draft replies"] == f"{PUBLIC}/?incident={incident_id}#replies"
+    assert buttons["Open feed"] == f"{PUBLIC}/inbox?incident={incident_id}"
+    assert buttons["Draft replies"] == f"{PUBLIC}/incidents/{incident_id}#replies"
     assert buttons["Open incident"] == f"{PUBLIC}/incidents/{incident_id}"  # the incident's page
 
     (mail,) = smtp.messages
     plain = mail.get_body(("plain",)).get_content()
     html = mail.get_body(("html",)).get_content()
     assert "What changed against the last 7 days:" in plain and "Negative: 100% (usually 0%)" in plain
-    assert f"Proposed replies (draft them for approval: {PUBLIC}/?incident={incident_id}#replies)" in plain
+    assert f"Proposed replies (draft them for approval: {PUBLIC}/incidents/{incident_id}#replies)" in plain
     assert "holding statement (en, template en-crisis-holding-public)" in plain
-    assert f'href="{PUBLIC}/?incident={incident_id}#replies"' in html
+    assert f'href="{PUBLIC}/incidents/{incident_id}#replies"' in html
     assert f"Incident: {PUBLIC}/incidents/{incident_id}" in plain
     assert f'href="{PUBLIC}/incidents/{incident_id}"' in html
 

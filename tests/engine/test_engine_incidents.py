@@ -45,7 +45,7 @@ def test_spike_opens_one_incident_and_notifies_each_channel_once(sessions):
         body = sent[0].payload
         assert body["brand"] == "Acme" and body["rule"]["type"] == "spike"
         assert body["samples"] and body["samples"][0]["url"].startswith("https://")
-        assert body["feed_url"].endswith(f"/?incident={incident.id}")
+        assert body["feed_url"].endswith(f"/inbox?incident={incident.id}")
         # the same situation a few minutes later: the incident is updated, nobody is paged again
         evaluation.evaluate(s, NOW + timedelta(minutes=5), settings=SETTINGS)
         assert len(notifications(s)) == 2

@@ -56,14 +56,16 @@ def test_sign_in_goes_back_to_the_page_asked_for_and_sign_out_ends_the_session(a
     cookie = done.headers["set-cookie"]
     assert cookie.startswith("listener_session=") and "httponly" in cookie.lower()
     assert "samesite=lax" in cookie.lower() and "secure" not in cookie.lower()
-    feed = client.get("/")
+    start = client.get("/")
+    assert start.status_code == 303 and start.headers["location"] == "/overview"  # the start page
+    feed = client.get("/inbox")
     assert feed.status_code == 200 and "Mina Manager" in feed.text and 'data-action="logout"' in feed.text
     # sign-out is a POST with the session's token; without it nothing happens
     assert client.post("/logout").status_code == 403
-    assert client.get("/").status_code == 200
-    out = client.post("/logout", data={"csrf_token": _token(client, "/")})
+    assert client.get("/inbox").status_code == 200
+    out = client.post("/logout", data={"csrf_token": _token(client, "/inbox")})
     assert out.status_code == 303 and out.headers["location"] == "/login"
-    assert client.get("/").status_code == 303
+    assert client.get("/inbox").status_code == 303
     with session_scope(make_session_factory(app_engine)) as s:
         assert find_user(s, email_of("manager")).last_login_at is not None
 
@@ -88,14 +90,14 @@ def test_disabling_a_user_or_changing_the_password_ends_their_sessions(app_engin
     sessions = make_session_factory(app_engine)
     client = _client(app_engine)
     assert _sign_in(client, "agent").status_code == 303
-    assert client.get("/").status_code == 200
+    assert client.get("/inbox").status_code == 200
     with session_scope(sessions) as s:
         set_password(find_user(s, email_of("agent")), "a brand new passphrase")
-    assert client.get("/").status_code == 303
+    assert client.get("/inbox").status_code == 303
     assert _sign_in(client, "agent", password="a brand new passphrase").status_code == 303
     with session_scope(sessions) as s:
         update_user(s, find_user(s, email_of("agent")), active=False)
-    assert client.get("/").status_code == 303
+    assert client.get("/inbox").status_code == 303
 
 
 def test_failed_sign_ins_are_throttled_per_address(app_engine: Engine) -> None:
@@ -116,7 +118,7 @@ def test_a_successful_sign_in_clears_earlier_failures(app_engine: Engine) -> Non
     for _ in range(MAX_FAILURES - 1):
         _sign_in(client, "viewer", password="wrong wrong wrong")
     assert _sign_in(client, "viewer").status_code == 303
-    client.post("/logout", data={"csrf_token": _token(client, "/")})
+    client.post("/logout", data={"csrf_token": _token(client, "/inbox")})
     for _ in range(MAX_FAILURES - 1):
         assert _sign_in(client, "viewer", password="wrong wrong wrong").status_code == 401
     assert _sign_in(client, "viewer").status_code == 303
@@ -127,7 +129,7 @@ def test_next_never_leaves_the_site(app_engine: Engine) -> None:
     for evil in ("//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"):
         done = _sign_in(client, "viewer", next_url=evil)
         assert done.status_code == 303 and done.headers["location"] == "/", evil
-        client.post("/logout", data={"csrf_token": _token(client, "/")})
+        client.post("/logout", data={"csrf_token": _token(client, "/inbox")})
 
 
 def test_login_page_speaks_the_browsers_language_and_the_user_keeps_their_choice(app_engine: Engine) -> None:
@@ -137,16 +139,18 @@ def test_login_page_speaks_the_browsers_language_and_the_user_keeps_their_choice
     english = client.get("/login", headers={"accept-language": "de-DE,en;q=0.8"})
     assert '<html lang="en">' in english.text and "Password" in english.text
     assert _sign_in(client, "agent").status_code == 303
-    assert '<html lang="en">' in client.get("/").text
-    switched = client.post("/language", data={"lang": "tr", "next": "/", "csrf_token": _token(client, "/")})
+    assert '<html lang="en">' in client.get("/inbox").text
+    switched = client.post(
+        "/language", data={"lang": "tr", "next": "/", "csrf_token": _token(client, "/inbox")}
+    )
     assert switched.status_code == 303
-    page = client.get("/")
-    assert '<html lang="tr">' in page.text and "Çıkış yap" in page.text and "Bahsetmeler" in page.text
+    page = client.get("/inbox")
+    assert '<html lang="tr">' in page.text and "Çıkış yap" in page.text and "Gelen kutusu" in page.text
     with session_scope(make_session_factory(app_engine)) as s:
         assert s.scalar(select(User.language).where(User.email == email_of("agent"))) == "tr"
     # a new session (another browser) opens in the user's language
     other = _client(app_engine)
     assert _sign_in(other, "agent").status_code == 303
-    assert '<html lang="tr">' in other.get("/").text
-    bad = client.post("/language", data={"lang": "xx", "csrf_token": _token(client, "/")})
+    assert '<html lang="tr">' in other.get("/inbox").text
+    bad = client.post("/language", data={"lang": "xx", "csrf_token": _token(client, "/inbox")})
     assert bad.status_code == 303

@@ -1,5 +1,6 @@
-"""An incident's link in a real headless Chromium: it opens the feed filtered to the incident's
-mentions, explains the incident, and an agent drafts a proposed reply for approval from there."""
+"""An incident's links in a real headless Chromium: the feed link opens the inbox filtered to the
+incident's mentions; the replies link opens the incident's proposed replies, and an agent drafts one
+for approval from there."""
 
 from __future__ import annotations
 
@@ -56,9 +57,7 @@ def test_the_incident_link_opens_its_mentions_and_drafts_a_proposed_reply(
         s.flush()
         evaluation.evaluate_mentions(s, [m.id for m in [*leak, calm]], now, settings=settings)
         incident = s.scalars(select(Incident)).one()
-        link = brief(s, s.get(AlertRule, incident.rule_id), incident, settings)["explanation"]["links"][
-            "feed_url"
-        ]
+        links = brief(s, s.get(AlertRule, incident.rule_id), incident, settings)["explanation"]["links"]
         _, key = create_key(s, name="agent", role="agent")
     try:
         with serve(create_app(settings, engine=engine)) as base:
@@ -67,19 +66,25 @@ def test_the_incident_link_opens_its_mentions_and_drafts_a_proposed_reply(
             page.fill("input[name=key]", key)
             with page.expect_navigation():
                 page.click("details.key-login button[type=submit]")
-            target = urlsplit(link)
+            target = urlsplit(links["feed_url"])
+            assert target.path == "/inbox"
             response = page.goto(f"{base}{target.path}?{target.query}")
             assert response is not None and response.status == 200
             texts = page.eval_on_selector_all("article > p", "els => els.map(e => e.textContent)")
             assert sorted(texts) == ["Acme leak exposed my address", "the Acme leak is everywhere"]
+            old = page.goto(f"{base}/?incident={incident.id}")  # links sent before the inbox: same list
+            assert old is not None and urlsplit(page.url).path == "/inbox"
+            assert page.locator("article").count() == 2
+            target = urlsplit(links["replies_url"])
+            page.goto(f"{base}{target.path}#{target.fragment}")
             panel = page.locator("section#replies")
-            assert f"Incident #{incident.id}" in panel.inner_text()
-            assert "2 mentions about leak" in panel.inner_text()
+            assert "Proposed replies" in panel.inner_text()
+            assert "2 mentions about leak" in page.inner_text("p.summary")
             assert page.locator(".proposal").count() >= 2
             with page.expect_navigation():
                 page.locator(".proposal button").first.click()
-            assert page.url.endswith(f"?incident={incident.id}&drafted=1#replies")
-            assert "1 draft(s) await approval." in page.inner_text("section#replies")
+            assert page.url.endswith(f"/incidents/{incident.id}#replies")
+            assert "1 draft(s) await approval." in page.inner_text("p.flash")
             assert page.page_errors == []
         with session_scope(sessions) as s:
             (reply,) = s.scalars(select(Reply)).all()

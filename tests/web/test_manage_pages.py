@@ -36,7 +36,7 @@ def _as(engine: Engine, role: str) -> TestClient:
 
 
 def _post(client: TestClient, path: str, **form: str):  # type: ignore[no-untyped-def]
-    return client.post(path, data={**form, "csrf_token": _token(client, "/")})
+    return client.post(path, data={**form, "csrf_token": _token(client, "/inbox")})
 
 
 def test_every_management_page_and_action_checks_the_role(app_engine: Engine) -> None:

@@ -99,48 +99,57 @@ def _articles(page) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
     )
 
 
-def test_feed_shows_mentions_and_filters_by_sentiment(make_server, page) -> None:  # type: ignore[no-untyped-def]
+def _filter(page, sentiment: str | None = None, q: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Set the inbox's sentiment (one label or none) and text filters, and apply them."""
+    page.locator("details[data-filter=sentiment]").evaluate("d => { d.open = true; }")
+    for box in page.locator("details[data-filter=sentiment] input[type=checkbox]").all():
+        box.set_checked(box.get_attribute("value") == sentiment)
+    if q is not None:
+        page.fill("form.filters input[name=q]", q)
+    with page.expect_navigation():
+        page.click("form.filters button[type=submit]")
+
+
+def test_start_page_is_the_overview_and_the_inbox_filters_by_sentiment(make_server, page) -> None:  # type: ignore[no-untyped-def]
     served = make_server(pages_anonymous=True)
     response = page.goto(served.base + "/")
     assert response is not None and response.status == 200
-    assert page.title().startswith("Mentions")
+    assert page.url == served.base + "/overview"  # one start page; the mentions are in the inbox
+    page.goto(served.base + "/inbox")
+    assert page.title().startswith("Inbox")
     articles = _articles(page)
     texts = {a["text"] for a in articles}
     assert texts == {POSITIVE, NEGATIVE, NEGATIVE_2, XSS_TEXT}
     assert {a["cls"] for a in articles} == {"positive", "negative"}
     assert "Acme" in page.inner_text("select[name=brand]")
 
-    page.select_option("select[name=sentiment]", "negative")
-    with page.expect_navigation():
-        page.click("form.filters button[type=submit]")
+    _filter(page, "negative")
     assert "sentiment=negative" in page.url
     articles = _articles(page)
     assert {a["text"] for a in articles} == {NEGATIVE, NEGATIVE_2, XSS_TEXT}
     assert all(a["cls"] == "negative" for a in articles)
-    assert page.input_value("select[name=sentiment]") == "negative"  # the form keeps the filter
+    assert page.is_checked("details[data-filter=sentiment] input[value=negative]")  # the form keeps it
 
-    page.select_option("select[name=sentiment]", "positive")
-    with page.expect_navigation():
-        page.click("form.filters button[type=submit]")
+    _filter(page, "positive")
     assert [a["text"] for a in _articles(page)] == [POSITIVE]
 
-    page.select_option("select[name=sentiment]", "")
-    page.fill("input[name=q]", "delivery")
-    with page.expect_navigation():
-        page.click("form.filters button[type=submit]")
+    _filter(page, None, "delivery")
     assert [a["text"] for a in _articles(page)] == [NEGATIVE_2]
 
-    page.fill("input[name=q]", "nothing-like-this")
-    with page.expect_navigation():
-        page.click("form.filters button[type=submit]")
+    _filter(page, None, "nothing-like-this")
     assert page.locator("article").count() == 0
     assert "No mentions match." in page.inner_text("main")
+
+    # a link to the old feed with filters opens the inbox with the same filters
+    page.goto(served.base + "/?sentiment=positive")
+    assert page.url == served.base + "/inbox?sentiment=positive"
+    assert [a["text"] for a in _articles(page)] == [POSITIVE]
     assert page.page_errors == []
 
 
 def test_script_in_a_mention_is_shown_as_text_not_run(make_server, page) -> None:  # type: ignore[no-untyped-def]
     served = make_server(pages_anonymous=True)
-    page.goto(served.base + "/?sentiment=negative")
+    page.goto(served.base + "/inbox?sentiment=negative")
     page.wait_for_selector("article")
     page.wait_for_timeout(300)  # give an injected script every chance to run
     assert page.dialogs == [], f"a script from mention text ran: {page.dialogs}"
@@ -164,8 +173,8 @@ def test_pages_need_a_key_without_anonymous_access(make_server, page) -> None:  
     with session_scope(make_session_factory(served.engine)) as session:
         revoke_key(session, name="gone")
 
-    page.goto(served.base + "/")
-    assert page.url == served.base + "/login?next=%2F"
+    page.goto(served.base + "/inbox")
+    assert page.url == served.base + "/login?next=%2Finbox"
     assert page.locator("article").count() == 0
     page.click("details.key-login summary")  # the API-key fallback under the password form
     assert page.locator("input[name=key]").get_attribute("type") == "password"
@@ -183,7 +192,7 @@ def test_pages_need_a_key_without_anonymous_access(make_server, page) -> None:  
     with page.expect_navigation():
         page.click("details.key-login button[type=submit]")
     page.wait_for_selector("article")
-    assert page.url == served.base + "/"
+    assert page.url == served.base + "/inbox"
     assert {a["text"] for a in _articles(page)} == {POSITIVE, NEGATIVE, NEGATIVE_2, XSS_TEXT}
     cookie = next(c for c in page.context.cookies() if c["name"] == "listener_session")
     assert cookie["httpOnly"] is True and cookie["sameSite"] == "Lax"
@@ -191,14 +200,12 @@ def test_pages_need_a_key_without_anonymous_access(make_server, page) -> None:  
     assert page.evaluate("document.cookie") == ""  # not readable from scripts
 
     # the cookie carries on: filtering works while signed in
-    page.select_option("select[name=sentiment]", "positive")
-    with page.expect_navigation():
-        page.click("form.filters button[type=submit]")
+    _filter(page, "positive")
     assert [a["text"] for a in _articles(page)] == [POSITIVE]
 
     # revoking the key signs the person out on the next page
     with session_scope(make_session_factory(served.engine)) as session:
         revoke_key(session, name="person")
     page.goto(served.base + "/")
-    assert page.url == served.base + "/login?next=%2F"
+    assert page.url == served.base + "/login?next=%2F"  # the start page needs a sign-in too
     assert page.dialogs == [] and page.page_errors == []

@@ -1,6 +1,6 @@
 """Incidents: the list, one incident's page (the spike on a chart over its baseline, evidence,
 representative mentions, deliveries, timeline, proposed replies) and the acknowledge / resolve /
-silence forms (manager and above).
+silence forms (manager and above), and "Draft for approval" on a proposed reply (agent and above).
 
 The link in Slack and e-mail messages (``page_url``) and the demo's printed link open
 ``/incidents/{id}``; without a session the login page comes back here afterwards.
@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from listener.deps import SessionDep
 from listener.engine import handling
 from listener.engine.payload import brief
+from listener.engine.proposals import draft_proposal
 from listener.errors import ListenerError
 from listener.storage.models import AlertRule, Brand, Incident
 from listener.web import i18n
@@ -31,7 +32,7 @@ from listener.web.incident_view import (
     timeline,
 )
 from listener.web.nav import NavItem, register_nav
-from listener.web.session import ManagerPage, PageUserDep
+from listener.web.session import AgentPage, ManagerPage, PageUserDep
 
 router = page_router()
 register_nav(NavItem("/incidents", N_("Incidents"), order=40))
@@ -119,3 +120,20 @@ def silence(
     until = datetime.now(UTC) + timedelta(hours=hours)
     handling.silence_incident(session, incident, by=who.principal.name, until=until, comment=comment.strip())
     return _done(request, incident_id, translate(who.locale, "Notifications silenced."))
+
+
+@router.post("/incidents/{incident_id}/drafts")
+def draft(
+    request: Request,
+    session: SessionDep,
+    who: AgentPage,
+    incident_id: int,
+    template_id: Annotated[int, Form(ge=1)],
+) -> Response:
+    """Draft one proposed reply of the incident (agent and above); the drafts await approval."""
+    incident = find_or_404(session, Incident, incident_id, N_("incident"))
+    replies = draft_proposal(
+        session, incident, request.app.state.settings, who=who.principal, template_id=template_id
+    )
+    message = translate(who.locale, "%(n)s draft(s) await approval.", n=len(replies))
+    return back(request, f"/incidents/{incident_id}#replies", message)

@@ -1,13 +1,16 @@
-"""Alert rules (``/manage/rules``, managers): the rules, and a form for a new one whose "Preview"
-replays it over the past days with the engine's dry run (``engine.dryrun``) before anything is
-saved: the incidents it would have opened, as a chart (``listener.charts``) and one by one."""
+"""Alert rules (``/manage/rules``, managers): the rules with on / off, and a form for a new one or
+for changing one (``/manage/rules/{id}``) whose "Preview" replays it over the past days with the
+engine's dry run (``engine.dryrun``) before anything is saved: the incidents it would have opened,
+as a chart (``listener.charts``) and one by one. Saving checks with ``engine.rule_check``, as the
+API does."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import Form, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -16,15 +19,16 @@ from alerts.base import RuleType
 from listener.charts import Band, Marker, baseline_series
 from listener.deps import SessionDep
 from listener.engine.dryrun import dry_run
-from listener.engine.rule_check import create_rule, unsaved_rule
+from listener.engine.rule_check import create_rule, unsaved_rule, update_rule
 from listener.errors import ListenerError
-from listener.schemas.alerts import RuleCreate
+from listener.schemas.alerts import RuleCreate, RuleUpdate
 from listener.storage.models import AlertRule, Brand, Channel
-from listener.web.frame import back, page_router, render
+from listener.web.frame import back, find_or_404, page_router, render
 from listener.web.i18n import N_, translate
 from listener.web.manage_forms import json_field, problem
 from listener.web.nav import NavItem, register_nav
 from listener.web.session import ManagerPage
+from listener.web.svg import inline_svg
 
 router = page_router()
 register_nav(NavItem("/manage/rules", N_("Alert rules"), role="manager", section="manage", order=40))
@@ -42,6 +46,7 @@ def _page(request: Request, session: SessionDep, who: ManagerPage, form: dict, *
         "form": form,
         "error": None,
         "backtest": None,
+        "editing": None,
         **extra,
     }
     return render(request, who, "manage_rules.html", context, status_code=422 if extra.get("error") else 200)
@@ -76,14 +81,56 @@ def _backtest(session: SessionDep, rule: AlertRule, days: int, locale: str) -> d
         title=translate(locale, "Incidents per day"),
         empty=translate(locale, "No incident in this period."),
     )
-    return {**result, "chart": chart.decode(), "days": days}
+    return {**result, "chart": inline_svg(chart), "days": days}
 
 
-@router.post("/manage/rules")
-def save(
-    request: Request,
-    session: SessionDep,
-    who: ManagerPage,
+def _first_brand(scope: dict | None) -> str:
+    brands = (scope or {}).get("brand_ids") or []
+    return str(brands[0]) if brands else ""
+
+
+def _from_rule(rule: AlertRule) -> dict:
+    return {"name": rule.name, "type": rule.type, "params": json.dumps(rule.params or {}, indent=1),
+            "brand_id": _first_brand(rule.scope), "severity": rule.severity,
+            "channels": [str(c) for c in rule.channels or []],
+            "resolve_after_minutes": str(rule.resolve_after_minutes), "days": "7"}  # fmt: skip
+
+
+def _scope(form: dict, base: dict | None) -> dict:
+    """The scope with the form's brand; a rule being changed keeps its other scope keys, and all
+    its brands when the brand was not touched."""
+    if base and form["brand_id"] == _first_brand(base):
+        return dict(base)
+    scope = {k: v for k, v in (base or {}).items() if k != "brand_ids"}
+    if form["brand_id"].isdigit():
+        scope["brand_ids"] = [int(form["brand_id"])]
+    return scope
+
+
+def _data(form: dict, base_scope: dict | None = None) -> dict[str, Any]:
+    """The form as the API's request body (its JSON read, numbers as numbers)."""
+    minutes = form["resolve_after_minutes"]
+    return {
+        "name": form["name"],
+        "type": form["type"],
+        "params": json_field(form["params"], "params"),
+        "scope": _scope(form, base_scope),
+        "severity": form["severity"],
+        "channels": [int(c) for c in form["channels"] if c.isdigit()],
+        "resolve_after_minutes": int(minutes) if minutes.isdigit() else 0,
+    }
+
+
+def _preview(
+    request: Request, session: SessionDep, who: ManagerPage, form: dict, body: RuleCreate, **extra: Any
+) -> Response:
+    days = form["days"]
+    window = min(max(int(days) if days.isdigit() else 7, 1), 30)
+    test = _backtest(session, unsaved_rule(body), window, who.locale)
+    return _page(request, session, who, form, backtest=test, **extra)
+
+
+def rule_form(
     name: Small = "",
     type: Small = "negative_share",  # noqa: A002
     params: Annotated[str, Form(max_length=20000)] = "{}",
@@ -93,33 +140,62 @@ def save(
     resolve_after_minutes: Small = "120",
     days: Small = "7",
     action: Small = "preview",
-) -> Response:
+) -> dict[str, Any]:
+    """The rule form's fields as posted (``action``: ``preview`` or ``save``)."""
+    return {"name": name, "type": type, "params": params, "brand_id": brand_id, "severity": severity,
+            "channels": channels, "resolve_after_minutes": resolve_after_minutes, "days": days,
+            "action": action}  # fmt: skip
+
+
+RuleForm = Annotated[dict[str, Any], Depends(rule_form)]
+
+
+@router.post("/manage/rules")
+def save(request: Request, session: SessionDep, who: ManagerPage, form: RuleForm) -> Response:
     """``action=preview``: the backtest of the rule as described; ``action=save``: create it."""
-    form = {"name": name, "type": type, "params": params, "brand_id": brand_id, "severity": severity,
-            "channels": channels, "resolve_after_minutes": resolve_after_minutes, "days": days}  # fmt: skip
     try:
-        data = {
-            "name": name,
-            "type": type,
-            "params": json_field(params, "params"),
-            "scope": {"brand_ids": [int(brand_id)]} if brand_id.isdigit() else {},
-            "severity": severity,
-            "channels": [int(c) for c in channels if c.isdigit()],
-            "resolve_after_minutes": int(resolve_after_minutes) if resolve_after_minutes.isdigit() else 0,
-        }
-        body = RuleCreate.model_validate(data)
-        if action == "save":
-            rule = create_rule(session, body, actor=who.principal.name)
-        else:
-            window = min(max(int(days) if days.isdigit() else 7, 1), 30)
-            return _page(
-                request,
-                session,
-                who,
-                form,
-                backtest=_backtest(session, unsaved_rule(body), window, who.locale),
-            )
+        body = RuleCreate.model_validate(_data(form))
+        if form["action"] != "save":
+            return _preview(request, session, who, form, body)
+        rule = create_rule(session, body, actor=who.principal.name)
     except (ValidationError, ListenerError) as exc:
         session.rollback()
         return _page(request, session, who, form, error=problem(exc))
     return back(request, "/manage/rules", translate(who.locale, "Rule %(name)s saved.", name=rule.name))
+
+
+@router.get("/manage/rules/{rule_id}")
+def edit(request: Request, session: SessionDep, who: ManagerPage, rule_id: int) -> Response:
+    """The rules, with the form filled in with this rule to change it."""
+    rule = find_or_404(session, AlertRule, rule_id, N_("alert rule"))
+    return _page(request, session, who, _from_rule(rule), editing=rule)
+
+
+@router.post("/manage/rules/{rule_id}")
+def change(request: Request, session: SessionDep, who: ManagerPage, rule_id: int, form: RuleForm) -> Response:
+    """``action=preview``: the backtest of the rule as changed; ``action=save``: save the change (the
+    type of a rule stays)."""
+    rule = find_or_404(session, AlertRule, rule_id, N_("alert rule"))
+    form["type"] = rule.type
+    try:
+        data = _data(form, rule.scope)
+        if form["action"] != "save":
+            return _preview(request, session, who, form, RuleCreate.model_validate(data), editing=rule)
+        changes = RuleUpdate.model_validate({k: v for k, v in data.items() if k != "type"})
+        update_rule(session, rule, changes, actor=who.principal.name)
+    except (ValidationError, ListenerError) as exc:
+        session.rollback()
+        return _page(request, session, who, form, editing=rule, error=problem(exc))
+    return back(request, "/manage/rules", translate(who.locale, "Rule %(name)s saved.", name=rule.name))
+
+
+@router.post("/manage/rules/{rule_id}/enabled")
+def switch(
+    request: Request, session: SessionDep, who: ManagerPage, rule_id: int, on: Annotated[bool, Form()]
+) -> Response:
+    """Turn a rule on or off (off: it opens no incident), through the same check as the API."""
+    rule = find_or_404(session, AlertRule, rule_id, N_("alert rule"))
+    update_rule(session, rule, RuleUpdate(enabled=on), actor=who.principal.name)
+    if on:
+        return back(request, "/manage/rules", translate(who.locale, "Rule %(name)s is on.", name=rule.name))
+    return back(request, "/manage/rules", translate(who.locale, "Rule %(name)s is off.", name=rule.name))

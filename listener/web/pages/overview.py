@@ -23,13 +23,14 @@ from listener.web.i18n import N_
 from listener.web.nav import NavItem, register_nav
 from listener.web.ranges import AskedDep, brand_filter, page_context, parse_when
 from listener.web.session import PageUserDep
+from listener.web.svg import inline_svg
 
 router = page_router()
 register_nav(NavItem("/overview", N_("Overview"), order=5))
 
 
 def _svg(fig: Figure) -> Markup:
-    return Markup(fig.draw("svg").decode("utf-8"))  # our own chart; its title is escaped inside it
+    return inline_svg(fig.draw("svg"))  # our own chart; its title is escaped inside it
 
 
 @router.get("/overview")
