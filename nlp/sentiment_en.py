@@ -152,7 +152,8 @@ def vader_valences(sia: SentimentIntensityAnalyzer, text: str) -> tuple[list[str
             sentiments.append(sia.valence_at(lower, sentitext, item, i) if low in lexicon else 0)
         else:
             sentiments = sia.sentiment_valence(0, sentitext, item, i, sentiments)
-    sentiments = sia._but_check(words, sentiments)
+    if "but" in lower:  # VADER's _but_check lower-cases every word again to look for it
+        sentiments = sia._but_check(words, sentiments)
     return words, sentiments, text
 
 

@@ -67,11 +67,16 @@ def tr_tokens(text: str) -> list[str]:
     return _TR_TOKEN.findall(fold_tr(_base(text)))
 
 
-def en_features(text: str) -> list[str]:
-    """Feature names of an English text (unigrams with negation scope, bigrams)."""
+def _bigrams(toks: list[str]) -> list[str]:
+    return list(map(" ".join, zip(toks, toks[1:], strict=False)))
+
+
+def en_parts(text: str) -> tuple[list[str], list[str]]:
+    """Unigram features of an English text (words in a negation scope marked ``not_``) and the tokens
+    its bigrams are made of."""
     toks = en_tokens(text)
     if EN_NEGATORS.isdisjoint(toks) and not any("n't" in t for t in toks):
-        return toks + list(map(" ".join, zip(toks, toks[1:], strict=False)))  # no negation scope
+        return toks, toks  # no negation scope
     feats = []
     scope = 0
     for tok in toks:
@@ -86,12 +91,11 @@ def en_features(text: str) -> list[str]:
             feats.append(tok)
         if tok in EN_NEGATORS or tok.endswith("n't"):
             scope = _NEG_SCOPE
-    feats.extend(map(" ".join, zip(toks, toks[1:], strict=False)))
-    return feats
+    return feats, toks
 
 
-def tr_features(text: str) -> list[str]:
-    """Feature names of a Turkish text (unigrams, 5-letter stems, bigrams, negation markers)."""
+def tr_parts(text: str) -> tuple[list[str], list[str]]:
+    """Unigram features of a Turkish text (words, 5-letter stems, negation markers) and its tokens."""
     toks = tr_tokens(text)
     feats = list(toks)
     for i, tok in enumerate(toks):
@@ -101,11 +105,24 @@ def tr_features(text: str) -> list[str]:
             feats.append("<neg>")
             if i:
                 feats.append("not_" + toks[i - 1][:TR_PREFIX])
-    feats.extend(map(" ".join, zip(toks, toks[1:], strict=False)))
-    return feats
+    return feats, toks
+
+
+def en_features(text: str) -> list[str]:
+    """Feature names of an English text (unigrams with negation scope, bigrams)."""
+    unigrams, toks = en_parts(text)
+    return unigrams + _bigrams(toks)
+
+
+def tr_features(text: str) -> list[str]:
+    """Feature names of a Turkish text (unigrams, 5-letter stems, bigrams, negation markers)."""
+    unigrams, toks = tr_parts(text)
+    return unigrams + _bigrams(toks)
 
 
 FEATURES = {"en": en_features, "tr": tr_features}
+# what inference reads: the bigrams are looked up pair by pair (LinearModel.predict_parts)
+PARTS = {"en": en_parts, "tr": tr_parts}
 
 
 class LinearModel:
@@ -148,6 +165,12 @@ class LinearModel:
                 features, zip(*self.columns, strict=True), self.polarity, self.shown, strict=True
             )
         }
+        # bigrams by first word: {first: {second: row}}, so inference never builds a bigram's string
+        self.pairs: dict[str, dict[str, tuple]] = {}
+        for f, row in self.rows.items():
+            first, space, second = f.partition(" ")
+            if space:
+                self.pairs.setdefault(first, {})[second] = row
 
     @classmethod
     def load(cls, path) -> LinearModel:
@@ -182,7 +205,26 @@ class LinearModel:
         """Class probabilities and the rows ``(class weights..., driver)`` of the features present
         (each feature counted once)."""
         get = self.rows.get
-        hits = [r for r in map(get, dict.fromkeys(feats)) if r is not None]
+        return self._probs([r for r in map(get, dict.fromkeys(feats)) if r is not None], rules)
+
+    def predict_parts(
+        self, unigrams: list[str], tokens: list[str], rules: float
+    ) -> tuple[dict[str, float], list[tuple]]:
+        """:meth:`predict` of ``unigrams`` plus the bigrams of ``tokens`` (``*_parts`` output), the same
+        result without building the bigram strings: each token's followers are one small dict."""
+        get = self.rows.get
+        hits = {id(r): r for r in map(get, unigrams) if r is not None}
+        pairs = self.pairs.get
+        followers = None
+        for tok in tokens:
+            if followers is not None:
+                r = followers.get(tok)
+                if r is not None:
+                    hits.setdefault(id(r), r)
+            followers = pairs(tok)
+        return self._probs(list(hits.values()), rules)
+
+    def _probs(self, hits: list[tuple], rules: float) -> tuple[dict[str, float], list[tuple]]:
         k = len(self.bias)
         sums = list(zip(*hits, strict=True))[:k] if hits else [()] * k  # transposed in C: a column per class
         logits = [
