@@ -31,6 +31,7 @@ _URL = re.compile(r"(?:https?://|www\.)\S+")
 _HANDLE = re.compile(r"(?<![\w@])@\w+")
 _DIGITS = re.compile(r"\d+")
 _DIGIT = re.compile(r"\d")
+_ASCII_ELONGATED = re.compile(r"([a-z])\1\1")
 _EN_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|0|[!?]|[^\w\s'.,;:\"()\-]")
 _TR_TOKEN = re.compile(r"[a-z]+|0|[!?]|[^\w\s'.,;:\"()\-]")
 _CLAUSE_END = frozenset("!?.,;:")
@@ -44,14 +45,14 @@ TR_NEGATORS = frozenset({"degil", "degildi", "degilim", "degiliz", "yok", "yoktu
 TR_PREFIX = 5
 
 
-def _base(text: str) -> str:
+def _base(text: str, elongated: re.Pattern[str] = ELONGATED_RE) -> str:
     if "http" in text or "www." in text:
         text = _URL.sub(" url ", text)
     if "@" in text:
         text = _HANDLE.sub(" @user ", text)
     if _DIGIT.search(text):
         text = _DIGITS.sub("0", text)
-    if ELONGATED_RE.search(text):
+    if elongated.search(text):
         text = ELONGATED_RE.sub(r"\1\1", text)
     return text
 
@@ -59,7 +60,8 @@ def _base(text: str) -> str:
 def en_tokens(text: str) -> list[str]:
     """Normalised English tokens: lower case, URLs/handles/numbers replaced, letter runs squeezed to 2."""
     low = text.lower().replace("\u2019", "'")
-    return _EN_TOKEN.findall(_base(low))
+    # only ASCII letters make tokens, so only their runs need squeezing (a third of the regex's time)
+    return _EN_TOKEN.findall(_base(low, _ASCII_ELONGATED))
 
 
 def tr_tokens(text: str) -> list[str]:
@@ -165,12 +167,14 @@ class LinearModel:
                 features, zip(*self.columns, strict=True), self.polarity, self.shown, strict=True
             )
         }
-        # bigrams by first word: {first: {second: row}}, so inference never builds a bigram's string
-        self.pairs: dict[str, dict[str, tuple]] = {}
+        # one probe per token at inference: word -> (its row or None, {second word: bigram row} or None)
+        followers: dict[str, dict[str, tuple]] = {}
         for f, row in self.rows.items():
             first, space, second = f.partition(" ")
             if space:
-                self.pairs.setdefault(first, {})[second] = row
+                followers.setdefault(first, {})[second] = row
+        self.entries = {f: (row, followers.get(f)) for f, row in self.rows.items() if " " not in f}
+        self.entries.update((f, (None, after)) for f, after in followers.items() if f not in self.entries)
 
     @classmethod
     def load(cls, path) -> LinearModel:
@@ -211,32 +215,45 @@ class LinearModel:
         self, unigrams: list[str], tokens: list[str], rules: float
     ) -> tuple[dict[str, float], list[tuple]]:
         """:meth:`predict` of ``unigrams`` plus the bigrams of ``tokens`` (``*_parts`` output), the same
-        result without building the bigram strings: each token's followers are one small dict."""
-        get = self.rows.get
-        hits = {id(r): r for r in map(get, unigrams) if r is not None}
-        pairs = self.pairs.get
-        followers = None
+        result without building bigram strings: one dict probe per token gives the word's row and
+        the rows of the bigrams it starts (a small dict); ``unigrams is tokens`` reads both at once."""
+        entries = self.entries.get
+        aligned = unigrams is tokens
+        uni: dict[int, tuple] = {}
+        bi: dict[int, tuple] = {}  # keyed by row identity: a repeated feature counts once, first place
+        after = None
         for tok in tokens:
-            if followers is not None:
-                r = followers.get(tok)
+            if after is not None:
+                r = after.get(tok)
                 if r is not None:
-                    hits.setdefault(id(r), r)
-            followers = pairs(tok)
-        return self._probs(list(hits.values()), rules)
+                    bi[id(r)] = r
+            entry = entries(tok)
+            if entry is None:
+                after = None
+                continue
+            row, after = entry
+            if aligned and row is not None:
+                uni[id(row)] = row
+        if not aligned:
+            get = self.rows.get
+            uni = {id(r): r for r in map(get, unigrams) if r is not None}
+        return self._probs([*uni.values(), *bi.values()], rules)
 
     def _probs(self, hits: list[tuple], rules: float) -> tuple[dict[str, float], list[tuple]]:
-        k = len(self.bias)
-        sums = list(zip(*hits, strict=True))[:k] if hits else [()] * k  # transposed in C: a column per class
-        logits = [
-            b + r * rules + sum(col) for b, r, col in zip(self.bias, self.rules_weight, sums, strict=True)
-        ]
-        if k == 1:
+        base = zip(self.bias, self.rules_weight, strict=True)
+        if hits:  # transposed in C: a column per class (the drivers' column is left out by zip)
+            logits = [
+                b + r * rules + sum(col) for (b, r), col in zip(base, zip(*hits, strict=True), strict=False)
+            ]
+        else:
+            logits = [b + r * rules for b, r in base]
+        if len(logits) == 1:
             p = 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, logits[0]))))
             return {self.classes[0]: p, self.classes[1]: 1.0 - p}, hits
         top = max(logits)
         exps = [math.exp(x - top) for x in logits]
         total = sum(exps)
-        return {c: e / total for c, e in zip(self.classes, exps, strict=True)}, hits
+        return dict(zip(self.classes, [e / total for e in exps], strict=True)), hits
 
 
 def _shown(feature: str) -> str | None:
