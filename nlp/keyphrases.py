@@ -45,35 +45,28 @@ class KeyphraseStage:
         out: dict[str, None] = {"#" + h: None for h in hashtags}
         stop = self.stop
         low = tr_lower(text) if language == "tr" else text.lower()
-        runs: list[list[str]] = []
-        run: list[str] = []
         tokens = _TOKEN_RE.findall(low)
+        # each token as itself when it is a content word, else None (a break between runs)
         if language == "tr":  # folding maps letters to letters: the folded tokens line up
             folded = _TOKEN_RE.findall(fold_ascii(low))
             if len(folded) != len(tokens):
                 folded = [fold_tr(t) for t in tokens]
+            marks = [
+                tok if tok and tok not in stop and fold not in stop and tok not in exclude else None
+                for tok, fold in zip(tokens, folded, strict=True)
+            ]
         else:
-            folded = tokens
-        for tok, fold in zip(tokens, folded, strict=True):
-            if not tok or tok in stop or fold in stop or tok in exclude:
-                if run:
-                    runs.append(run)
-                    run = []
-                continue
-            run.append(tok)
-        if run:
-            runs.append(run)
+            marks = [tok if tok and tok not in stop and tok not in exclude else None for tok in tokens]
         if language not in ("en", "tr"):
-            singles = [w for words in runs for w in words if len(w) >= 5]
+            singles = [w for w in marks if w is not None and len(w) >= 5]
         else:
-            singles = []
-            bigrams = 0
-            for words in runs:
-                for i in range(len(words) - 1):
-                    if bigrams < MAX_BIGRAMS:
-                        out[f"{words[i]} {words[i + 1]}"] = None
-                        bigrams += 1
-                singles.extend(words)
+            # bigrams: adjacent content words (within one run), the first MAX_BIGRAMS of them
+            pairs = [
+                (a, b) for a, b in zip(marks, marks[1:], strict=False) if a is not None and b is not None
+            ]
+            for a, b in pairs[:MAX_BIGRAMS]:
+                out[f"{a} {b}"] = None
+            singles = [w for w in marks if w is not None]
         for w in singles:
             if len(out) >= MAX_PHRASES:
                 break

@@ -37,6 +37,9 @@ EN_MARKERS = frozenset({
     "some", "any", "only", "than", "when", "where", "because", "into", "were", "had", "she", "him",
     "them", "these", "those", "its", "i've", "should", "could", "please", "thanks", "thank", "got",
     "get", "how", "now", "then", "all",
+    # English-only words frequent in tweets ("Going to see it tomorrow night")
+    "tomorrow", "tonight", "today", "going", "night", "want", "like", "monday", "tuesday", "wednesday",
+    "thursday", "friday", "saturday", "sunday",
 })
 # ... and words shared with one (count half): "was" is German, "is" Dutch, "me" Spanish
 EN_SHARED = frozenset({
@@ -106,6 +109,7 @@ _TR_LETTERS_RE = re.compile(r"[ğışİĞŞ]")
 _WORD_SPLIT_RE = re.compile(r"[^\W\d_]+")
 _LETTERS_RE = re.compile(r"[^\W\d_]{2,}")
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
+_CONTRACTED_RE = re.compile(r"[^\W\d_]+'[^\W\d_]+|[^\W\d_]{2,}")
 MIN_CONFIDENCE = 0.6
 HINT_CONFIDENCE = 0.5
 LEXICAL_CONFIDENCE = 0.5
@@ -142,7 +146,9 @@ class LanguageStage:
                 return default, DEFAULT_CONFIDENCE
             return lang, round(conf, 3)
         ascii_letters = low.isascii() or not _has_non_ascii_letter(low)
-        if ascii_letters and _looks_english(tokens):
+        if ascii_letters and (
+            _looks_english(tokens) or (("'" in low or "’" in low) and _looks_english(_contracted(low)))
+        ):
             return "en", FAST_CONFIDENCE
         if _looks_turkish(words):
             return "tr", FAST_CONFIDENCE
@@ -189,6 +195,12 @@ def _looks_english(tokens: list[str]) -> bool:
         if found >= 2 * EN_MIN_MARKERS:
             return FOREIGN_MARKERS.isdisjoint(tokens)
     return False
+
+
+def _contracted(low: str) -> list[str]:
+    """Words with English contractions kept whole ("i've", "don't"): split at the apostrophe they would
+    give "ve", a Turkish function word, and miss the markers "i'm", "don't"."""
+    return _CONTRACTED_RE.findall(low.replace("’", "'"))
 
 
 def _looks_turkish(words: str) -> bool:

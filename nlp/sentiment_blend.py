@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from nlp.sentiment_model import FEATURES, model
+from nlp.sentiment_model import FEATURES, PARTS, model
 from nlp.text import fold_tr
 
 DEFAULT_BAND = (-0.05, 0.05)
@@ -62,10 +62,10 @@ def blend(
     if m is None:
         return rules, rule_drivers
     a = m.params["blend"]
-    feats = FEATURES[language](text)
-    if overrides and not overrides.keys().isdisjoint(feats):
+    unigrams, tokens = PARTS[language](text)
+    if overrides and not overrides.keys().isdisjoint(FEATURES[language](text)):
         return rules, rule_drivers  # the brand's own lexicon says what its words mean here
-    probs, hits = m.predict(feats, rules)
+    probs, hits = m.predict_parts(unigrams, tokens, rules)
     named = [d for d in rule_drivers if "rule" in d]
     kinds = {d["rule"].split(":", 1)[0] for d in named}
     damp = QUESTION_DAMPING if "question" in kinds else 1.0
@@ -80,15 +80,15 @@ def blend(
         neg, pos = m.params["neg"], m.params["pos"]
         top = max(probs, key=probs.__getitem__)
         opposed = rules >= pos if top == "negative" else rules <= neg if top == "positive" else False
-        if not (opposed and _negated_rule_word(feats, rule_drivers)):
+        if not (opposed and _negated_rule_word(unigrams, rule_drivers)):
             score = agree(score, top, neg, pos)
     return score, _drivers(language, a, rule_drivers, hits, named)
 
 
-def _negated_rule_word(feats: list[str], rule_drivers: list[dict]) -> bool:
+def _negated_rule_word(unigrams: list[str], rule_drivers: list[dict]) -> bool:
     """True when a word the rules scored stands in a negation scope ("not bad at all"): the rules'
     negation handling (VADER's) beats the model's, which rarely saw the negated word in training."""
-    negated = {f[4:] for f in feats if f.startswith("not_")}
+    negated = {f[4:] for f in unigrams if f.startswith("not_")}
     return bool(negated) and any(d.get("term", "").lower() in negated for d in rule_drivers)
 
 

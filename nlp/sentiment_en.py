@@ -139,20 +139,24 @@ def vader_valences(sia: SentimentIntensityAnalyzer, text: str) -> tuple[list[str
     text = text.strip()
     fast = isinstance(sia, FastVader)
     sentitext = FastSentiText(text) if fast else SentiText(text)
-    sentiments: list[float] = []
     words = sentitext.words_and_emoticons
     lower = lower_words(words)
     lexicon = sia.lexicon
-    for i, item in enumerate(words):
+    last = len(words) - 1
+    # a word outside the lexicon has valence 0 (valence_at's first test): only lexicon words are visited
+    sentiments: list[float] = [0] * len(words) if fast else []
+    for i in [i for i, low in enumerate(lower) if low in lexicon] if fast else range(len(words)):
         low = lower[i]
-        if low in BOOSTER_DICT or (low == "kind" and i < len(words) - 1 and lower[i + 1] == "of"):
-            sentiments.append(0)
+        if low in BOOSTER_DICT or (low == "kind" and i < last and lower[i + 1] == "of"):
+            if not fast:
+                sentiments.append(0)
             continue
-        if fast:  # a word outside the lexicon has valence 0 (valence_at's first test)
-            sentiments.append(sia.valence_at(lower, sentitext, item, i) if low in lexicon else 0)
+        if fast:
+            sentiments[i] = sia.valence_at(lower, sentitext, words[i], i)
         else:
-            sentiments = sia.sentiment_valence(0, sentitext, item, i, sentiments)
-    sentiments = sia._but_check(words, sentiments)
+            sentiments = sia.sentiment_valence(0, sentitext, words[i], i, sentiments)
+    if "but" in lower:  # VADER's _but_check lower-cases every word again to look for it
+        sentiments = sia._but_check(words, sentiments)
     return words, sentiments, text
 
 

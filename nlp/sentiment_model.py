@@ -31,6 +31,7 @@ _URL = re.compile(r"(?:https?://|www\.)\S+")
 _HANDLE = re.compile(r"(?<![\w@])@\w+")
 _DIGITS = re.compile(r"\d+")
 _DIGIT = re.compile(r"\d")
+_ASCII_ELONGATED = re.compile(r"([a-z])\1\1")
 _EN_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|0|[!?]|[^\w\s'.,;:\"()\-]")
 _TR_TOKEN = re.compile(r"[a-z]+|0|[!?]|[^\w\s'.,;:\"()\-]")
 _CLAUSE_END = frozenset("!?.,;:")
@@ -44,14 +45,14 @@ TR_NEGATORS = frozenset({"degil", "degildi", "degilim", "degiliz", "yok", "yoktu
 TR_PREFIX = 5
 
 
-def _base(text: str) -> str:
+def _base(text: str, elongated: re.Pattern[str] = ELONGATED_RE) -> str:
     if "http" in text or "www." in text:
         text = _URL.sub(" url ", text)
     if "@" in text:
         text = _HANDLE.sub(" @user ", text)
     if _DIGIT.search(text):
         text = _DIGITS.sub("0", text)
-    if ELONGATED_RE.search(text):
+    if elongated.search(text):
         text = ELONGATED_RE.sub(r"\1\1", text)
     return text
 
@@ -59,7 +60,8 @@ def _base(text: str) -> str:
 def en_tokens(text: str) -> list[str]:
     """Normalised English tokens: lower case, URLs/handles/numbers replaced, letter runs squeezed to 2."""
     low = text.lower().replace("\u2019", "'")
-    return _EN_TOKEN.findall(_base(low))
+    # only ASCII letters make tokens, so only their runs need squeezing (a third of the regex's time)
+    return _EN_TOKEN.findall(_base(low, _ASCII_ELONGATED))
 
 
 def tr_tokens(text: str) -> list[str]:
@@ -67,11 +69,16 @@ def tr_tokens(text: str) -> list[str]:
     return _TR_TOKEN.findall(fold_tr(_base(text)))
 
 
-def en_features(text: str) -> list[str]:
-    """Feature names of an English text (unigrams with negation scope, bigrams)."""
+def _bigrams(toks: list[str]) -> list[str]:
+    return list(map(" ".join, zip(toks, toks[1:], strict=False)))
+
+
+def en_parts(text: str) -> tuple[list[str], list[str]]:
+    """Unigram features of an English text (words in a negation scope marked ``not_``) and the tokens
+    its bigrams are made of."""
     toks = en_tokens(text)
     if EN_NEGATORS.isdisjoint(toks) and not any("n't" in t for t in toks):
-        return toks + list(map(" ".join, zip(toks, toks[1:], strict=False)))  # no negation scope
+        return toks, toks  # no negation scope
     feats = []
     scope = 0
     for tok in toks:
@@ -86,12 +93,11 @@ def en_features(text: str) -> list[str]:
             feats.append(tok)
         if tok in EN_NEGATORS or tok.endswith("n't"):
             scope = _NEG_SCOPE
-    feats.extend(map(" ".join, zip(toks, toks[1:], strict=False)))
-    return feats
+    return feats, toks
 
 
-def tr_features(text: str) -> list[str]:
-    """Feature names of a Turkish text (unigrams, 5-letter stems, bigrams, negation markers)."""
+def tr_parts(text: str) -> tuple[list[str], list[str]]:
+    """Unigram features of a Turkish text (words, 5-letter stems, negation markers) and its tokens."""
     toks = tr_tokens(text)
     feats = list(toks)
     for i, tok in enumerate(toks):
@@ -101,11 +107,24 @@ def tr_features(text: str) -> list[str]:
             feats.append("<neg>")
             if i:
                 feats.append("not_" + toks[i - 1][:TR_PREFIX])
-    feats.extend(map(" ".join, zip(toks, toks[1:], strict=False)))
-    return feats
+    return feats, toks
+
+
+def en_features(text: str) -> list[str]:
+    """Feature names of an English text (unigrams with negation scope, bigrams)."""
+    unigrams, toks = en_parts(text)
+    return unigrams + _bigrams(toks)
+
+
+def tr_features(text: str) -> list[str]:
+    """Feature names of a Turkish text (unigrams, 5-letter stems, bigrams, negation markers)."""
+    unigrams, toks = tr_parts(text)
+    return unigrams + _bigrams(toks)
 
 
 FEATURES = {"en": en_features, "tr": tr_features}
+# what inference reads: the bigrams are looked up pair by pair (LinearModel.predict_parts)
+PARTS = {"en": en_parts, "tr": tr_parts}
 
 
 class LinearModel:
@@ -148,6 +167,14 @@ class LinearModel:
                 features, zip(*self.columns, strict=True), self.polarity, self.shown, strict=True
             )
         }
+        # one probe per token at inference: word -> (its row or None, {second word: bigram row} or None)
+        followers: dict[str, dict[str, tuple]] = {}
+        for f, row in self.rows.items():
+            first, space, second = f.partition(" ")
+            if space:
+                followers.setdefault(first, {})[second] = row
+        self.entries = {f: (row, followers.get(f)) for f, row in self.rows.items() if " " not in f}
+        self.entries.update((f, (None, after)) for f, after in followers.items() if f not in self.entries)
 
     @classmethod
     def load(cls, path) -> LinearModel:
@@ -182,19 +209,51 @@ class LinearModel:
         """Class probabilities and the rows ``(class weights..., driver)`` of the features present
         (each feature counted once)."""
         get = self.rows.get
-        hits = [r for r in map(get, dict.fromkeys(feats)) if r is not None]
-        k = len(self.bias)
-        sums = list(zip(*hits, strict=True))[:k] if hits else [()] * k  # transposed in C: a column per class
-        logits = [
-            b + r * rules + sum(col) for b, r, col in zip(self.bias, self.rules_weight, sums, strict=True)
-        ]
-        if k == 1:
+        return self._probs([r for r in map(get, dict.fromkeys(feats)) if r is not None], rules)
+
+    def predict_parts(
+        self, unigrams: list[str], tokens: list[str], rules: float
+    ) -> tuple[dict[str, float], list[tuple]]:
+        """:meth:`predict` of ``unigrams`` plus the bigrams of ``tokens`` (``*_parts`` output), the same
+        result without building bigram strings: one dict probe per token gives the word's row and
+        the rows of the bigrams it starts (a small dict); ``unigrams is tokens`` reads both at once."""
+        entries = self.entries.get
+        aligned = unigrams is tokens
+        uni: dict[int, tuple] = {}
+        bi: dict[int, tuple] = {}  # keyed by row identity: a repeated feature counts once, first place
+        after = None
+        for tok in tokens:
+            if after is not None:
+                r = after.get(tok)
+                if r is not None:
+                    bi[id(r)] = r
+            entry = entries(tok)
+            if entry is None:
+                after = None
+                continue
+            row, after = entry
+            if aligned and row is not None:
+                uni[id(row)] = row
+        if not aligned:
+            get = self.rows.get
+            uni = {id(r): r for r in map(get, unigrams) if r is not None}
+        return self._probs([*uni.values(), *bi.values()], rules)
+
+    def _probs(self, hits: list[tuple], rules: float) -> tuple[dict[str, float], list[tuple]]:
+        base = zip(self.bias, self.rules_weight, strict=True)
+        if hits:  # transposed in C: a column per class (the drivers' column is left out by zip)
+            logits = [
+                b + r * rules + sum(col) for (b, r), col in zip(base, zip(*hits, strict=True), strict=False)
+            ]
+        else:
+            logits = [b + r * rules for b, r in base]
+        if len(logits) == 1:
             p = 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, logits[0]))))
             return {self.classes[0]: p, self.classes[1]: 1.0 - p}, hits
         top = max(logits)
         exps = [math.exp(x - top) for x in logits]
         total = sum(exps)
-        return {c: e / total for c, e in zip(self.classes, exps, strict=True)}, hits
+        return dict(zip(self.classes, [e / total for e in exps], strict=True)), hits
 
 
 def _shown(feature: str) -> str | None:

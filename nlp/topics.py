@@ -63,8 +63,8 @@ class PhraseIndex:
         """Keys of the phrases found in ``tokens``, in order of their first occurrence."""
         found: list[str] = []
         by_first = self.by_first
-        for i, tok in enumerate(tokens):
-            for toks, key in by_first.get(tok, ()):
+        for i in [i for i, tok in enumerate(tokens) if tok in by_first]:  # most tokens start no phrase
+            for toks, key in by_first[tokens[i]]:
                 n = len(toks)
                 if (n == 1 or tuple(tokens[i : i + n]) == toks) and key not in found:
                     found.append(key)

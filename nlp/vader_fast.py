@@ -46,7 +46,7 @@ class FastSentiText:
         punct = string.punctuation
         words = [w if len(s := w.strip(punct)) <= 2 else s for w in text.split()]
         self.words_and_emoticons = words
-        caps = sum(1 for w in words if w.isupper())
+        caps = sum(map(str.isupper, words))
         self.is_cap_diff = 0 < len(words) - caps < len(words)
 
 

@@ -13,6 +13,9 @@ from nlp import BrandContext
         ("Das Paket ist leider immer noch nicht angekommen", "de"),
         ("La livraison est arrivée en retard et le colis était abîmé", "fr"),
         ("El pedido llegó tarde y nadie responde a mis correos", "es"),
+        # contractions are English words ("I've" is no Turkish "ve"); tweets' English-only words count
+        ("I've seen it twice, going again tomorrow night", "en"),
+        ("Dün gece maçı izledim ve çok beğendim", "tr"),
     ],
 )
 def test_language_of_ordinary_posts(analyze, text, language):

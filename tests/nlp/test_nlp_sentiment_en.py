@@ -6,7 +6,7 @@ from nlp import BrandContext
 from nlp.resources import vader
 from nlp.sentiment import rules_score
 from nlp.sentiment_blend import band
-from nlp.sentiment_model import en_features, model
+from nlp.sentiment_model import FEATURES, PARTS, en_features, model
 
 
 def rules(result) -> list[str]:
@@ -116,3 +116,19 @@ def test_other_languages_are_unscored_never_neutral(analyze):
     assert result.language == "de"
     assert result.sentiment.label == "unscored"
     assert result.sentiment.score is None
+
+
+def test_the_fast_lookup_scores_exactly_as_the_feature_list():
+    # inference looks bigrams up pair by pair (no bigram strings); the training's feature list gives
+    # the same probabilities and the same rows, in the same order
+    texts = {
+        "en": ["I don't like this at all!! http://x.co @bob 123 soooo gooood", "not bad, not bad at all"],
+        "tr": ["Siparişim 2 haftadır gelmedi, rezalet!", "cok guzel ama kargo gec geldi hic begenmedim"],
+    }
+    for language, samples in texts.items():
+        for text in samples:
+            m = model(language)
+            unigrams, tokens = PARTS[language](text)
+            fast = m.predict_parts(unigrams, tokens, 0.3)
+            slow = m.predict(FEATURES[language](text), 0.3)
+            assert fast[0] == slow[0] and fast[1] == slow[1]
