@@ -116,6 +116,13 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_cpu() -> tuple[float, float]:
+    """(busy, idle) jiffies of the whole machine so far (/proc/stat)."""
+    fields = [float(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, idle
+
+
 def run_workers(
     args: argparse.Namespace, label: str, count: int, payload_port: int, work: Path
 ) -> dict[str, Any]:
@@ -153,7 +160,7 @@ def run_workers(
             Proc([str(BIN / "listener"), "worker"], env, work / f"worker_{label}{i}.log")
             for i in range(count)
         ]
-        samples: list[tuple[float, int, int, int, int, float]] = []
+        samples: list[tuple[float, int, int, int, int, float, tuple[float, float]]] = []
         peak = 0
         deadline = time.monotonic() + args.timeout
         query = text(
@@ -170,7 +177,9 @@ def run_workers(
                 with engine.connect() as conn:
                     done, seen, stored, failed = conn.execute(query).one()
                 cpu = sum(cpu_seconds(p.proc.pid) for p in procs)
-                samples.append((time.monotonic(), int(done), int(seen), int(stored), now_kib, cpu))
+                samples.append(
+                    (time.monotonic(), int(done), int(seen), int(stored), now_kib, cpu, machine_cpu())
+                )
                 if done >= args.sources:
                     break
         finally:
@@ -187,6 +196,7 @@ def run_workers(
             "failed": int(failed),
             "peak_mib": peak / 1024,
             "rss_lo": lo[4] / 1024,
+            "idle": (hi[6][1] - lo[6][1]) / max(hi[6][0] + hi[6][1] - lo[6][0] - lo[6][1], 1e-9),
             "per_cpu": (hi[2] - lo[2]) / max(hi[5] - lo[5], 1e-9),
             "cores": (hi[5] - lo[5]) / seconds,
             "rss_hi": hi[4] / 1024,
@@ -284,7 +294,8 @@ def main(argv: list[str] | None = None) -> int:
                     f"{r['items']:,} items, {r['failed']} failed): {r['collected']:,.0f} items collected/s, "
                     f"{r['stored']:,.0f} mentions stored/s; RSS per worker at 10% / 90% / peak "
                     f"{r['rss_lo']:.0f} / {r['rss_hi']:.0f} / {r['peak_mib']:.0f} MiB "
-                    f"(load average {r['load']}); the workers used {r['cores']:.2f} cores, "
+                    f"(load average {r['load']}, machine idle {100 * r['idle']:.0f}%); the workers used "
+                    f"{r['cores']:.2f} cores, "
                     f"{r['per_cpu']:,.0f} items per CPU-second"
                 )
             print(
