@@ -33,12 +33,9 @@ RUN pip install ".[postgres]" \
 # --- final: slim runtime, non-root --------------------------------------------------------------
 FROM python:3.11-slim
 
-# MALLOC_ARENA_MAX=2: a worker's collection threads otherwise each grow a glibc arena; with it a
-# worker stays near 410 MiB resident instead of 490 (benchmarks/workers.py --malloc-arena-max 2)
 ENV PATH="/opt/venv/bin:$PATH" \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    MALLOC_ARENA_MAX=2 \
     LISTENER_HOST=0.0.0.0 \
     LISTENER_PORT=8000 \
     LISTENER_DATABASE_URL=sqlite:////app/data/listener.db
