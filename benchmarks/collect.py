@@ -20,6 +20,11 @@
      PostgreSQL database ``listener_bench_collect_<pid>``, dropped at the end). After each page, the
      rows that page stored are re-inserted with new external ids by a raw SQLAlchemy Core
      ``executemany`` (one transaction), so machine drift hits both alike; the ratio is printed.
+   - API ingest, same run (``--api``, on by default): the matched mentions of stage 2, with their
+     brands, posted to ``POST /api/v1/ingest`` of a separate ``listener serve`` process on a second
+     fresh database in batches of 1,000 (one warm-up batch first), one batch each time the full path
+     has collected another 1,000, so both see the same machine load. Printed: API mentions/s and
+     collection / API (the acceptance of issue 13 is >= 0.5x).
 
 Ends with one markdown table row per figure. Compare figures only within one run (the machine drifts
 10-25% between runs, see ../shared/PERFORMANCE.md).
@@ -32,6 +37,7 @@ import json
 import os
 import re
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -51,12 +57,14 @@ from benchmarks.common import (  # noqa: E402
     remove_dir,
     temp_sqlite,
 )
+from benchmarks.load import new_key, serve  # noqa: E402
 from collectors.hackernews import HackerNewsCollector, HackerNewsParams  # noqa: E402
 from collectors.http import make_client  # noqa: E402
 from collectors.reddit import RedditCollector, RedditParams  # noqa: E402
 from collectors.rss import RssCollector, RssParams  # noqa: E402
 from listener.engine.new_mentions import alert_on_new  # noqa: E402
 from listener.pipeline.ingest import store_batch  # noqa: E402
+from listener.pipeline.items import Incoming  # noqa: E402
 from listener.pipeline.matching import BrandRouter  # noqa: E402
 from listener.settings import Settings  # noqa: E402
 from listener.storage.db import make_engine, make_session_factory, session_scope  # noqa: E402
@@ -272,8 +280,8 @@ def build_pages(mentions: int) -> Pages:
 class Database:
     """A throwaway database: a temp SQLite file or a fresh PostgreSQL database."""
 
-    def __init__(self, backend: str, pg_url: str) -> None:
-        self.backend, self.pg_url = backend, pg_url
+    def __init__(self, backend: str, pg_url: str, tag: str = "") -> None:
+        self.backend, self.pg_url, self.tag = backend, pg_url, tag
         self.tmpdir: str | None = None
         self.name: str | None = None
 
@@ -281,7 +289,7 @@ class Database:
         if self.backend == "sqlite":
             self.tmpdir, url = temp_sqlite("listener_bench_collect_", "collect.db")
             return url
-        self.name = f"listener_bench_collect_{os.getpid()}"
+        self.name = f"listener_bench_collect{self.tag}_{os.getpid()}"
         return create_postgres(self.pg_url, self.name)
 
     def drop(self) -> None:
@@ -316,6 +324,73 @@ def collectors(client: httpx.Client, settings: Settings) -> dict[str, tuple[Any,
     }
 
 
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+
+
+def api_batches(routed: list[Incoming], size: int = 1000) -> list[list[dict[str, Any]]]:
+    """The routed mentions in the ``POST /api/v1/ingest`` shape (new external ids), in batches."""
+    items = []
+    for inc in routed:
+        m = inc.mention
+        items.append(
+            {
+                "platform": m.platform,
+                "external_id": f"api:{m.external_id}"[:512],
+                "url": m.url,
+                "text": m.text[:100_000],
+                "title": m.title[:2000] if m.title else None,
+                "kind": m.kind,
+                "author": {"handle": m.author.handle, "name": m.author.name, "reach": m.author.reach},
+                "engagement": {k: max(0, v) for k, v in m.engagement.items()},
+                "rating": m.rating,
+                "details": m.details,
+                "in_reply_to": m.in_reply_to,
+                "published_at": m.published_at.isoformat(),
+                "language": m.language if m.language and _LANGUAGE.match(m.language) else None,
+                "brand": inc.brand,
+                "brands": inc.brands,
+            }
+        )
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+class ApiIngest:
+    """A ``listener serve`` process on its own fresh database, fed batches one at a time."""
+
+    def __init__(self, backend: str, pg_url: str, batches: list[list[dict[str, Any]]]) -> None:
+        self.db = Database(backend, pg_url, "api")
+        self.work = Path(tempfile.mkdtemp(prefix="listener_bench_collect_api_"))
+        url = self.db.create()
+        engine = make_engine(url)
+        setup(engine)
+        engine.dispose()
+        key = new_key(url, None, "admin")
+        self.proc, port = serve(url, None, self.work, "serve_api")
+        self.client = httpx.Client(
+            base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {key}"}, timeout=600
+        )
+        self.todo = list(batches)
+        self.posted = 0
+        self.seconds = 0.0
+        if self.todo:  # warm-up, untimed
+            self.client.post("/api/v1/ingest", json={"mentions": self.todo.pop(0)}).raise_for_status()
+
+    def post_next(self) -> None:
+        if not self.todo:
+            return
+        batch = self.todo.pop(0)
+        t0 = time.perf_counter()
+        self.client.post("/api/v1/ingest", json={"mentions": batch}).raise_for_status()
+        self.seconds += time.perf_counter() - t0
+        self.posted += len(batch)
+
+    def close(self) -> None:
+        self.client.close()
+        self.proc.stop()
+        self.db.drop()
+        remove_dir(str(self.work))
+
+
 def rate(n: int, seconds: float) -> str:
     return f"{n / seconds:,.0f} mentions/s" if seconds > 0 else "n/a"
 
@@ -330,6 +405,7 @@ def main(argv: list[str] | None = None) -> int:
         help="distinct mentions to serve (RSS parsing is slow: 5,000 keeps a run near 1 min)",
     )
     ap.add_argument("--postgres-url", default=DEFAULT_PG_URL, help="a server's maintenance database URL")
+    ap.add_argument("--no-api", dest="api", action="store_false", help="skip the same-run API ingest")
     args = ap.parse_args(argv)
     if args.mentions < 10:
         ap.error("--mentions must be at least 10")
@@ -402,7 +478,10 @@ def main(argv: list[str] | None = None) -> int:
     # 3. full path beside a raw executemany
     db = Database(args.backend, args.postgres_url)
     engine: Engine | None = None
+    api: ApiIngest | None = None
     try:
+        if args.api:
+            api = ApiIngest(args.backend, args.postgres_url, api_batches(routed))
         url = db.create()
         engine = make_engine(url)
         setup(engine)
@@ -426,6 +505,8 @@ def main(argv: list[str] | None = None) -> int:
                 alert_on_new(session, outcome.created_ids, settings=settings)
             t_full += time.perf_counter() - t0
             collected += len(batch.mentions)
+            while api is not None and api.todo and api.posted + 1000 <= collected:
+                api.post_next()  # interleaved: the same machine load for both
             stored += outcome.created
             clustered += outcome.clustered
             if not outcome.created_ids:
@@ -467,8 +548,23 @@ def main(argv: list[str] | None = None) -> int:
             ("raw Core executemany insert of the same rows, 1 transaction per page", rate(raw_rows, t_raw))
         )
         table.append(("ratio raw insert / full path (per stored row)", f"{ratio:.1f}x"))
+        if api is not None:
+            while api.todo:
+                api.post_next()
+            api_rate = api.posted / api.seconds if api.seconds else float("nan")
+            full_rate = collected / t_full if t_full else float("nan")
+            say(
+                f"  API ingest (listener serve, POST /api/v1/ingest, {api.posted:,} matched mentions "
+                f"in batches of 1,000) {rate(api.posted, api.seconds):>14}   ({api.seconds:.2f} s)"
+            )
+            ratio_api = full_rate / api_rate
+            say(f"  collection / API ingest (per collected / per posted mention): {ratio_api:.2f}x")
+            table.append(("API ingest of the matched mentions, same run", rate(api.posted, api.seconds)))
+            table.append(("collection / API ingest", f"{ratio_api:.2f}x"))
     finally:
         client.close()
+        if api is not None:
+            api.close()
         if engine is not None:
             engine.dispose()
         db.drop()

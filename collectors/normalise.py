@@ -71,9 +71,47 @@ def html_to_text(value: str | None) -> str:
     if "<" not in value and "&" not in value:
         return tidy_whitespace(value)
     parser = _TextExtractor()
-    parser.feed(value)
-    parser.close()
+    if not _feed_plain(parser, value):
+        parser = _TextExtractor()
+        parser.feed(value)
+        parser.close()
     return tidy_whitespace(html.unescape("".join(parser.parts)))
+
+
+# One token of plain HTML: a comment, or a tag named as HTMLParser names it with no < or > inside.
+_PLAIN_TOKEN = re.compile(r"<!--[^<>]*?-->|<(/?)([a-zA-Z][^\t\n\r\f />\x00]*)[^<>]*>")
+_PLAIN_TAGS = _BLOCK_TAGS | {
+    "a", "abbr", "b", "br", "caption", "cite", "code", "del", "em", "i", "img", "ins", "q", "s",
+    "small", "span", "strong", "sub", "sup", "tbody", "td", "tfoot", "th", "thead", "u",
+}  # fmt: skip
+
+
+def _feed_plain(parser: _TextExtractor, value: str) -> bool:
+    """Drive ``parser`` the way ``HTMLParser.feed`` would, for HTML made only of plain tags and
+    comments (every < and > belongs to one): the same calls, without the pure-Python tokeniser.
+    False (``parser`` untouched) for anything else."""
+    tokens = list(_PLAIN_TOKEN.finditer(value))
+    if value.count("<") != len(tokens) or value.count(">") != len(tokens):
+        return False
+    if any(t.group(2) and t.group(2).lower() not in _PLAIN_TAGS for t in tokens):
+        return False
+    at = 0
+    for token in tokens:
+        if token.start() > at:
+            parser.handle_data(html.unescape(value[at : token.start()]))
+        at = token.end()
+        name = token.group(2)
+        if name is None:
+            continue  # a comment
+        if token.group(1):
+            parser.handle_endtag(name.lower())
+        elif token.group(0).endswith("/>"):
+            parser.handle_startendtag(name.lower(), [])
+        else:
+            parser.handle_starttag(name.lower(), [])
+    if at < len(value):
+        parser.handle_data(html.unescape(value[at:]))
+    return True
 
 
 def tidy_whitespace(text: str) -> str:

@@ -18,6 +18,7 @@ from listener.worker.backfill import run as run_backfill
 from listener.worker.collection import RunResult
 from listener.worker.publish_jobs import Publishing
 from listener.worker.scheduler import Collecting, build_scheduler, run_once
+from nlp import get_pipeline
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,8 @@ def worker() -> None:
 
     settings = load_settings()
     sessions = make_session_factory(ready_engine(settings))
+    # built once before the collection threads start: racing first uses would each build one
+    get_pipeline()
     collecting = Collecting(settings, sessions, on_result=_log_run)
     outbox = Outbox(sessions, settings)
     publishing = Publishing(sessions, settings)

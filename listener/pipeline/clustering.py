@@ -74,12 +74,16 @@ def _state_for(session: Session, exclude: Sequence[int]) -> _State:
             .limit(WARM_UP)
         ).all()
         rows.reverse()
-    else:
-        rows = session.execute(
-            select(*_COLUMNS)
-            .where(Mention.id > state.high - CATCH_UP_MARGIN, Mention.id.not_in(batch))
-            .order_by(Mention.id)
-        ).all()
+    else:  # ids first: the texts only of rows this index does not hold yet (most it does)
+        recent = session.scalars(
+            select(Mention.id).where(Mention.id > state.high - CATCH_UP_MARGIN, Mention.id.not_in(batch))
+        )
+        unknown = [i for i in recent if i not in state.known]
+        rows = []
+        if unknown:
+            rows = session.execute(
+                select(*_COLUMNS).where(Mention.id.in_(unknown)).order_by(Mention.id)
+            ).all()
     for row in rows:
         if row.id not in state.known:
             state.add(row.id, row.duplicate_of or row.id, _text(row.title, row.text), row.published_at)

@@ -5,11 +5,11 @@ deliver the alert outbox, and send approved replies to their platforms.
 ``max_instances=1``, ``coalesce=True``, first run at start: ``collect:tick`` (every
 ``TICK_SECONDS``), ``alerts:tick`` (every minute), ``alerts:deliver`` (every second),
 ``reports:tick`` (every minute, ``worker/report_jobs.py``) and ``replies:publish`` (every
-``PUBLISH_SECONDS``, ``worker/publish_jobs.py``). Each tick
-claims due sources under a lease (``listener.worker.leases.claim_due``) a few at a time, runs
-them on a small thread pool and claims again until nothing is due, so several ``listener worker``
-processes on one PostgreSQL database share the sources without running any twice. ``run_once`` is ``collect
---once``: every enabled source (or one) now, whatever its schedule, still respecting leases.
+``PUBLISH_SECONDS``, ``worker/publish_jobs.py``). Each tick claims due sources under a lease
+(``listener.worker.leases.claim_due``) and keeps ``CONCURRENCY`` of them running on a small thread
+pool, claiming the next one as each run ends, until nothing is due, so several ``listener worker``
+processes on one PostgreSQL database share the sources without running any twice. ``run_once`` is
+``collect --once``: every enabled source (or one) now, whatever its schedule, still respecting leases.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
 from functools import partial
 
@@ -81,20 +81,30 @@ class Collecting:
             return self._tick()
 
     def _tick(self) -> list[RunResult]:
+        """Keep ``concurrency`` runs going: each finished run frees a slot that the next due source
+        takes at once (no waiting for the slowest of a group), until nothing is due."""
         results: list[RunResult] = []
+        running: set[Future[RunResult]] = set()
         while not self.stopping.is_set():
-            with session_scope(self.sessions) as session:
-                ids = claim_due(
-                    session,
-                    worker=self.worker,
-                    now=utcnow(),
-                    lease_seconds=self.settings.lease_seconds,
-                    limit=self.concurrency,
-                )
-            if not ids:
+            free = self.concurrency - len(running)
+            for source_id in self._claim(free) if free else []:
+                running.add(self.pool.submit(self._run, source_id))
+            if not running:
                 break
-            results.extend(self.pool.map(self._run, ids))
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            results.extend(f.result() for f in done)
+        results.extend(f.result() for f in running)  # stopping: let the runs in progress finish
         return results
+
+    def _claim(self, limit: int) -> list[int]:
+        with session_scope(self.sessions) as session:
+            return claim_due(
+                session,
+                worker=self.worker,
+                now=utcnow(),
+                lease_seconds=self.settings.lease_seconds,
+                limit=limit,
+            )
 
     def _run(self, source_id: int) -> RunResult:
         try:

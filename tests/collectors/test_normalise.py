@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, datetime
 
 import pytest
+from collectors_testkit import SHARED
 
+from collectors import feeds
 from collectors.normalise import (
+    _TextExtractor,
     canonical_url,
     fix_mojibake,
     html_to_text,
@@ -14,6 +18,7 @@ from collectors.normalise import (
     iso,
     language_hint,
     parse_datetime,
+    tidy_whitespace,
     unwrap_redirect,
 )
 from collectors.records import Author, Batch, RawMention
@@ -116,3 +121,44 @@ def test_a_mention_never_keeps_a_non_http_link_and_a_batch_never_keeps_an_empty_
     )
     assert [m.external_id for m in batch.mentions] == ["a", "c"]
     assert batch.warnings == ["dropped 1 item(s) without text or title"]
+
+
+PLAIN_HTML = [
+    "<p>One</p><p>Two &amp; three</p>",
+    "a<br>b<br/>c<br />d",
+    "<div><ul><li>x</li><li>y &lt;z&gt;</li></ul></div>tail",
+    "text<!-- note -->more &amp;amp; &nbsp;end",
+    '<a href="https://e.x/?a=1&amp;b=2">link</a> <img src="x.png" alt="pic"/> <hr/>after',
+    "<h2>Head</h2>\n\n\n<p>para  with   spaces</p><blockquote>q</blockquote>",
+    "&#8217;quoted&#8217; &copy 2017 &unknown; AT&T",
+    "<P>Upper</P><BR>case",
+]
+NOT_PLAIN = ["<p>a<script>x()</script>b</p>", "<p title='a>b'>t</p>", "a < b <p>c", "<custom>t</custom>"]
+
+
+def _parsed_text(value: str) -> str:
+    parser = _TextExtractor()
+    parser.feed(value)
+    parser.close()
+    return tidy_whitespace(html.unescape("".join(parser.parts)))
+
+
+def _feed_values() -> list[str]:
+    if not SHARED.is_dir():
+        return []
+    values = []
+    for path in sorted((SHARED / "rss").rglob("*.xml")):
+        for entry in feeds._parse(path.read_bytes().lstrip(), {})["entries"]:
+            values += [entry.get("title") or "", entry.get("summary") or ""]
+            values += [c.get("value") or "" for c in entry.get("content") or []]
+    return [v for v in values if "<" in v]
+
+
+@pytest.mark.parametrize("value", PLAIN_HTML + NOT_PLAIN)
+def test_plain_html_shortcut_extracts_what_the_html_parser_extracts(value: str) -> None:
+    assert html_to_text(value) == _parsed_text(value)
+
+
+def test_plain_html_shortcut_on_every_recorded_feed_entry() -> None:
+    values = _feed_values()
+    assert all(html_to_text(v) == _parsed_text(v) for v in values)
