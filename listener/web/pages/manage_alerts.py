@@ -16,7 +16,7 @@ from listener.engine import handling
 from listener.errors import ListenerError
 from listener.storage.audit import update_recorded
 from listener.storage.models import AlertRule, Brand, Channel, Notification, Silence
-from listener.web.frame import back, find_or_404, page_router, render
+from listener.web.frame import back, find_or_404, page_router, render, render_form
 from listener.web.i18n import N_, translate
 from listener.web.nav import NavItem, register_nav
 from listener.web.session import ManagerPage
@@ -92,7 +92,7 @@ def _silences_page(
         "hours": handling.SILENCE_HOURS,
         "error": error,
     }
-    return render(request, who, "manage_silences.html", context, status_code=422 if error else 200)
+    return render_form(request, who, "manage_silences.html", context)
 
 
 @router.get("/silences")

@@ -21,7 +21,7 @@ from listener.engine.source_check import create_source
 from listener.errors import ListenerError
 from listener.schemas.alerts import ChannelCreate
 from listener.schemas.catalog import SourceCreate
-from listener.web.frame import back, page_router, render
+from listener.web.frame import back, page_router, render_form
 from listener.web.i18n import translate
 from listener.web.manage_forms import problem
 from listener.web.model_form import FormField, form_fields, read_fields, shown_values
@@ -53,7 +53,7 @@ def _page(
 ) -> Response:  # fmt: skip
     """The form (again, with ``error`` and what was typed, when it was refused)."""
     context.update(fields=fields, values=shown_values(fields, form.get("raw")), form=form, error=error)
-    return render(request, who, template, context, status_code=422 if error else 200)
+    return render_form(request, who, template, context)
 
 
 def _store(

@@ -23,7 +23,7 @@ from listener.engine.rule_check import create_rule, unsaved_rule, update_rule
 from listener.errors import ListenerError
 from listener.schemas.alerts import RuleCreate, RuleUpdate
 from listener.storage.models import AlertRule, Brand, Channel
-from listener.web.frame import back, find_or_404, page_router, render
+from listener.web.frame import back, find_or_404, page_router, render_form
 from listener.web.i18n import N_, translate
 from listener.web.manage_forms import json_field, problem
 from listener.web.nav import NavItem, register_nav
@@ -49,7 +49,7 @@ def _page(request: Request, session: SessionDep, who: ManagerPage, form: dict, *
         "editing": None,
         **extra,
     }
-    return render(request, who, "manage_rules.html", context, status_code=422 if extra.get("error") else 200)
+    return render_form(request, who, "manage_rules.html", context)
 
 
 def _blank() -> dict:
