@@ -23,6 +23,7 @@ COPY collectors ./collectors
 COPY nlp ./nlp
 COPY alerts ./alerts
 COPY outbound ./outbound
+COPY publishers ./publishers
 COPY migrations ./migrations
 # A regular (non-editable) install: the venv holds the code, the templates, the NLP data and the
 # `migrations` package, so `listener migrate` works without the checkout.
