@@ -709,34 +709,19 @@ def build(rng: random.Random) -> list[dict]:
             if lang == "en" and rng.random() < 0.4:
                 t3 = t + timedelta(minutes=rng.randrange(20, 180))
                 link = f"https://{first[0]}/{t:%Y/%m/%d}/{_slug(title)}"
-                if rng.random() < 0.5:
-                    au = b.authors.pick("hackernews", "en")
-                    out.append(
-                        b.mention(
-                            platform="hackernews",
-                            t=t3,
-                            text=f"{title} ({link})",
-                            lang=lang,
-                            brand=brand,
-                            kind="post",
-                            author=au,
-                            title=title,
-                        )
+                platform, sep = ("hackernews", " (") if rng.random() < 0.5 else ("reddit", " ")
+                out.append(
+                    b.mention(
+                        platform=platform,
+                        t=t3,
+                        text=f"{title}{sep}{link}{')' if platform == 'hackernews' else ''}",
+                        lang=lang,
+                        brand=brand,
+                        kind="post",
+                        author=b.authors.pick(platform, "en"),
+                        title=title,
                     )
-                else:
-                    au = b.authors.pick("reddit", "en")
-                    out.append(
-                        b.mention(
-                            platform="reddit",
-                            t=t3,
-                            text=f"{title} {link}",
-                            lang=lang,
-                            brand=brand,
-                            kind="post",
-                            author=au,
-                            title=title,
-                        )
-                    )
+                )
 
     # 3. a few recurring voices with big reach, outside the crisis
     analyst = b.authors.special[ANALYST[1]]
