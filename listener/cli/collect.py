@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from sqlalchemy import select
@@ -13,12 +13,9 @@ from sqlalchemy import select
 from listener.cli.common import fail, load_settings, ready_engine
 from listener.storage.db import make_session_factory, session_scope
 from listener.storage.models import Source
-from listener.worker.alert_jobs import Outbox
-from listener.worker.backfill import run as run_backfill
-from listener.worker.collection import RunResult
-from listener.worker.publish_jobs import Publishing
-from listener.worker.scheduler import Collecting, build_scheduler, run_once
-from nlp import get_pipeline
+
+if TYPE_CHECKING:
+    from listener.worker.collection import RunResult
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +39,11 @@ def _log_run(result: RunResult) -> None:
 
 def worker() -> None:
     """Run the collection scheduler until SIGTERM or Ctrl-C; several workers can share PostgreSQL."""
+    # imported here to keep CLI startup fast: the scheduler, collectors and NLP load only to run them
+    from listener.worker.alert_jobs import Outbox
+    from listener.worker.publish_jobs import Publishing
+    from listener.worker.scheduler import Collecting, build_scheduler
+    from nlp import get_pipeline
 
     settings = load_settings()
     sessions = make_session_factory(ready_engine(settings))
@@ -89,6 +91,9 @@ def collect(
 
     if not once and backfill is None:
         raise fail("only `collect --once` is supported; run `listener worker` to collect on a schedule", 2)
+    # imported here to keep CLI startup fast: the collectors and NLP load only to collect
+    from listener.worker.scheduler import run_once
+
     settings = load_settings()
     sessions = make_session_factory(ready_engine(settings))
     if backfill is not None:
@@ -104,6 +109,9 @@ def collect(
 
 
 def _backfill(settings: Any, sessions: Any, days: int, source: int | None, run_once: Any) -> None:
+    # imported here to keep CLI startup fast: backfill runs the collectors (and NLP)
+    from listener.worker.backfill import run as run_backfill
+
     done, unfinished = run_backfill(
         settings, sessions, days, source, now=datetime.now(UTC), run_once=run_once,
         on_result=lambda r: typer.echo(_line(r) + (f" ({r.backfill_warning})" if r.backfill_warning else "")),

@@ -16,9 +16,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from listener.demo import demo_settings
 from listener.errors import ListenerError
 from listener.logging import configure_logging
-from listener.pipeline.analysis import configure_nlp
 from listener.settings import DEFAULT_DATABASE_URL, Settings
-from listener.storage import migrate
 from listener.storage.db import make_engine, make_session_factory, session_scope
 from listener.storage.replies import ensure_default_templates
 
@@ -63,12 +61,23 @@ def load_settings(*, find_demo: bool = True, **overrides: object) -> Settings:
         )
         raise fail(f"invalid configuration: {problems}", 2) from exc
     configure_logging(settings)
+    _configure_nlp(settings)
+    return demo_database_if_alone(settings) if find_demo else settings
+
+
+def _configure_nlp(settings: Settings) -> None:
+    """Check and use the trained spaCy pipelines of LISTENER_SPACY_MODELS (exit 2 when one is not
+    installed). Without any, and with the NLP not loaded yet, there is nothing to check or reset:
+    spaCy then loads only in the commands that analyse text."""
+    if not settings.spacy_models and "listener.pipeline.analysis" not in sys.modules:
+        return
+    # imported here to keep CLI startup fast: spaCy loads only when models are configured or used
+    from listener.pipeline.analysis import configure_nlp
 
     try:
         configure_nlp(settings)
     except ValueError as exc:
         raise fail(f"invalid configuration: LISTENER_SPACY_MODELS: {exc}", 2) from exc
-    return demo_database_if_alone(settings) if find_demo else settings
 
 
 def demo_database_if_alone(settings: Settings) -> Settings:
@@ -96,6 +105,9 @@ def _sqlite_file(url: str) -> Path:
 def ready_engine(settings: Settings, *, upgrade_if_empty: bool = True) -> Engine:
     """An engine on a database at the newest schema: an empty database is migrated; one that is
     behind is refused with a sentence saying to run ``listener migrate``."""
+    # imported here to keep CLI startup fast: alembic loads only for commands that open the database
+    from listener.storage import migrate
+
     engine = make_engine(settings.database_url)
     try:
         if migrate.is_empty(engine) and upgrade_if_empty:

@@ -11,11 +11,9 @@ import typer
 from rich.progress import Progress
 
 from listener.cli.common import fail, load_settings, ready_engine, user_errors
-from listener.pipeline import reanalysis
 from listener.storage.db import make_session_factory, session_scope
 from listener.storage.lookup import resolve_brand
 from listener.storage.times import aware
-from nlp.stream import score_lines
 
 
 def score(
@@ -27,6 +25,9 @@ def score(
     """Score texts: JSON lines in (text, optional language, rating, brand, platform, title, kind),
     one JSON line out per input, in order, streaming (constant memory). A bad line gets an
     ``{"error": …}`` line and scoring goes on; the exit code is then 1."""
+    # imported here to keep CLI startup fast: the NLP pipeline (spaCy) loads only to score
+    from nlp.stream import score_lines
+
     load_settings(find_demo=False)
     if text:
         lines = [orjson.dumps({"text": t, "language": language}).decode() for t in text]
@@ -58,6 +59,9 @@ def reanalyze(
     since: Annotated[datetime | None, typer.Option(help="Only mentions published since (UTC)")] = None,
 ) -> None:
     """Re-score stored mentions after a rule, lexicon or taxonomy change; manual overrides are kept."""
+    # imported here to keep CLI startup fast: the NLP pipeline (spaCy) loads only to reanalyse
+    from listener.pipeline import reanalysis
+
     sessions = make_session_factory(ready_engine(load_settings()))
     with user_errors():
         with session_scope(sessions) as session:

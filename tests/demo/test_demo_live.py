@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select, update
 
-from listener.cli.main import LiveCollection
+from listener.cli.demo import LiveCollection
 from listener.demo import demo_settings
 from listener.demo.seed import LIVE_SOURCE_NAME, seed, seed_live_source
 from listener.settings import Settings
