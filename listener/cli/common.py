@@ -17,6 +17,7 @@ from listener.demo import demo_settings
 from listener.errors import ListenerError
 from listener.logging import configure_logging
 from listener.settings import DEFAULT_DATABASE_URL, Settings
+from listener.storage import migrate
 from listener.storage.db import make_engine, make_session_factory, session_scope
 from listener.storage.replies import ensure_default_templates
 
@@ -105,9 +106,6 @@ def _sqlite_file(url: str) -> Path:
 def ready_engine(settings: Settings, *, upgrade_if_empty: bool = True) -> Engine:
     """An engine on a database at the newest schema: an empty database is migrated; one that is
     behind is refused with a sentence saying to run ``listener migrate``."""
-    # imported here to keep CLI startup fast: alembic loads only for commands that open the database
-    from listener.storage import migrate
-
     engine = make_engine(settings.database_url)
     try:
         if migrate.is_empty(engine) and upgrade_if_empty:

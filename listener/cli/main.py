@@ -17,6 +17,7 @@ from listener.cli.nlp import reanalyze, score
 from listener.cli.transfer import export, import_
 from listener.cli.users import users_app
 from listener.demo import demo_settings
+from listener.storage import migrate as migrations
 from listener.storage.db import make_engine
 
 app = typer.Typer(
@@ -53,9 +54,6 @@ def serve(
 def migrate() -> None:
     """Upgrade the database to the newest schema (safe to run again); without LISTENER_DATABASE_URL
     that is ./listener.db, created if missing (never the demo's)."""
-    # imported here to keep CLI startup fast: alembic loads only for commands that open the database
-    from listener.storage import migrate as migrations
-
     settings = load_settings(find_demo=False)
     engine = make_engine(settings.database_url)
     migrations.upgrade(engine)
