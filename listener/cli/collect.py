@@ -17,6 +17,7 @@ from listener.worker.alert_jobs import Outbox
 from listener.worker.backfill import run as run_backfill
 from listener.worker.collection import RunResult
 from listener.worker.publish_jobs import Publishing
+from listener.worker.push_jobs import Pushing
 from listener.worker.scheduler import Collecting, build_scheduler, run_once
 
 log = logging.getLogger(__name__)
@@ -47,8 +48,9 @@ def worker() -> None:
     collecting = Collecting(settings, sessions, on_result=_log_run)
     outbox = Outbox(sessions, settings)
     publishing = Publishing(sessions, settings)
+    pushing = Pushing(sessions, settings)
     scheduler = build_scheduler(
-        settings, sessions, collecting=collecting, outbox=outbox, publishing=publishing
+        settings, sessions, collecting=collecting, outbox=outbox, publishing=publishing, pushing=pushing
     )
 
     def stop(signum: int, _frame: Any) -> None:
@@ -67,6 +69,7 @@ def worker() -> None:
         collecting.close()
         outbox.close()
         publishing.close()
+        pushing.close()
     log.info("worker %s stopped", collecting.worker)
 
 
