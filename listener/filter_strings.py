@@ -42,6 +42,8 @@ def filters_from_string(query: str) -> FilterQuery:
         raise _refuse("not a query string (name=value pairs joined by &)") from None
     params: dict[str, Any] = {}
     for name, value in pairs:
+        if "\x00" in name + value:
+            raise _refuse("a parameter holds a NUL character (%00)", name if name in NAMES else None)
         if name not in NAMES:
             raise _refuse(f"unknown parameter {name!r}; use {', '.join(NAMES)}", name)
         if name in MULTI:

@@ -18,6 +18,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import DataError, StatementError
 from sqlalchemy.orm import Session
 
 from listener.errors import ListenerError, Unprocessable
@@ -27,7 +28,7 @@ from listener.settings import Settings
 from listener.storage.push import lock_for_batching, open_batch, waiting
 from listener.storage.push_models import PushBatch, PushSubscription
 from listener.storage.stream import between, head, number_new
-from outbound.policy import AddressRefused, OutboundPolicy, check_url
+from outbound.policy import OutboundPolicy, check_url
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ def check_target(url: str, policy: OutboundPolicy) -> str:
     private or metadata address unless ``LISTENER_OUTBOUND_ALLOW`` lists it); 422 naming ``url``."""
     try:
         return check_url(url.strip(), policy)
-    except AddressRefused as exc:
+    except ValueError as exc:  # AddressRefused, or a URL urllib cannot split ("http://[::1")
         raise Unprocessable(f"url: {exc}", details=[{"field": "url", "message": str(exc)}]) from None
 
 
@@ -60,10 +61,19 @@ def check_filter(session: Session, query: str) -> str:
     stored = query.strip().removeprefix("?")
     found = filters_from_string(stored)
     try:
-        found.resolve(session)
+        between(session, 0, 0, found.resolve(session), 1)  # it runs: its values fit the database
     except ListenerError as exc:  # an unknown brand or incident
         raise Unprocessable(f"filter: {exc.message}", details=[{"field": "filter"}]) from None
+    except (StatementError, OverflowError) as exc:
+        if not unstorable(exc):
+            raise
+        raise Unprocessable("filter: a value is out of range", details=[{"field": "filter"}]) from None
     return stored
+
+
+def unstorable(exc: Exception) -> bool:
+    """True when the database refused a value (out of range, not storable), not the connection."""
+    return isinstance(exc, DataError | OverflowError) or isinstance(getattr(exc, "orig", None), OverflowError)
 
 
 def start_position(session: Session) -> int:
@@ -132,8 +142,17 @@ def queue_batches(session: Session, settings: Settings, now: datetime) -> int:
     number_new(session)
     queued = 0
     for subscription_id in waiting(session):
-        sub = lock_for_batching(session, subscription_id)
-        if sub is not None and _batch_one(session, sub, settings, now):
-            queued += 1
-        session.commit()
+        try:
+            sub = lock_for_batching(session, subscription_id)
+            if sub is not None and _batch_one(session, sub, settings, now):
+                queued += 1
+            session.commit()
+        except (StatementError, OverflowError) as exc:  # a value the database refuses: this one stops
+            session.rollback()
+            if not unstorable(exc):
+                raise
+            sub = session.get(PushSubscription, subscription_id)
+            if sub is not None:
+                pause(sub, "the filter cannot be run: a value is out of range")
+            session.commit()
     return queued

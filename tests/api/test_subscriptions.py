@@ -59,6 +59,7 @@ def test_the_secret_is_shown_once_and_never_again(api, acme, engine):
         ("http://169.254.169.254/latest/meta-data", "LISTENER_OUTBOUND_ALLOW"),
         ("http://localhost:9000/hook", "LISTENER_OUTBOUND_ALLOW"),
         ("http://[::ffff:192.168.1.1]/hook", "LISTENER_OUTBOUND_ALLOW"),
+        ("http://[fe80::1/hook", "url: "),
     ],
 )
 def test_a_url_the_outbound_policy_refuses_is_422(api, url, says):
@@ -137,3 +138,12 @@ def test_roles(api, acme, client):
     client.headers.pop("Authorization")
     assert client.get(SUBS).status_code == 401
     assert api.as_("viewer").get(url).json()["state"] == "active"
+
+
+@pytest.mark.parametrize(
+    "query", ["min_reach=99999999999999999999", "incident=99999999999999999999", "q=a%00b"]
+)
+def test_a_filter_value_the_database_cannot_hold_is_422(api, acme, query):
+    resp = api.as_("manager").post(SUBS, json={"name": "crm", "url": HOOK, "filter": query})
+    assert resp.status_code == 422, resp.text
+    assert resp.json()["error"]["message"].startswith("filter: ")

@@ -17,7 +17,7 @@ from listener.engine.push_delivery import PushReport, deliver_batches, push_roun
 from listener.storage.claims import claim_due
 from listener.storage.db import session_scope
 from listener.storage.push import lock_for_batching
-from listener.storage.push_models import PushBatch
+from listener.storage.push_models import PushBatch, PushSubscription
 from outbound.http import guarded_client
 from outbound.policy import STRICT
 from tests.api.feed_helpers import ingest
@@ -219,3 +219,18 @@ def test_two_workers_never_batch_or_send_the_same_twice(
     first.close()
     assert len(push(sessions, outbound, settings, start).sent) == 1
     assert len(receiver.arrivals) == 1 and len(receiver.mention_ids) == 2
+
+
+def test_a_saved_filter_the_database_refuses_pauses_only_its_subscription(
+    api, acme, sessions, outbound, settings, receiver, start
+):
+    good = subscribe(api, receiver)
+    broken = api.as_("manager").post(SUBS, json={"name": "old", "url": receiver.url}).json()
+    with session_scope(sessions) as s:  # saved by an older version that did not check it
+        s.get(PushSubscription, broken["id"]).filter = "incident=99999999999999999999"
+    wanted = ingest(api, mentions(2))
+    push(sessions, outbound, settings, start)
+
+    seen = state(api, broken["id"])
+    assert seen["state"] == "paused" and "the filter cannot be run" in seen["paused_reason"]
+    assert state(api, good["id"])["state"] == "active" and receiver.mention_ids == sorted(wanted)
