@@ -18,6 +18,7 @@ from listener.storage.claims import claim_due
 from listener.storage.db import session_scope
 from listener.storage.push import lock_for_batching
 from listener.storage.push_models import PushBatch, PushSubscription
+from listener.worker.push_jobs import Pushing
 from outbound.http import guarded_client
 from outbound.policy import STRICT
 from tests.api.feed_helpers import ingest
@@ -234,3 +235,14 @@ def test_a_saved_filter_the_database_refuses_pauses_only_its_subscription(
     seen = state(api, broken["id"])
     assert seen["state"] == "paused" and "the filter cannot be run" in seen["paused_reason"]
     assert state(api, good["id"])["state"] == "active" and receiver.mention_ids == sorted(wanted)
+
+
+def test_the_worker_job_pushes_with_its_own_client(api, acme, sessions, settings, receiver):
+    subscribe(api, receiver)
+    wanted = ingest(api, mentions(2))
+    job = Pushing(sessions, settings)
+    try:
+        report = job.tick()
+    finally:
+        job.close()
+    assert report is not None and len(report.sent) == 1 and receiver.mention_ids == sorted(wanted)
