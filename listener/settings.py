@@ -112,6 +112,16 @@ class Settings(BaseSettings, PublisherSettings):
     stream_retry_ms: int = Field(
         3000, ge=100, le=600_000, description="The reconnect delay the stream asks for"
     )
+    push_batch: int = Field(100, ge=1, le=1000, description="Most mentions in one webhook push")
+    push_max_failures: int = Field(
+        8, ge=1, le=100, description="Failed attempts in a row after which a push subscription pauses"
+    )
+    push_timeout_seconds: float = Field(
+        10.0, gt=0, le=60, description="How long a push waits for the receiver's answer"
+    )
+    push_poll_seconds: float = Field(
+        2.0, ge=0.1, le=300, description="How often the worker looks for new mentions to push"
+    )
     report_csv_max_rows: int = Field(
         50_000,
         ge=100,

@@ -18,6 +18,7 @@ from listener.api import (
     sources,
     stats,
     stream,
+    subscriptions,
     taxonomy,
     templates,
     users,
@@ -43,6 +44,7 @@ for module in (
     incident_replies,
     insights,
     stream,
+    subscriptions,
     reports,
 ):
     api_router.include_router(module.router)

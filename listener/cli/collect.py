@@ -42,6 +42,7 @@ def worker() -> None:
     # imported here to keep CLI startup fast: the scheduler, collectors and NLP load only to run them
     from listener.worker.alert_jobs import Outbox
     from listener.worker.publish_jobs import Publishing
+    from listener.worker.push_jobs import Pushing
     from listener.worker.scheduler import Collecting, build_scheduler
     from nlp import get_pipeline
 
@@ -52,8 +53,9 @@ def worker() -> None:
     collecting = Collecting(settings, sessions, on_result=_log_run)
     outbox = Outbox(sessions, settings)
     publishing = Publishing(sessions, settings)
+    pushing = Pushing(sessions, settings)
     scheduler = build_scheduler(
-        settings, sessions, collecting=collecting, outbox=outbox, publishing=publishing
+        settings, sessions, collecting=collecting, outbox=outbox, publishing=publishing, pushing=pushing
     )
 
     def stop(signum: int, _frame: Any) -> None:
@@ -72,6 +74,7 @@ def worker() -> None:
         collecting.close()
         outbox.close()
         publishing.close()
+        pushing.close()
     log.info("worker %s stopped", collecting.worker)
 
 

@@ -32,6 +32,7 @@ from alerts.notifiers import NOTIFIERS, Message, Notifier, NotifierConfig, Outco
 from alerts.notifiers.pacing import Pacer
 from alerts.notifiers.rendering import channel_test_payload
 from collectors.settings import CollectorSettings
+from listener.storage.claims import claim_due
 from listener.storage.models import Channel, Notification
 from outbound.http import GuardedClient, guarded_client
 
@@ -94,22 +95,6 @@ def backoff(attempts: int, retry_after: float | None) -> timedelta:
     return timedelta(seconds=min(BASE_BACKOFF * 2 ** max(attempts - 1, 0), MAX_BACKOFF))
 
 
-def _claim(session: Session, now: datetime, skip: set[int], ids: list[int] | None) -> Notification | None:
-    stmt = (
-        select(Notification)
-        .where(Notification.status.in_(("pending", "failed")), Notification.next_attempt_at <= now)
-        .order_by(Notification.next_attempt_at, Notification.id)
-        .limit(1)
-    )
-    if skip:
-        stmt = stmt.where(Notification.id.not_in(skip))
-    if ids is not None:
-        stmt = stmt.where(Notification.id.in_(ids))
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
-    return session.scalar(stmt)
-
-
 def _pace(
     session: Session,
     channel: Channel,
@@ -155,7 +140,7 @@ def deliver_pending(
     skip: set[int] = set()
     session.commit()  # start from a clean transaction: each claim is its own
     for _ in range(limit):
-        n = _claim(session, now, skip, ids)
+        n = claim_due(session, Notification, now, skip=skip, ids=ids)
         if n is None:
             break
         channel = session.get(Channel, n.channel_id)

@@ -10,6 +10,7 @@ from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Index, Integ
 from sqlalchemy.orm import Mapped, mapped_column
 
 from listener.storage.base import Base, BigId, Json, UTCDateTime, utcnow
+from listener.storage.claims import OutboxRow
 from listener.storage.names import UniquelyNamed
 
 SEVERITIES = ("info", "warning", "critical")
@@ -126,7 +127,7 @@ class Channel(UniquelyNamed, Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class Notification(Base):
+class Notification(OutboxRow, Base):
     """The outbox: one row per message to send, written with the incident change; sent at most once
     (``idempotency_key`` is unique and travels with the message)."""
 
@@ -147,12 +148,6 @@ class Notification(Base):
     kind: Mapped[str] = mapped_column(String(16))
     payload: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 FREQUENCIES = ("daily", "weekly", "monthly")

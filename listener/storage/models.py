@@ -268,6 +268,7 @@ class AuditEvent(Base):
 # Feature tables live in modules of their own; importing them here puts them on Base.metadata.
 from listener.storage.alert_models import AlertRule, Channel, Incident, Notification, Silence  # noqa: E402
 from listener.storage.people_models import LoginFailure, User  # noqa: E402
+from listener.storage.push_models import PushBatch, PushSubscription  # noqa: E402, F401
 from listener.storage.reply_models import CaseCounter, Reply, ReplyDefault, ReplyTemplate  # noqa: E402
 
 __all__ = [

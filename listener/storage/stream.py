@@ -10,8 +10,9 @@ each, makes the numbers visible in order: every number a reader sees has all sma
 too. The unique index on ``stream_seq`` is the backstop: a numbering that collides rolls back and is
 retried on the next poll.
 
-Numbering runs on demand, from the stream's poll (``number_new``); mentions nobody streams wait
-unnumbered, and the first poll after numbers them in id order, ``BATCH`` at a time.
+Numbering runs on demand, from the stream's poll and the push job (``number_new``; webhook
+subscriptions follow the same positions, ``engine/push.py``); mentions nobody streams or pushes
+wait unnumbered, and the first poll after numbers them in id order, ``BATCH`` at a time.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """The worker's scheduler: APScheduler 3 jobs that collect due sources, evaluate alert rules and
 deliver the alert outbox, and send approved replies to their platforms.
 
-``build_scheduler`` returns a ``BlockingScheduler`` with a thread pool and five jobs, each
+``build_scheduler`` returns a ``BlockingScheduler`` with a thread pool and six jobs, each
 ``max_instances=1``, ``coalesce=True``, first run at start: ``collect:tick`` (every
 ``TICK_SECONDS``), ``alerts:tick`` (every minute), ``alerts:deliver`` (every second),
-``reports:tick`` (every minute, ``worker/report_jobs.py``) and ``replies:publish`` (every
-``PUBLISH_SECONDS``, ``worker/publish_jobs.py``). Each tick claims due sources under a lease
+``reports:tick`` (every minute, ``worker/report_jobs.py``), ``replies:publish`` (every
+``PUBLISH_SECONDS``, ``worker/publish_jobs.py``) and ``push:tick`` (webhook subscriptions, every
+``push_poll_seconds``, ``worker/push_jobs.py``). Each tick claims due sources under a lease
 (``listener.worker.leases.claim_due``) and keeps ``CONCURRENCY`` of them running on a small thread
 pool, claiming the next one as each run ends, until nothing is due, so several ``listener worker``
 processes on one PostgreSQL database share the sources without running any twice. ``run_once`` is
@@ -37,6 +38,7 @@ from listener.worker.collection import RunResult, run_source
 from listener.worker.heartbeat import Heartbeat
 from listener.worker.leases import claim_due, claim_sources
 from listener.worker.publish_jobs import PUBLISH_SECONDS, Publishing
+from listener.worker.push_jobs import Pushing
 from listener.worker.report_jobs import REPORT_TICK_SECONDS
 
 log = logging.getLogger(__name__)
@@ -133,19 +135,22 @@ def build_scheduler(
     collecting: Collecting | None = None,
     outbox: Outbox | None = None,
     publishing: Publishing | None = None,
+    pushing: Pushing | None = None,
     tick_seconds: float = TICK_SECONDS,
 ) -> BlockingScheduler:
-    """A BlockingScheduler with five jobs: ``collect:tick`` (``Collecting.tick``), ``alerts:tick``
+    """A BlockingScheduler with six jobs: ``collect:tick`` (``Collecting.tick``), ``alerts:tick``
     (windowed rules and digests, every minute), ``alerts:deliver`` (the outbox, every second),
-    ``reports:tick`` (scheduled reports, every minute) and ``replies:publish`` (the publish queue)."""
+    ``reports:tick`` (scheduled reports, every minute), ``replies:publish`` (the publish queue)
+    and ``push:tick`` (webhook subscriptions of new mentions)."""
     collecting = collecting or Collecting(settings, sessions)
     scheduler = BlockingScheduler(
-        executors={"default": APThreadPoolExecutor(max_workers=5)},  # one thread per job
+        executors={"default": APThreadPoolExecutor(max_workers=6)},  # one thread per job
         job_defaults={"misfire_grace_time": int(tick_seconds * 3)},
         timezone=UTC,
     )
     outbox = outbox or Outbox(sessions, settings)
     publishing = publishing or Publishing(sessions, settings)
+    pushing = pushing or Pushing(sessions, settings)
     jobs = (  # (body, seconds, id, name)
         (collecting.tick, tick_seconds, "collect:tick", "claim and run due sources"),
         (
@@ -162,6 +167,7 @@ def build_scheduler(
             "queue due reports",
         ),
         (publishing.tick, PUBLISH_SECONDS, "replies:publish", "send approved replies to their platforms"),
+        (pushing.tick, settings.push_poll_seconds, "push:tick", "push new mentions to webhook subscriptions"),
     )
     for body, seconds, job_id, name in jobs:
         scheduler.add_job(

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from alerts.notifiers import webhook
 from alerts.notifiers.pacing import Pacer
 from listener.engine import delivery, evaluation
+from listener.storage.claims import claim_due
 from listener.storage.db import session_scope
 from listener.storage.models import Channel, Notification
 
@@ -187,7 +188,7 @@ def test_slack_is_paced_to_one_message_a_second(sessions, sink, client):
 def test_two_workers_never_send_the_same_row(sessions, sink, client):
     crisis(sessions, ("webhook", {"url": sink.url + "/in"}))
     first = sessions()
-    claimed = delivery._claim(first, NOW, set(), None)  # worker 1 holds the row while it sends
+    claimed = claim_due(first, Notification, NOW)  # worker 1 holds the row while it sends
     assert claimed is not None
     with session_scope(sessions) as s:
         assert delivery.deliver_pending(s, client, NOW).sent == []  # worker 2 skips it

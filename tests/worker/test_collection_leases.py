@@ -150,6 +150,7 @@ def test_build_scheduler_has_coalescing_collect_and_alert_ticks(sessions, settin
             "alerts:deliver",
             "reports:tick",
             "replies:publish",
+            "push:tick",
         }
         assert all(job.max_instances == 1 and job.coalesce is True for job in jobs.values())
         assert jobs["collect:tick"].trigger.interval == timedelta(seconds=10)
@@ -157,6 +158,7 @@ def test_build_scheduler_has_coalescing_collect_and_alert_ticks(sessions, settin
         assert jobs["alerts:deliver"].trigger.interval == timedelta(seconds=1)
         assert jobs["reports:tick"].trigger.interval == timedelta(seconds=60)
         assert jobs["replies:publish"].trigger.interval == timedelta(seconds=5)
+        assert jobs["push:tick"].trigger.interval == timedelta(seconds=settings.push_poll_seconds)
     finally:
         collecting.close()
 
