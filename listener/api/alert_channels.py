@@ -10,11 +10,11 @@ from fastapi import APIRouter, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from alerts.notifiers import NOTIFIERS, stored_view
+from alerts.notifiers import stored_view
 from listener.deps import Manager, OutboundDep, SessionDep, SettingsDep, Viewer
 from listener.engine import handling
-from listener.engine.channel_check import check_config, public_config
 from listener.engine.channel_check import create_channel as create_channel_row
+from listener.engine.channel_check import update_channel as update_channel_row
 from listener.errors import Unprocessable
 from listener.schemas.alerts import (
     ChannelCreate,
@@ -26,7 +26,7 @@ from listener.schemas.alerts import (
     SilenceUpdate,
 )
 from listener.storage.audit import delete_recorded, update_recorded
-from listener.storage.lookup import ensure_name_free, get_or_404
+from listener.storage.lookup import get_or_404
 from listener.storage.models import Channel, Notification, Silence
 from listener.storage.times import aware
 
@@ -153,19 +153,7 @@ def update_channel(
     channel_id: int, body: ChannelUpdate, session: SessionDep, settings: SettingsDep, who: Manager
 ) -> ChannelRead:
     channel = get_channel(session, channel_id)
-    new: dict[str, Any] = {}
-    if body.name is not None and body.name != channel.name:
-        ensure_name_free(session, Channel, body.name, "a channel", exclude=channel.id)
-        new["name"] = body.name
-    if body.config is not None:
-        if channel.type not in NOTIFIERS:
-            raise Unprocessable(f"channel type {channel.type!r} is not known to this version")
-        new["config"] = {**(channel.config or {}), **body.config}
-        check_config(channel.type, new["config"], settings.outbound_policy())
-    if body.enabled is not None:
-        new["enabled"] = body.enabled
-    audit = public_config(channel.type, body.model_dump(exclude_unset=True).get("config") or {})
-    update_recorded(session, channel, new, actor=who.name, entity="channel", audit=audit)
+    update_channel_row(session, channel, body, settings, actor=who.name)
     return _channel_read(session, channel)
 
 

@@ -9,10 +9,9 @@ from sqlalchemy.orm import Session
 from listener.deps import Manager, SessionDep, SettingsDep, Viewer
 from listener.engine import source_check
 from listener.schemas.catalog import SourceCreate, SourceRead, SourceUpdate
-from listener.storage.audit import delete_recorded, update_recorded
+from listener.storage.audit import delete_recorded
 from listener.storage.lookup import get_or_404
 from listener.storage.models import Source
-from listener.worker.control import wake
 
 router = APIRouter(prefix="/sources", tags=["sources"])
 
@@ -41,18 +40,7 @@ def read_source(source_id: int, session: SessionDep, _: Viewer) -> SourceRead:
 def update_source(
     source_id: int, body: SourceUpdate, session: SessionDep, settings: SettingsDep, who: Manager
 ) -> SourceRead:
-    source = _get(session, source_id)
-    changes = body.model_dump(exclude_unset=True)
-    if changes.get("params") is not None:
-        changes["params"] = source_check.checked_params(source.platform, changes["params"], settings)
-    params_changed = changes.get("params") is not None and changes["params"] != source.params
-    # new params (another host, query or account) may fix what paused the source or got it a
-    # 401/403: run it again at the next tick instead of waiting for `collect --once`
-    wake(source, enabled_now=bool(changes.get("enabled")), params_changed=params_changed)
-    to_set = {k: v for k, v in changes.items() if v is not None or k == "interval_seconds"}
-    update_recorded(
-        session, source, to_set, actor=who.name, entity="source", audit=dict.fromkeys(changes, True)
-    )
+    source = source_check.update_source(session, _get(session, source_id), body, settings, actor=who.name)
     return SourceRead.model_validate(source)
 
 
