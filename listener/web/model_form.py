@@ -4,7 +4,8 @@ function the API uses (``engine.channel_check``, ``engine.source_check``) and no
 
 A field's input follows its type: text, a password input for a secret field (never filled in
 again), a number, a checkbox for a bool, a select for a ``Literal``/enum, checkboxes for a list of
-choices, and a textarea (one value a line, or separated by commas) for any other list. An empty
+choices, a textarea (one value a line, or separated by commas) for any other list, and a JSON
+textarea for a nested model, a list of them or a mapping. An empty
 input is left out, so the model's default applies; a number that is not one is passed on as typed
 and the model's own message says what is wrong.
 """
@@ -12,6 +13,7 @@ and the model's own message says what is wrong.
 from __future__ import annotations
 
 import enum
+import json
 import types
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -25,7 +27,7 @@ LIST_TYPES = (list, tuple, set, frozenset)
 
 @dataclass(frozen=True, slots=True)
 class FormField:
-    """One input: ``kind`` is text, url, password, number, checkbox, select, choices or lines."""
+    """One input: ``kind`` is text, url, password, number, checkbox, select, choices, lines or json."""
 
     name: str
     kind: str
@@ -56,9 +58,18 @@ def _choices(base: Any) -> tuple[str, ...]:
     return ()
 
 
+def _nested(base: Any) -> bool:
+    """A model, a mapping or a list of models: entered as JSON."""
+    if isinstance(base, type) and issubclass(base, BaseModel) or base is dict or get_origin(base) is dict:
+        return True
+    return get_origin(base) in LIST_TYPES and _nested(_unwrap((get_args(base) or (str,))[0]))
+
+
 def _kind(base: Any, secret: bool) -> tuple[str, tuple[str, ...], str]:
     if secret:
         return "password", (), "1"
+    if _nested(base):
+        return "json", (), "1"
     if base is bool:
         return "checkbox", (), "1"
     if base in (int, float):
@@ -84,9 +95,27 @@ def form_fields(model: type[BaseModel], secret: Collection[str] = ()) -> list[Fo
             default = None if info.default is PydanticUndefined else info.default
         if isinstance(default, enum.Enum):
             default = default.value
+        if kind == "json":
+            default = _plain(default)
         field = FormField(name, kind, info.is_required(), default, choices, info.description or "", step)
         out.append(field)
     return sorted(out, key=lambda f: not f.required)
+
+
+def _plain(value: Any) -> Any:
+    """A default as the JSON a person would type (models as dicts)."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _json(raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw  # the model says what is wrong with it
 
 
 def _number(raw: str, step: str) -> Any:
@@ -117,6 +146,8 @@ def read_fields(fields: list[FormField], form: Any, prefix: str) -> dict[str, An
             raw[f.name] = [v.strip() for v in value.replace(",", "\n").splitlines() if v.strip()]
         elif f.kind == "number":
             raw[f.name] = _number(value, f.step)
+        elif f.kind == "json":
+            raw[f.name] = _json(value)
         else:
             raw[f.name] = value
     return raw
@@ -132,6 +163,10 @@ def shown_values(fields: list[FormField], raw: Mapping[str, Any] | None) -> dict
             values[f.name] = ""
         elif value is None:
             values[f.name] = {"choices": [], "checkbox": False}.get(f.kind, "")
+        elif f.kind == "json":
+            values[f.name] = (
+                value if isinstance(value, str) else json.dumps(_plain(value), ensure_ascii=False)
+            )
         elif f.kind == "lines":
             values[f.name] = (
                 "\n".join(str(v) for v in value) if isinstance(value, list | tuple) else str(value)

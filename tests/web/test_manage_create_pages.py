@@ -113,9 +113,9 @@ def test_a_rule_is_changed_after_a_preview_and_turned_off(engine: Engine) -> Non
     csrf = sign_in(c, "manager")
     page = c.get(f"/manage/rules/{rule_id}")
     assert page.status_code == 200 and "Change rule Negative share" in page.text
-    form = {"csrf_token": csrf, "name": "Negative share (strict)", "params": '{"threshold": 0.5}',
+    form = {"csrf_token": csrf, "name": "Negative share (strict)", "params.threshold": "0.5",
             "severity": "critical", "resolve_after_minutes": "60", "days": "3"}  # fmt: skip
-    bad = c.post(f"/manage/rules/{rule_id}", data={**form, "params": '{"nope": 1}', "action": "save"})
+    bad = c.post(f"/manage/rules/{rule_id}", data={**form, "params.threshold": "7", "action": "save"})
     assert bad.status_code == 422 and "invalid negative_share rule params" in bad.text
     preview = c.post(f"/manage/rules/{rule_id}", data={**form, "action": "preview"})
     assert preview.status_code == 200 and 'id="backtest"' in preview.text

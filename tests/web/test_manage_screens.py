@@ -95,14 +95,14 @@ def test_a_rule_is_backtested_before_it_is_saved(engine: Engine) -> None:
     brand_id = _site(engine)
     c = client(engine)
     csrf = sign_in(c, "manager")
-    form = {"name": "Complaints", "type": "frequency", "params": '{"threshold": 5, "window_minutes": 60}',
+    form = {"name": "Complaints", "type": "frequency", "params.threshold": "5", "params.window_minutes": "60",
             "brand_id": str(brand_id), "severity": "warning", "days": "3", "csrf_token": csrf}  # fmt: skip
     preview = c.post("/manage/rules", data={**form, "action": "preview"})
     assert preview.status_code == 200 and 'id="backtest"' in preview.text
     assert 'data-incidents="1"' in preview.text and "<svg" in preview.text
     with session_scope(make_session_factory(engine)) as s:
         assert s.scalars(select(AlertRule)).all() == []  # a preview saves nothing
-    bad = c.post("/manage/rules", data={**form, "params": '{"threshold": 0}', "action": "preview"})
+    bad = c.post("/manage/rules", data={**form, "params.threshold": "0", "action": "preview"})
     assert bad.status_code == 422 and "params.threshold" in bad.text
     assert c.post("/manage/rules", data={**form, "action": "save"}).status_code == 303
     with session_scope(make_session_factory(engine)) as s:

@@ -33,12 +33,14 @@ PARAMS = "params."  # the inputs of a source's params fields
 PLATFORMS = tuple(p.value for p in COLLECTORS)
 
 
-def _channel_fields(type_: str) -> list[FormField]:
+def channel_fields(type_: str) -> list[FormField]:
+    """The inputs of a channel type's config (secret fields as password inputs)."""
     config = NOTIFIERS[type_].Config
     return form_fields(config, config.fields_marked("secret"))
 
 
-def _source_fields(platform: str) -> list[FormField]:
+def source_fields(platform: str) -> list[FormField]:
+    """The inputs of a platform's params."""
     return form_fields(COLLECTORS[next(p for p in COLLECTORS if p.value == platform)].Params)
 
 
@@ -70,10 +72,12 @@ def _store(
         return None, problem(exc)
 
 
-def _channel_page(
-    request: Request, who: ManagerPage, type_: str, form: dict[str, Any], error: str | None = None
-) -> Response:
-    fields = _channel_fields(type_)
+def channel_page(
+    request: Request, who: ManagerPage, type_: str, form: dict[str, Any], error: str | None = None,
+    editing: Any = None,
+) -> Response:  # fmt: skip
+    """The channel form (new, or changing ``editing``)."""
+    fields = channel_fields(type_)
     return _page(
         request,
         who,
@@ -84,6 +88,7 @@ def _channel_page(
         types=tuple(NOTIFIERS),
         type=type_,
         prefix=CONFIG,
+        editing=editing,
     )
 
 
@@ -91,7 +96,7 @@ def _channel_page(
 def new_channel(request: Request, who: ManagerPage, type: str = "webhook") -> Response:  # noqa: A002
     """The form for a new channel of ``type`` (a select of the registered types)."""
     chosen = type if type in NOTIFIERS else "webhook"
-    return _channel_page(request, who, chosen, {"name": "", "enabled": True})
+    return channel_page(request, who, chosen, {"name": "", "enabled": True})
 
 
 @router.post("/channels")
@@ -100,25 +105,28 @@ async def add_channel(request: Request, session: SessionDep, who: ManagerPage) -
     posted = await request.form()
     type_ = str(posted.get("type") or "")
     if type_ not in NOTIFIERS:
-        return _channel_page(
+        return channel_page(
             request, who, "webhook", {"name": ""}, translate(who.locale, "Choose a channel type.")
         )
-    raw = read_fields(_channel_fields(type_), posted, CONFIG)
+    raw = read_fields(channel_fields(type_), posted, CONFIG)
     form = {"name": str(posted.get("name") or "")[:200], "enabled": "enabled" in posted, "raw": raw}
     data = {"name": form["name"], "type": type_, "config": raw, "enabled": form["enabled"]}
     channel, error = _store(request, session, who, create_channel, ChannelCreate, data)
     if error:
-        return _channel_page(request, who, type_, form, error)
+        return channel_page(request, who, type_, form, error)
     message = translate(who.locale, "Channel %(name)s created; send a test to check it.", name=channel.name)
     return back(request, "/manage/channels", message)
 
 
-def _source_page(
-    request: Request, who: ManagerPage, platform: str, form: dict[str, Any], error: str | None = None
-) -> Response:
+def source_page(
+    request: Request, who: ManagerPage, platform: str, form: dict[str, Any], error: str | None = None,
+    editing: Any = None,
+) -> Response:  # fmt: skip
+    """The source form (new, or changing ``editing``)."""
     return _page(
-        request, who, "manage_source_new.html", _source_fields(platform), form, error,
+        request, who, "manage_source_new.html", source_fields(platform), form, error,
         platforms=PLATFORMS, platform=platform, prefix=PARAMS, default_interval=_interval(platform),
+        editing=editing,
     )  # fmt: skip
 
 
@@ -126,7 +134,7 @@ def _source_page(
 def new_source(request: Request, who: ManagerPage, platform: str = "rss") -> Response:
     """The form for a new source on ``platform`` (a select of the registered collectors)."""
     chosen = platform if platform in PLATFORMS else "rss"
-    return _source_page(request, who, chosen, {"name": "", "interval": "", "paused": False})
+    return source_page(request, who, chosen, {"name": "", "interval": "", "paused": False})
 
 
 @router.post("/sources")
@@ -135,14 +143,14 @@ async def add_source(request: Request, session: SessionDep, who: ManagerPage) ->
     posted = await request.form()
     platform = str(posted.get("platform") or "")
     if platform not in PLATFORMS:
-        return _source_page(request, who, "rss", {"name": ""}, translate(who.locale, "Choose a platform."))
+        return source_page(request, who, "rss", {"name": ""}, translate(who.locale, "Choose a platform."))
     interval = str(posted.get("interval_seconds") or "").strip()
     form = {"name": str(posted.get("name") or "")[:200], "interval": interval, "paused": "paused" in posted,
-            "raw": read_fields(_source_fields(platform), posted, PARAMS)}  # fmt: skip
+            "raw": read_fields(source_fields(platform), posted, PARAMS)}  # fmt: skip
     data = {"name": form["name"], "platform": platform, "params": form["raw"], "enabled": not form["paused"]}
     if interval:
         data["interval_seconds"] = int(interval) if interval.isdigit() else interval
     source, error = _store(request, session, who, create_source, SourceCreate, data)
     if error:
-        return _source_page(request, who, platform, form, error)
+        return source_page(request, who, platform, form, error)
     return back(request, "/manage/sources", translate(who.locale, "Source %(name)s added.", name=source.name))

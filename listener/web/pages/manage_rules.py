@@ -1,12 +1,13 @@
 """Alert rules (``/manage/rules``, managers): the rules with on / off, and a form for a new one or
-for changing one (``/manage/rules/{id}``) whose "Preview" replays it over the past days with the
+for changing one (``/manage/rules/{id}``). The rule's params are typed inputs built from its type's
+``Params`` model (``listener.web.model_form``; choosing another type shows its inputs, in two steps
+without script). The form's "Preview" replays it over the past days with the
 engine's dry run (``engine.dryrun``) before anything is saved: the incidents it would have opened,
 as a chart (``listener.charts``) and one by one. Saving checks with ``engine.rule_check``, as the
 API does."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
@@ -16,6 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from alerts.base import RuleType
+from alerts.rules import RULES
 from listener.charts import Band, Marker, baseline_series
 from listener.deps import SessionDep
 from listener.engine.dryrun import dry_run
@@ -25,7 +27,8 @@ from listener.schemas.alerts import RuleCreate, RuleUpdate
 from listener.storage.models import AlertRule, Brand, Channel
 from listener.web.frame import back, find_or_404, page_router, render_form
 from listener.web.i18n import N_, translate
-from listener.web.manage_forms import json_field, problem
+from listener.web.manage_forms import problem
+from listener.web.model_form import FormField, form_fields, read_fields, shown_values
 from listener.web.nav import NavItem, register_nav
 from listener.web.session import ManagerPage
 from listener.web.svg import inline_svg
@@ -33,7 +36,16 @@ from listener.web.svg import inline_svg
 router = page_router()
 register_nav(NavItem("/manage/rules", N_("Alert rules"), role="manager", section="manage", order=40))
 SEVERITIES = ("info", "warning", "critical")
-Small = Annotated[str, Form(max_length=200)]
+TYPES = tuple(t.value for t in RuleType)
+PARAMS = "params."  # the inputs of the rule's params fields
+
+
+def rule_fields(type_: str) -> list[FormField]:
+    """The inputs of a rule type's params (its scope is the form's brand); none for a type this
+    version does not know."""
+    if type_ not in TYPES:
+        return []
+    return [f for f in form_fields(RULES[RuleType(type_)].Params) if f.name != "scope"]
 
 
 def _page(request: Request, session: SessionDep, who: ManagerPage, form: dict, **extra: Any) -> Response:
@@ -41,7 +53,10 @@ def _page(request: Request, session: SessionDep, who: ManagerPage, form: dict, *
         "rules": list(session.scalars(select(AlertRule).order_by(AlertRule.id))),
         "brands": list(session.scalars(select(Brand).order_by(Brand.name))),
         "channels": list(session.scalars(select(Channel).order_by(Channel.name))),
-        "types": [t.value for t in RuleType],
+        "types": TYPES,
+        "fields": rule_fields(form["type"]),
+        "values": shown_values(rule_fields(form["type"]), form["params"]),
+        "prefix": PARAMS,
         "severities": SEVERITIES,
         "form": form,
         "error": None,
@@ -52,15 +67,15 @@ def _page(request: Request, session: SessionDep, who: ManagerPage, form: dict, *
     return render_form(request, who, "manage_rules.html", context)
 
 
-def _blank() -> dict:
-    return {"name": "", "type": "negative_share", "params": "{}", "brand_id": "", "severity": "warning",
+def _blank(type_: str = "negative_share") -> dict:
+    return {"name": "", "type": type_, "params": {}, "brand_id": "", "severity": "warning",
             "channels": [], "resolve_after_minutes": "120", "days": "7"}  # fmt: skip
 
 
 @router.get("/manage/rules")
-def rules(request: Request, session: SessionDep, who: ManagerPage) -> Response:
-    """The rules and the form for a new one."""
-    return _page(request, session, who, _blank())
+def rules(request: Request, session: SessionDep, who: ManagerPage, type: str = "negative_share") -> Response:  # noqa: A002
+    """The rules and the form for a new one of ``type`` (its params as inputs)."""
+    return _page(request, session, who, _blank(type if type in TYPES else "negative_share"))
 
 
 def _backtest(session: SessionDep, rule: AlertRule, days: int, locale: str) -> dict[str, Any]:
@@ -90,7 +105,7 @@ def _first_brand(scope: dict | None) -> str:
 
 
 def _from_rule(rule: AlertRule) -> dict:
-    return {"name": rule.name, "type": rule.type, "params": json.dumps(rule.params or {}, indent=1),
+    return {"name": rule.name, "type": rule.type, "params": dict(rule.params or {}),
             "brand_id": _first_brand(rule.scope), "severity": rule.severity,
             "channels": [str(c) for c in rule.channels or []],
             "resolve_after_minutes": str(rule.resolve_after_minutes), "days": "7"}  # fmt: skip
@@ -108,12 +123,12 @@ def _scope(form: dict, base: dict | None) -> dict:
 
 
 def _data(form: dict, base_scope: dict | None = None) -> dict[str, Any]:
-    """The form as the API's request body (its JSON read, numbers as numbers)."""
+    """The form as the API's request body (numbers as numbers)."""
     minutes = form["resolve_after_minutes"]
     return {
         "name": form["name"],
         "type": form["type"],
-        "params": json_field(form["params"], "params"),
+        "params": form["params"],
         "scope": _scope(form, base_scope),
         "severity": form["severity"],
         "channels": [int(c) for c in form["channels"] if c.isdigit()],
@@ -130,21 +145,23 @@ def _preview(
     return _page(request, session, who, form, backtest=test, **extra)
 
 
-def rule_form(
-    name: Small = "",
-    type: Small = "negative_share",  # noqa: A002
-    params: Annotated[str, Form(max_length=20000)] = "{}",
-    brand_id: Small = "",
-    severity: Small = "warning",
-    channels: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies defaults
-    resolve_after_minutes: Small = "120",
-    days: Small = "7",
-    action: Small = "preview",
-) -> dict[str, Any]:
-    """The rule form's fields as posted (``action``: ``preview`` or ``save``)."""
-    return {"name": name, "type": type, "params": params, "brand_id": brand_id, "severity": severity,
-            "channels": channels, "resolve_after_minutes": resolve_after_minutes, "days": days,
-            "action": action}  # fmt: skip
+def _text(posted: Any, name: str, default: str) -> str:
+    return str(posted.get(name) or default)[:200]
+
+
+async def rule_form(request: Request) -> dict[str, Any]:
+    """The rule form's fields as posted (``action``: ``preview`` or ``save``), the params read from
+    the inputs of the posted type (or the rule's, when it is being changed)."""
+    posted = await request.form()
+    type_ = _text(posted, "type", "negative_share")
+    if "rule_id" in request.path_params:  # the type of a rule stays; the route reads the rule's
+        type_ = ""
+    return {"name": _text(posted, "name", ""), "type": type_, "posted": posted,
+            "params": read_fields(rule_fields(type_), posted, PARAMS) if type_ in TYPES else {},
+            "brand_id": _text(posted, "brand_id", ""), "severity": _text(posted, "severity", "warning"),
+            "channels": [str(c)[:20] for c in posted.getlist("channels")][:100],
+            "resolve_after_minutes": _text(posted, "resolve_after_minutes", "120"),
+            "days": _text(posted, "days", "7"), "action": _text(posted, "action", "preview")}  # fmt: skip
 
 
 RuleForm = Annotated[dict[str, Any], Depends(rule_form)]
@@ -153,6 +170,9 @@ RuleForm = Annotated[dict[str, Any], Depends(rule_form)]
 @router.post("/manage/rules")
 def save(request: Request, session: SessionDep, who: ManagerPage, form: RuleForm) -> Response:
     """``action=preview``: the backtest of the rule as described; ``action=save``: create it."""
+    if form["type"] not in TYPES:
+        form["type"], form["params"] = "negative_share", {}
+        return _page(request, session, who, form, error=translate(who.locale, "Choose a rule type."))
     try:
         body = RuleCreate.model_validate(_data(form))
         if form["action"] != "save":
@@ -177,6 +197,10 @@ def change(request: Request, session: SessionDep, who: ManagerPage, rule_id: int
     type of a rule stays)."""
     rule = find_or_404(session, AlertRule, rule_id, N_("alert rule"))
     form["type"] = rule.type
+    if rule.type not in TYPES:
+        unknown = translate(who.locale, "This version does not know rules of this type.")
+        return _page(request, session, who, _from_rule(rule), editing=rule, error=unknown)
+    form["params"] = read_fields(rule_fields(rule.type), form["posted"], PARAMS)
     try:
         data = _data(form, rule.scope)
         if form["action"] != "save":
