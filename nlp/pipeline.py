@@ -10,6 +10,7 @@ with the plain phrase tokeniser of nlp.topics. spaCy's string store keeps every 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from itertools import islice
@@ -199,7 +200,18 @@ def analysed_text(text: str | None, title: str | None) -> str:
     return f"{head}{'' if head[-1:] in '.!?' else '.'} {body}" if body else head
 
 
+_BUILDING = threading.Lock()
+
+
 @cache
 def get_pipeline() -> Pipeline:
-    """The process-wide default :class:`Pipeline` (packaged taxonomy), built on first use."""
+    """The process-wide default :class:`Pipeline` (packaged taxonomy), built on first use, once:
+    threads that ask at the same time (a worker's collection runs, the server's thread pool) wait
+    for the one being built instead of each building their own (a few hundred MiB each)."""
+    with _BUILDING:
+        return _built()
+
+
+@cache
+def _built() -> Pipeline:
     return Pipeline()

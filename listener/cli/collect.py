@@ -48,8 +48,7 @@ def worker() -> None:
 
     settings = load_settings()
     sessions = make_session_factory(ready_engine(settings))
-    # built once before the collection threads start: racing first uses would each build one
-    get_pipeline()
+    get_pipeline()  # loaded before the first tick, not inside the first source's run
     collecting = Collecting(settings, sessions, on_result=_log_run)
     outbox = Outbox(sessions, settings)
     publishing = Publishing(sessions, settings)

@@ -1,12 +1,48 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 
+import nlp.pipeline as module
 from nlp import LABELS, BrandContext, NlpInput, NlpResult, Pipeline, get_pipeline
 
 
 def test_get_pipeline_is_cached():
     assert get_pipeline() is get_pipeline()
+
+
+def test_threads_asking_at_once_get_one_pipeline_built_once(monkeypatch) -> None:
+    """A worker's collection threads and the server's thread pool ask for the pipeline at the same
+    moment on a fresh process: one is built (each costs hundreds of MiB), all get it."""
+    built: list[object] = []
+
+    class Slow:
+        def __init__(self) -> None:
+            time.sleep(0.2)  # a real build takes a second or more: everyone arrives meanwhile
+            built.append(self)
+
+    monkeypatch.setattr(module, "Pipeline", Slow)
+    module.get_pipeline.cache_clear()
+    module._built.cache_clear()
+    try:
+        start = threading.Barrier(8)
+        got: list[object] = []
+
+        def ask() -> None:
+            start.wait()
+            got.append(module.get_pipeline())
+
+        threads = [threading.Thread(target=ask) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(built) == 1
+        assert got == built * 8
+    finally:
+        module.get_pipeline.cache_clear()
+        module._built.cache_clear()
 
 
 def test_run_is_lazy_and_keeps_order():
