@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/load.py [--backend postgres|sqlite] [--rows N] [--database-url URL]
         [--keep] [--duration 30] [--connections 32] [--ingest-batches 10] [--only feed,ingest,scale]
-        [--code DIR] [--profile DIR] [--postgres-url URL]
+        [--code DIR] [--profile DIR] [--postgres-url URL] [--writes 1]
 
 Every figure comes from separate processes talking HTTP, as in production:
 
@@ -13,7 +13,10 @@ Every figure comes from separate processes talking HTTP, as in production:
    200 filtered feed URLs (brand / sentiment / platform / status / language / time windows,
    ``limit=50``) with a viewer key. In the same run, a bare FastAPI app under the same uvicorn returns
    the unfiltered page as prebuilt bytes (the ceiling: what serving that page costs), on the same URLs.
-   Printed: requests/s, p50, p99, non-2xx, and feed / ceiling.
+   Printed: requests/s, p50, p99, non-2xx, and feed / ceiling. Then the same ``listener serve``
+   again twice: while this process commits ``--writes`` updates a second to stored mentions (each
+   retires the feed pages the server keeps between writes; PostgreSQL only), and with the page
+   cache off (``LISTENER_FEED_CACHE_MB=0``: every request runs its query).
 2. **Ingest.** A fresh database and a fresh ``listener serve``; ``--ingest-batches`` batches of 1,000
    real English tweets (the shared SemEval data, "Acme " prefixed so every one names the brand)
    through ``POST /api/v1/ingest`` one after another, after one warm-up batch. Then raw VADER
@@ -42,6 +45,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -134,10 +138,10 @@ class Proc:
         self.log.close()
 
 
-def serve(url: str, code: str | None, work: Path, name: str) -> tuple[Proc, int]:
+def serve(url: str, code: str | None, work: Path, name: str, **env: str) -> tuple[Proc, int]:
     port = free_port()
     argv = [str(BIN / "listener"), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    p = Proc(argv, env_for(url, code), work / f"{name}.log")
+    p = Proc(argv, env_for(url, code) | env, work / f"{name}.log")
     wait_up(port, p.proc)
     return p, port
 
@@ -282,22 +286,68 @@ def newest(url: str) -> datetime:
 # 1. feed
 
 
+class Writer(threading.Thread):
+    """Touches one stored mention (``updated_at``) ``per_second`` times a second until stopped, the
+    way a collector or an agent writes while people read: every write retires the kept feed pages."""
+
+    def __init__(self, url: str, per_second: float) -> None:
+        super().__init__(daemon=True)
+        self.engine = create_engine(url)
+        self.pause = 1.0 / per_second
+        self.halt = threading.Event()
+        self.writes = 0
+
+    def run(self) -> None:
+        with self.engine.connect() as conn:
+            top = conn.execute(text("SELECT max(id) FROM mention")).scalar() or 1
+            while not self.halt.wait(self.pause):
+                conn.execute(
+                    text("UPDATE mention SET updated_at = now() WHERE id = :i"), {"i": top - self.writes}
+                )
+                conn.commit()
+                self.writes += 1
+
+    def stop(self) -> int:
+        self.halt.set()
+        self.join()
+        self.engine.dispose()
+        return self.writes
+
+
 def measure_feed(args: argparse.Namespace, url: str, now: datetime, work: Path) -> dict[str, Any]:
     key = new_key(url, args.code, "viewer")
     script = wrk_script(feed_urls(now), key, work / "urls.lua")
-    proc, port = serve(url, args.code, work, "serve_feed")
-    try:
-        page = httpx.get(
-            f"http://127.0.0.1:{port}/api/v1/mentions?limit=50", headers={"Authorization": f"Bearer {key}"}
-        )
-        page.raise_for_status()
-        (work / "page.json").write_bytes(page.content)
-        if args.profile:
-            proc.profile(Path(args.profile) / "feed.txt")
-        progress(f"wrk on listener serve ({args.duration} s)")
-        feed = run_wrk(port, script, args.duration, args.connections)
-    finally:
-        proc.stop()
+    runs: dict[str, dict[str, float]] = {}
+    # the product as shipped (pages kept between writes), the same under a write a second, and with
+    # the page cache off (LISTENER_FEED_CACHE_MB=0): every request runs its query
+    for name, env, writes in (
+        ("feed", {}, 0.0),
+        ("feed_writes", {}, args.writes),
+        ("feed_nocache", {"LISTENER_FEED_CACHE_MB": "0"}, 0.0),
+    ):
+        if name == "feed_writes" and (not writes or url.startswith("sqlite")):
+            continue
+        proc, port = serve(url, args.code, work, "serve_" + name, **env)
+        writer = None
+        try:
+            page = httpx.get(
+                f"http://127.0.0.1:{port}/api/v1/mentions?limit=50",
+                headers={"Authorization": f"Bearer {key}"},
+            )
+            page.raise_for_status()
+            (work / "page.json").write_bytes(page.content)
+            if args.profile and name == "feed":
+                proc.profile(Path(args.profile) / "feed.txt")
+            if writes:
+                writer = Writer(url, writes)
+                writer.start()
+            progress(f"wrk on listener serve: {name} ({args.duration} s)")
+            runs[name] = run_wrk(port, script, args.duration, args.connections)
+        finally:
+            if writer is not None:
+                runs[name]["writes"] = writer.stop()
+            proc.stop()
+    feed = runs["feed"]
     (work / "bare_bytes.py").write_text(BARE_BYTES.format(page=str(work / "page.json")))
     port = free_port()
     argv = [sys.executable, "-m", "uvicorn", "bare_bytes:app", "--host", "127.0.0.1", "--port", str(port)]
@@ -308,7 +358,7 @@ def measure_feed(args: argparse.Namespace, url: str, now: datetime, work: Path) 
         ceiling = run_wrk(port, script, args.duration, args.connections)
     finally:
         bare.stop()
-    return {"feed": feed, "ceiling": ceiling, "page_bytes": len(page.content)}
+    return {"feed": feed, "runs": runs, "ceiling": ceiling, "page_bytes": len(page.content)}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -471,6 +521,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the filled feed database")
     ap.add_argument("--duration", type=int, default=30, help="seconds per wrk run")
     ap.add_argument("--connections", type=int, default=32)
+    ap.add_argument(
+        "--writes",
+        type=float,
+        default=1.0,
+        help="writes a second during the feed's second run (PostgreSQL; 0: skip)",
+    )
     ap.add_argument("--ingest-batches", type=int, default=10, help="batches of 1,000 after a warm-up one")
     ap.add_argument("--only", default="feed,ingest,scale", help="comma-separated steps")
     ap.add_argument("--code", help="run the servers from this checkout (PYTHONPATH)")
@@ -513,6 +569,16 @@ def main(argv: list[str] | None = None) -> int:
                 f"{ceil['rps']:,.0f} req/s, p50 {ceil['p50']:.1f} ms, p99 {ceil['p99']:.1f} ms | "
                 f"ratio {feed['rps'] / ceil['rps']:.3f}x (load average {load_average()})"
             )
+            for name, what in (
+                ("feed_writes", f"the same under {args.writes:g} write(s) a second"),
+                ("feed_nocache", "page cache off (LISTENER_FEED_CACHE_MB=0)"),
+            ):
+                if name in f["runs"]:
+                    r = f["runs"][name]
+                    say(
+                        f"  {what}: {r['rps']:,.0f} req/s, p50 {r['p50']:.1f} ms, p99 {r['p99']:.1f} ms, "
+                        f"non-2xx {r['non2xx']:.0f}, ratio {r['rps'] / ceil['rps']:.3f}x"
+                    )
         if "ingest" in steps:
             i = measure_ingest(args, dbs, work)
             say(

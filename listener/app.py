@@ -3,6 +3,7 @@ scheduler."""
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,7 +21,9 @@ from listener.api import errors as api_errors
 from listener.auth import KeyCache
 from listener.engine.delivery import outbound_client
 from listener.middleware import BodyLimitMiddleware, Metrics, MetricsMiddleware
+from listener.pipeline.feed_cache import FeedCache
 from listener.settings import Settings
+from listener.storage.changes import make_clock
 from listener.storage.db import make_engine, make_read_session_factory, make_session_factory
 from listener.web import frame, pages
 from nlp import get_pipeline
@@ -34,11 +37,22 @@ Every error is `{"error": {"code", "message", "details"}}`.
 """
 
 
+_FROZE: list[bool] = []  # once per process: later apps (tests) must not freeze their garbage
+
+
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # the process-wide NLP pipeline is built once, before the first ingest request waits for it
     await run_in_threadpool(get_pipeline)
+    # what start-up built (models, lexicons, routes) lives as long as the process: keep it out of
+    # the collector's full passes, which otherwise walk millions of objects and stall every request
+    if not _FROZE:
+        gc.collect()
+        gc.freeze()
+        _FROZE.append(True)
+    app.state.change_clock.start()  # feed pages are kept only while it runs
     yield
+    app.state.change_clock.stop()
     app.state.close_reads()  # the feed's read pool (listener.storage.db.make_read_session_factory)
     app.state.outbound.close()  # the app's outbound HTTP client (channel tests, resends)
 
@@ -57,6 +71,8 @@ def create_app(settings: Settings, *, engine=None) -> FastAPI:  # type: ignore[n
     app.state.sessions = make_session_factory(engine)
     app.state.read_sessions, app.state.close_reads = make_read_session_factory(engine)
     app.state.key_cache = KeyCache(settings.auth_cache_seconds)
+    app.state.change_clock = make_clock(engine)
+    app.state.feed_cache = FeedCache(settings.feed_cache_mb * 1024 * 1024)
     app.state.metrics = Metrics()
     api_errors.install(app)
     app.include_router(api_router)

@@ -116,6 +116,12 @@ class Metrics:
             registry=self.registry,
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
         )
+        self.feed_cache = Counter(
+            "listener_feed_cache",
+            "Feed pages (GET /api/v1/mentions) by cache outcome: hit, miss, or off (not cacheable now)",
+            ["outcome"],
+            registry=self.registry,
+        )
         self.ingested = Counter(
             "listener_mentions_ingested",
             "Mentions received by ingest, by outcome",

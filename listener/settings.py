@@ -55,6 +55,14 @@ class Settings(BaseSettings, PublisherSettings):
         "Revoking a key, or disabling or changing its user, takes effect at once in the process that "
         "did it and within this time in every other process",
     )
+    feed_cache_mb: int = Field(
+        32,
+        ge=0,
+        le=4096,
+        description="Memory for feed pages kept between writes (GET /api/v1/mentions), in MiB (0: off). "
+        "A kept page is served only while no write to mentions, brand links or brands has been "
+        "committed since it was built, by this or any other process",
+    )
     session_secret: SecretStr = Field(
         SecretStr(""),
         description="Key that signs the pages' session cookies (32+ random characters; keep it the same"

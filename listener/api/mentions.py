@@ -45,9 +45,19 @@ async def list_mentions(
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Response:
-    # one hop to a worker thread for all database work; the page is JSON bytes from one row query
+    # one hop to a worker thread for all database work; the page is JSON bytes from one row query,
+    # kept (listener.pipeline.feed_cache) and sent again until a write is committed anywhere
     after = decode_cursor(cursor)
+    state = request.app.state
+    version = state.change_clock.version() if query.incident is None and state.feed_cache.max_bytes else None
+    key = request.url.query
+    body = state.feed_cache.get(key, version)
+    if body is not None:
+        state.metrics.feed_cache.labels("hit").inc()
+        return Response(body, media_type="application/json")
     body = await run_in_threadpool(_feed_body, request, query, after, limit)
+    state.feed_cache.put(key, version, body)
+    state.metrics.feed_cache.labels("miss" if version is not None else "off").inc()
     return Response(body, media_type="application/json")
 
 
