@@ -2,7 +2,7 @@
 ``listener serve`` processes behind the same wrk load on the feed.
 
     .venv/bin/python benchmarks/workers.py [--sources 240] [--only workers,serve] [--rows 200000]
-        [--duration 20] [--connections 32] [--postgres-url URL]
+        [--duration 20] [--connections 32] [--postgres-url URL] [--memory-items 200000]
 
 1. **Workers.** A payload server in its own process on 127.0.0.1 serves recorded RSS 2.0 feeds
    (``../shared/fixtures``: TechCrunch, HuffPost, Hacker News; ``benchmarks/collect.py``'s pages)
@@ -15,6 +15,11 @@
    Printed beside it: the workers' resident memory (VmRSS at 10% / 90% and the peak), the CPU time
    they got (cores) and items per CPU-second (equal for one and two workers when they do not
    contend), and the load average. ``--malloc-arena-max N`` sets glibc's ``MALLOC_ARENA_MAX``.
+   **Memory** (``--only memory``): one worker over ``--sources`` sources (each run again after the
+   worker's 10 s minimum) whose feeds bring new guids on every fetch, until ``--memory-items``
+   items are collected; its resident memory at 10% / 25% / 50% / 75% / 100% and the peak. The
+   clustering index holds at most 50,000 mentions, so the run should store more than that to show
+   where memory settles.
 2. **Serve.** A database filled to ``--rows`` pre-analysed mentions (``feed.py``'s generator and
    COPY fill); two wrk processes (``-t1 -c<connections/2>`` each, 200 filtered feed URLs) against one
    ``listener serve`` process, then the same two wrk processes one per ``listener serve`` process.
@@ -26,6 +31,7 @@ the ratios are what count.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import re
 import shutil
@@ -71,6 +77,7 @@ _PATH = re.compile(r"^/feed/(\w+)/(\d+)\.xml$")
 def payload_main(port: str) -> int:
     """Serve ``/feed/<run>/<n>.xml``: recorded feed ``n % 3`` with guids unique to ``run`` and ``n``."""
     templates = _rss_templates()
+    fetches = itertools.count()
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's name)
@@ -79,7 +86,10 @@ def payload_main(port: str) -> int:
                 self.send_error(404)
                 return
             n = int(m.group(2))
-            body, _ = _rss_page(templates[n % len(templates)], f"{m.group(1)}{n}", 1000)
+            tag = f"{m.group(1)}{n}"
+            if m.group(1).startswith("fresh"):  # new guids on every fetch (the memory step)
+                tag += f"x{next(fetches)}"
+            body, _ = _rss_page(templates[n % len(templates)], tag, 1000)
             self.send_response(200)
             self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -207,6 +217,56 @@ def run_workers(
         drop_postgres(args.postgres_url, name)
 
 
+def run_memory(args: argparse.Namespace, payload_port: int, work: Path) -> dict[str, Any]:
+    """One worker over sources that bring new items on every fetch, until ``--memory-items`` items
+    are collected: its resident memory sampled as it goes."""
+    name = f"listener_bench_memory_{os.getpid()}"
+    url = create_postgres(args.postgres_url, name)
+    engine = make_engine(url)
+    try:
+        setup(engine)
+        with engine.begin() as conn:
+            conn.execute(
+                insert(Source),
+                [
+                    {
+                        "name": f"fresh feed {i}",
+                        "platform": "rss",
+                        "params": {"urls": [f"http://127.0.0.1:{payload_port}/feed/fresh/{i}.xml"]},
+                        "interval_seconds": 1,
+                        "enabled": True,
+                        "status": "ok",
+                        "consecutive_failures": 0,
+                        "mentions_collected": 0,
+                        "items_seen": 0,
+                        "items_unmatched": 0,
+                        "items_duplicate": 0,
+                    }
+                    for i in range(args.sources)
+                ],
+            )
+        env = dict(env_for(url, None), LISTENER_OUTBOUND_ALLOW="127.0.0.1")
+        progress(f"one worker until {args.memory_items:,} items are collected")
+        proc = Proc([str(BIN / "listener"), "worker"], env, work / "worker_memory.log")
+        query = text("SELECT coalesce(sum(items_seen), 0), (SELECT count(*) FROM mention) FROM source")
+        samples: list[tuple[float, int, int, int]] = []
+        start = time.monotonic()
+        try:
+            while time.monotonic() - start < args.timeout:
+                time.sleep(5.0)
+                with engine.connect() as conn:
+                    seen, stored = conn.execute(query).one()
+                samples.append((time.monotonic() - start, int(seen), int(stored), rss_kib(proc.proc.pid)))
+                if samples[-1][1] >= args.memory_items or proc.proc.poll() is not None:
+                    break
+        finally:
+            proc.stop()
+        return {"samples": samples, "load": load_average()}
+    finally:
+        engine.dispose()
+        drop_postgres(args.postgres_url, name)
+
+
 # --------------------------------------------------------------------------------------------------
 # 2. serve
 
@@ -266,6 +326,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--duration", type=int, default=20, help="seconds per wrk run")
     ap.add_argument("--connections", type=int, default=32)
     ap.add_argument("--postgres-url", default=DEFAULT_PG_URL)
+    ap.add_argument(
+        "--memory-items", type=int, default=200_000, help="items one worker collects in the memory step"
+    )
     ap.add_argument("--malloc-arena-max", type=int, default=0, help="MALLOC_ARENA_MAX for the workers")
     args = ap.parse_args(argv)
     steps = {s.strip() for s in args.only.split(",") if s.strip()}
@@ -304,6 +367,19 @@ def main(argv: list[str] | None = None) -> int:
                 f"{runs['two']['cores'] / runs['one']['cores']:.2f}x, items per CPU-second "
                 f"{runs['two']['per_cpu'] / runs['one']['per_cpu']:.2f}x (1.0x: no contention between them)"
             )
+        if "memory" in steps:
+            time.sleep(1.0)
+            mem = run_memory(args, payload_port, work)
+            samples = mem["samples"]
+            last = samples[-1]
+            print(
+                f"one worker, {last[1]:,} items collected, {last[2]:,} mentions stored in {last[0]:.0f} s "
+                f"(load average {mem['load']}); resident memory (MiB) as it went:"
+            )
+            for share in (0.1, 0.25, 0.5, 0.75, 1.0):
+                s_ = next(x for x in samples if x[1] >= share * last[1])
+                print(f"  {s_[1]:>9,} items / {s_[2]:>9,} stored: {s_[3] / 1024:6.0f} MiB")
+            print(f"  peak {max(x[3] for x in samples) / 1024:.0f} MiB")
         if "serve" in steps:
             s = run_serve(args, work)
             for label, r in s.items():

@@ -36,6 +36,7 @@ from typing import Any
 
 import httpx
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from collectors.base import AuthError, CollectorError, RetryLater
@@ -53,6 +54,8 @@ from listener.worker.leases import hold
 log = logging.getLogger(__name__)
 
 MAX_FAILURES = 5
+STORE_ATTEMPTS = 3  # a batch whose transaction hit a deadlock is stored again, up to this many times
+TRANSIENT_SQLSTATES = frozenset({"40P01", "40001"})
 BACKOFF_BASE_SECONDS = 60.0
 BACKOFF_CAP_SECONDS = 3600.0
 JITTER = 0.10
@@ -143,12 +146,32 @@ def run_source(
         log.exception("collector for source %s crashed", source_id)
         error = CollectorError(f"collector crashed: {type(exc).__name__}: {exc}")
         return _record_failure(sessions, result, error, worker=worker, now=now)
-    try:
-        return _record_success(sessions, result, batch, older, settings=settings, worker=worker, now=now)
-    except Exception as exc:
-        log.exception("storing the batch of source %s failed; nothing was stored", source_id)
-        error = CollectorError(f"storing the batch failed: {type(exc).__name__}: {exc}")
+    for attempt in range(1, STORE_ATTEMPTS + 1):
+        try:
+            return _record_success(sessions, result, batch, older, settings=settings, worker=worker, now=now)
+        except DBAPIError as exc:
+            if attempt < STORE_ATTEMPTS and is_transient(exc):
+                # two transactions locked rows in opposite orders (near-duplicate marks of
+                # concurrent runs): PostgreSQL rolled this one back whole, so it can simply run again
+                log.info(
+                    "storing the batch of source %s: %s; trying again", source_id, type(exc.orig).__name__
+                )
+                continue
+            error_exc: Exception = exc
+        except Exception as exc:
+            error_exc = exc
+        log.exception(
+            "storing the batch of source %s failed; nothing was stored", source_id, exc_info=error_exc
+        )
+        error = CollectorError(f"storing the batch failed: {type(error_exc).__name__}: {error_exc}")
         return _record_failure(sessions, result, error, worker=worker, now=now)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def is_transient(exc: DBAPIError) -> bool:
+    """Whether the database gave up on the transaction in a way a retry cures: a deadlock or a
+    serialization failure (SQLSTATE 40P01 / 40001)."""
+    return getattr(exc.orig, "sqlstate", None) in TRANSIENT_SQLSTATES
 
 
 def _record_success(

@@ -219,3 +219,59 @@ def test_a_failure_while_storing_stores_nothing_and_the_next_run_stores_everythi
     assert (again.created, again.error) == (4, None)
     assert [e for e, _ in stored(sessions)] == [f"alpha-{i}" for i in range(4)]
     assert load(sessions, sid).cursor
+
+
+def test_a_deadlocked_store_is_tried_again_and_stores_the_batch_once(
+    server: FeedServer, sessions, settings, client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL breaks a deadlock by rolling one transaction back (two runs of one worker marking
+    copies of the same stories): the run stores its batch again instead of failing the source."""
+    import psycopg.errors
+    from sqlalchemy.exc import OperationalError
+
+    server.feed("/a.xml", "alpha", 3)
+    sid = add_source(sessions, server.url("/a.xml"))
+    real_insert = listener.pipeline.ingest.insert_new
+    calls: list[int] = []
+
+    def deadlock_once(session: Session, rows: Any) -> list[int]:
+        ids = real_insert(session, rows)
+        calls.append(len(ids))
+        if len(calls) == 1:
+            raise OperationalError(
+                "UPDATE mention …", {}, psycopg.errors.DeadlockDetected("deadlock detected")
+            )
+        return ids
+
+    monkeypatch.setattr(listener.pipeline.ingest, "insert_new", deadlock_once)
+    result = claim_and_run(sessions, settings, client, sid, datetime.now(UTC))
+
+    assert calls == [3, 3]
+    assert (result.created, result.error) == (3, None)
+    assert [e for e, _ in stored(sessions)] == ["alpha-0", "alpha-1", "alpha-2"]
+    src = load(sessions, sid)
+    assert src.consecutive_failures == 0 and src.last_error is None and src.mentions_collected == 3
+
+
+def test_a_store_that_keeps_deadlocking_fails_the_run_and_stores_nothing(
+    server: FeedServer, sessions, settings, client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg.errors
+    from sqlalchemy.exc import OperationalError
+
+    from listener.worker.collection import STORE_ATTEMPTS
+
+    server.feed("/a.xml", "alpha", 2)
+    sid = add_source(sessions, server.url("/a.xml"))
+    calls: list[int] = []
+
+    def always_deadlock(session: Session, rows: Any) -> list[int]:
+        calls.append(1)
+        raise OperationalError("UPDATE mention …", {}, psycopg.errors.DeadlockDetected("deadlock detected"))
+
+    monkeypatch.setattr(listener.pipeline.ingest, "insert_new", always_deadlock)
+    result = claim_and_run(sessions, settings, client, sid, datetime.now(UTC))
+
+    assert len(calls) == STORE_ATTEMPTS
+    assert result.error and "DeadlockDetected" in result.error
+    assert stored(sessions) == [] and load(sessions, sid).consecutive_failures == 1
