@@ -21,6 +21,8 @@ MULTI = ("platform", "kind", "sentiment", "language", "status")
 SINGLE = ("brand", "assignee", "tag", "topic", "q", "min_reach", "period", "since", "until", "incident")
 FLAGS = ("mine", "dups")
 KEYS = MULTI + SINGLE + FLAGS  # what a saved search keeps
+MAX_LENGTH = {"tag": 64, "topic": 100, "assignee": 200, "q": 200}  # as GET /api/v1/mentions
+SHOWN = 1000  # longest value echoed back into the controls
 PERIODS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
 
 
@@ -55,8 +57,16 @@ def _int(raw: str, name: str) -> int | None:
 def values_of(params: QueryParams) -> dict[str, Any]:
     """The controls' values from the query string (lists for the multi-valued ones)."""
     values: dict[str, Any] = {k: [v for v in params.getlist(k) if v] for k in MULTI}
-    values.update({k: (params.get(k) or "").strip()[:200] for k in SINGLE + FLAGS})
+    values.update({k: (params.get(k) or "").strip()[:SHOWN] for k in SINGLE + FLAGS})
     return values
+
+
+def _check_lengths(values: dict[str, Any]) -> None:
+    """The API's bounds on free-text filters (``parse_filters``' ``max_length``): a longer value is
+    refused with the reason, never cut or left to match nothing."""
+    for name, most in MAX_LENGTH.items():
+        if len(values[name]) > most:
+            raise Unprocessable(f"{name} is longer than {most} characters", details=[{"field": name}])
 
 
 def read_query(session: Session, params: QueryParams, me: str, *, now: datetime | None = None) -> InboxQuery:
@@ -65,6 +75,7 @@ def read_query(session: Session, params: QueryParams, me: str, *, now: datetime 
     values = values_of(params)
     now = now or datetime.now(UTC)
     try:
+        _check_lengths(values)
         since, until = _time(values["since"], "since"), _time(values["until"], "until")
         if values["period"] in PERIODS:
             since, until = now - PERIODS[values["period"]], None

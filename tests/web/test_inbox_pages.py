@@ -58,6 +58,11 @@ def test_every_filter_narrows_the_inbox_and_duplicates_collapse(seeded) -> None:
     bad = c.get("/inbox?status=done")
     assert bad.status_code == 422 and "unknown status" in bad.text and "<form" in bad.text
     assert shown(bad.text) == []
+    too_long = c.get("/inbox?tag=" + "x" * 65)  # the API's bound (max_length 64) holds here too
+    assert too_long.status_code == 422 and "tag is longer than 64 characters" in too_long.text
+    assert shown(too_long.text) == []
+    assert c.get("/inbox?q=" + "d" * 201).status_code == 422
+    assert c.get("/inbox?tag=" + "x" * 64).status_code == 200
 
 
 def test_agent_bulk_assigns_to_self_then_sees_it_under_assigned_to_me(seeded) -> None:  # type: ignore[no-untyped-def]
