@@ -31,6 +31,7 @@ the ratios are what count.
 from __future__ import annotations
 
 import argparse
+import email.utils
 import itertools
 import os
 import re
@@ -74,6 +75,15 @@ _PATH = re.compile(r"^/feed/(\w+)/(\d+)\.xml$")
 # the payload server (its own process: ``workers.py --payloads PORT``)
 
 
+_PUBDATE = re.compile(rb"<pubDate>[^<]*</pubDate>")
+
+
+def _fresh_date(item: bytes, at: float) -> bytes:
+    """``item`` published at ``at`` (a Unix time), so a feed read again brings it as new."""
+    stamp = email.utils.formatdate(at, usegmt=True).encode()
+    return _PUBDATE.sub(b"<pubDate>" + stamp + b"</pubDate>", item)
+
+
 def payload_main(port: str) -> int:
     """Serve ``/feed/<run>/<n>.xml``: recorded feed ``n % 3`` with guids unique to ``run`` and ``n``."""
     templates = _rss_templates()
@@ -87,9 +97,14 @@ def payload_main(port: str) -> int:
                 return
             n = int(m.group(2))
             tag = f"{m.group(1)}{n}"
-            if m.group(1).startswith("fresh"):  # new guids on every fetch (the memory step)
-                tag += f"x{next(fetches)}"
-            body, _ = _rss_page(templates[n % len(templates)], tag, 1000)
+            template = templates[n % len(templates)]
+            if m.group(1).startswith("fresh"):  # new guids and dates on every fetch (the memory step)
+                fetch = next(fetches)
+                tag += f"x{fetch}"
+                now = time.time()
+                head, items, tail = template
+                template = (head, [_fresh_date(body, now - i) for i, body in enumerate(items)], tail)
+            body, _ = _rss_page(template, tag, 1000)
             self.send_response(200)
             self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
