@@ -8,13 +8,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import JSON, Select, and_, delete, func, insert, or_, select, text, tuple_, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
+from listener.storage.base import UTCDateTime
 from listener.storage.copy import copy_insert
 from listener.storage.jsonlist import json_list_contains
 from listener.storage.models import Mention, MentionBrand
@@ -24,6 +25,11 @@ log = logging.getLogger(__name__)
 Key = tuple[str, str]
 _KEY_CHUNK = 500  # (platform, external_id) pairs per IN (...) lookup
 _JSON_COLUMNS = {c.name for c in Mention.__table__.columns if isinstance(c.type, JSON)}
+# how each column is bound on SQLite: "json", "time" (UTCDateTime) or None (as is)
+_SQLITE_KINDS: dict[str, str | None] = {
+    c.name: "json" if isinstance(c.type, JSON) else "time" if isinstance(c.type, UTCDateTime) else None
+    for c in Mention.__table__.columns
+}
 
 
 @dataclass(slots=True)
@@ -87,13 +93,51 @@ def insert_new(session: Session, rows: Sequence[dict[str, Any]]) -> list[tuple[i
         returning = "id, platform, external_id"
         created = copy_insert(session, "mention", rows, _JSON_COLUMNS, "platform, external_id", returning)
         return [(i, p, e) for i, p, e in created]
-    table = Mention.__table__
-    stmt = (
-        sqlite_insert(table)
-        .on_conflict_do_nothing(index_elements=["platform", "external_id"])
-        .returning(table.c.id, table.c.platform, table.c.external_id)
-    )
-    return [(i, p, e) for i, p, e in session.connection().execute(stmt, list(rows))]
+    return _sqlite_insert_new(session, rows)
+
+
+# SQLite's own limit on parameters in one statement (SQLITE_MAX_VARIABLE_NUMBER since 3.32)
+_SQLITE_MAX_PARAMS = 32_766
+_SQLITE_CHUNK = 500  # rows per statement: the same few SQL texts each time (sqlite3 caches them)
+
+
+def _sqlite_value(kind: str, value: Any) -> Any:
+    """A column value as SQLAlchemy's SQLite types bind it: JSON as orjson text (None as ``null``),
+    ``UTCDateTime`` as naive UTC ``YYYY-MM-DD HH:MM:SS.ffffff`` text (a naive value refused)."""
+    if kind == "json":
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to a UTC column; attach a timezone")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _sqlite_insert_new(session: Session, rows: Sequence[dict[str, Any]]) -> list[tuple[int, str, str]]:
+    """SQLite: one multi-row ``INSERT … ON CONFLICT DO NOTHING RETURNING`` per ``_SQLITE_CHUNK``
+    rows, the values converted here in one pass per column kind and sent to the driver as they are
+    (SQLAlchemy's insertmanyvalues ran a bind processor per value and rebuilt the statement per
+    batch: about as long as the insert itself)."""
+    columns = list(rows[0])
+    if set(columns) - _SQLITE_KINDS.keys():
+        raise ValueError(f"not mention columns: {sorted(set(columns) - _SQLITE_KINDS.keys())}")
+    kinds = [_SQLITE_KINDS[c] for c in columns]
+    per = min(_SQLITE_CHUNK, _SQLITE_MAX_PARAMS // len(columns))
+    one = "(" + ", ".join("?" * len(columns)) + ")"
+    head = f"INSERT INTO mention ({', '.join(columns)}) VALUES "
+    tail = " ON CONFLICT (platform, external_id) DO NOTHING RETURNING id, platform, external_id"
+    conn = session.connection()
+    out: list[tuple[int, str, str]] = []
+    for start in range(0, len(rows), per):
+        chunk = rows[start : start + per]
+        params: list[Any] = []
+        for row in chunk:
+            params.extend(
+                row[c] if k is None else _sqlite_value(k, row[c]) for c, k in zip(columns, kinds, strict=True)
+            )
+        sql = head + ", ".join([one] * len(chunk)) + tail
+        out.extend((i, p, e) for i, p, e in conn.exec_driver_sql(sql, tuple(params)))
+    return out
 
 
 def _in(column: Any, values: Sequence[Any]) -> Any:
