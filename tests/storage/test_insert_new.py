@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
-from listener.storage.mentions import insert_new
+from listener.storage.mentions import existing_keys, insert_new
 from listener.storage.models import Mention
 
 T = datetime(2026, 11, 10, 12, 0, 0, 123456, tzinfo=UTC)
@@ -67,3 +67,14 @@ def test_a_naive_time_is_refused_on_sqlite(engine):
         pytest.skip("COPY on PostgreSQL reads a naive time in the session's zone (the API never sends one)")
     with Session(engine) as s, pytest.raises(Exception, match="naive datetime"):
         insert_new(s, [row(1, published_at=datetime(2026, 11, 10, 12, 0))])
+
+
+def test_existing_keys_finds_stored_pairs_across_platforms(engine):
+    odd = ["x1", "it's \"quoted\"", "ünï ✓", "[1, 2]", "x'); DROP TABLE mention; --"]
+    with Session(engine) as s:
+        insert_new(s, [row(i, external_id=e) for i, e in enumerate(odd)])
+        insert_new(s, [row(9, platform="reddit", external_id="x1")])
+        asked = {("twitter", e) for e in odd} | {("reddit", "x1"), ("reddit", "x2"), ("rss", "x1")}
+        asked |= {("twitter", f"y{i}") for i in range(1500)}
+        assert existing_keys(s, asked) == {("twitter", e) for e in odd} | {("reddit", "x1")}
+        assert existing_keys(s, []) == set()
