@@ -70,7 +70,7 @@ def test_a_naive_time_is_refused_on_sqlite(engine):
 
 
 def test_existing_keys_finds_stored_pairs_across_platforms(engine):
-    odd = ["x1", "it's \"quoted\"", "ünï ✓", "[1, 2]", "x'); DROP TABLE mention; --"]
+    odd = ["x1", 'it\'s "quoted"', "ünï ✓", "[1, 2]", "x'); DROP TABLE mention; --"]
     with Session(engine) as s:
         insert_new(s, [row(i, external_id=e) for i, e in enumerate(odd)])
         insert_new(s, [row(9, platform="reddit", external_id="x1")])
