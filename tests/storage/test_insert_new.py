@@ -40,6 +40,10 @@ def raw_rows(session: Session) -> list[tuple]:
 
 def test_rows_are_stored_as_sqlalchemy_stores_them(engine):
     rows = [row(i) for i in range(1, 1201)]  # more than one statement's worth
+    rows[5]["text"] = "tab\there\nnew line\r\nback\\slash \\N \\t literal"
+    rows[6]["sentiment_drivers"] = [{"phrase": "a\\b\tc\nd", "weight": 1e-9}]
+    rows[7]["title"] = ""  # empty, not NULL
+    rows[8]["published_at"] = datetime(2026, 11, 10, 23, 30, tzinfo=timezone(timedelta(hours=-5)))
     with Session(engine) as s:
         s.execute(insert(Mention), rows)  # the ORM-free Core insert: the reference
         expected = raw_rows(s)
