@@ -13,5 +13,8 @@ from listener.settings import Settings
 def serve_app(settings: Settings, engine: Engine) -> None:
     """Serve the API and the pages on ``settings.host:settings.port`` until stopped."""
     uvicorn.run(
-        create_app(settings, engine=engine), host=settings.host, port=settings.port, log_level="warning"
+        create_app(settings, engine=engine, serving=True),
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
     )

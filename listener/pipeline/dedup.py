@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
 
@@ -42,6 +42,7 @@ _SUFFIX_CHARS = 40
 _WORD = re.compile(r"[^\W_]+")
 _MERSENNE = np.uint64((1 << 61) - 1)
 _MAX_HASH = np.uint64((1 << 32) - 1)
+_SHIFT = np.uint64(61)
 
 
 def normalise_for_dedup(text: str) -> str:
@@ -135,16 +136,54 @@ class NearDuplicateIndex:
         mixed = (hv[:, None] * self._a + self._b) % _MERSENNE & _MAX_HASH
         return mixed.min(axis=0).astype(np.uint32)
 
+    def signatures(self, normalised: Sequence[str]) -> np.ndarray:
+        """:meth:`signature` of many texts at once (uint32[len, num_perm]), each with at least one
+        shingle: one hash-and-mix over all their shingles and one ``minimum.reduceat``, not a few
+        small NumPy calls per text (the same values)."""
+        grams = [shingles(n) for n in normalised]
+        sizes = np.fromiter(map(len, grams), dtype=np.int64, count=len(grams))
+        flat = [g for gs in grams for g in gs]
+        hv = np.fromiter(map(zlib.crc32, map(str.encode, flat)), dtype=np.uint64, count=len(flat))
+        # one row per permutation (each row's segments are contiguous for reduceat), and x mod
+        # 2**61 - 1 as (x & M) + (x >> 61), less M once if still >= M: no 64-bit division
+        mixed = self._a[:, None] * hv[None, :]
+        mixed += self._b[:, None]
+        low = mixed & _MERSENNE
+        mixed >>= _SHIFT
+        low += mixed
+        low -= _MERSENNE * (low >= _MERSENNE)
+        low &= _MAX_HASH
+        starts = np.zeros(len(grams), dtype=np.int64)
+        np.cumsum(sizes[:-1], out=starts[1:])
+        return np.minimum.reduceat(low, starts, axis=1).T.astype(np.uint32)
+
     def _band_keys(self, sig: bytes) -> list[int]:
         width = self.rows * 4
         return [hash(sig[i * width : (i + 1) * width]) for i in range(self.bands)]
 
     def add(self, key: Hashable, text: str, at: datetime) -> Hashable | None:
         """Remember ``text``; return the root key of the earlier mention it duplicates, else None."""
+        norm = normalise_for_dedup(text)
+        sig = self.signature(norm) if norm.count(" ") + 1 >= MIN_TOKENS else None
+        return self._add(key, norm, sig, at)
+
+    def add_many(self, items: Sequence[tuple[Hashable, str, datetime]]) -> list[Hashable | None]:
+        """:meth:`add` each ``(key, text, at)`` in order; the same roots as one call each, with the
+        texts normalised and their signatures computed together first (:meth:`signatures`)."""
+        norms = [normalise_for_dedup(text) for _, text, _ in items]
+        long = [i for i, n in enumerate(norms) if n.count(" ") + 1 >= MIN_TOKENS]
+        sigs: list[np.ndarray | None] = [None] * len(items)
+        if long:
+            for i, sig in zip(long, self.signatures([norms[i] for i in long]), strict=True):
+                sigs[i] = sig
+        return [
+            self._add(key, norm, sig, at) for (key, _, at), norm, sig in zip(items, norms, sigs, strict=True)
+        ]
+
+    def _add(self, key: Hashable, norm: str, sig_arr: np.ndarray | None, at: datetime) -> Hashable | None:
         if self._newest is None or at > self._newest:
             self._newest = at
         self._expire()
-        norm = normalise_for_dedup(text)
         exact = hash(norm)
         cutoff = self._newest - self.max_age
         root: Hashable | None = None
@@ -154,8 +193,7 @@ class NearDuplicateIndex:
             if seen_at < cutoff:
                 root = None
         sig: bytes | None = None
-        if norm.count(" ") + 1 >= MIN_TOKENS:
-            sig_arr = self.signature(norm)
+        if sig_arr is not None:
             sig = sig_arr.tobytes()
             band_keys = self._band_keys(sig)
             if root is None:

@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
+import orjson
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 T = TypeVar("T")
@@ -49,6 +50,17 @@ def nul_path(value: Any, path: str = "") -> str | None:
     return None
 
 
+def may_hold_nul(value: Any) -> bool:
+    """False when ``value`` certainly holds no NUL character: its JSON text (orjson, in C; a NUL
+    anywhere, key or value, is written ``\\u0000``) has no such escape. True otherwise, also for
+    what orjson cannot write; then :func:`nul_path` walks it. A 1,000-mention body is checked in
+    about a millisecond instead of a Python walk per nested model."""
+    try:
+        return b"\\u0000" in orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+    except TypeError:
+        return True
+
+
 class StrictIn(BaseModel):
     """Base of every request body: unknown fields are errors, strings are stripped, NUL characters
     refused anywhere (also inside free-form ``params``/``config`` mappings)."""
@@ -58,7 +70,7 @@ class StrictIn(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _no_nul(cls, data: Any) -> Any:
-        where = nul_path(data)
+        where = nul_path(data) if may_hold_nul(data) else None
         if where:
             raise ValueError(f"{where}: NUL characters (\\u0000) cannot be stored")
         return data

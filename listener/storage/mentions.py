@@ -8,13 +8,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
+from itertools import chain
 from typing import Any
 
+import orjson
 from sqlalchemy import JSON, Select, and_, delete, func, insert, or_, select, text, tuple_, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
+from listener.storage.base import UTCDateTime
 from listener.storage.copy import copy_insert
 from listener.storage.jsonlist import json_list_contains
 from listener.storage.models import Mention, MentionBrand
@@ -24,6 +26,11 @@ log = logging.getLogger(__name__)
 Key = tuple[str, str]
 _KEY_CHUNK = 500  # (platform, external_id) pairs per IN (...) lookup
 _JSON_COLUMNS = {c.name for c in Mention.__table__.columns if isinstance(c.type, JSON)}
+# how each column is bound on SQLite: "json", "time" (UTCDateTime) or None (as is)
+_SQLITE_KINDS: dict[str, str | None] = {
+    c.name: "json" if isinstance(c.type, JSON) else "time" if isinstance(c.type, UTCDateTime) else None
+    for c in Mention.__table__.columns
+}
 
 
 @dataclass(slots=True)
@@ -50,8 +57,9 @@ class MentionFilter:
 
 
 def existing_keys(session: Session, keys: Iterable[Key]) -> set[Key]:
-    """The (platform, external_id) pairs among ``keys`` that are already stored (on PostgreSQL in
-    one query with two array parameters, not 2 x 500 placeholders per chunk)."""
+    """The (platform, external_id) pairs among ``keys`` that are already stored (one query with
+    array parameters on PostgreSQL, one per platform on SQLite; never 2 x 500 placeholders per
+    chunk)."""
     keys = list(keys)
     if not keys:
         return set()
@@ -62,13 +70,22 @@ def existing_keys(session: Session, keys: Iterable[Key]) -> set[Key]:
         )
         params = {"platforms": [p for p, _ in keys], "ids": [e for _, e in keys]}
         return {(p, e) for p, e in session.execute(stmt, params)}
+    # SQLite: one query per platform, the ids as one JSON array parameter (json_each), not a
+    # compiled tuple IN of 2 x 500 placeholders per chunk
+    by_platform: dict[str, list[str]] = {}
+    for p, e in keys:
+        by_platform.setdefault(p, []).append(e)
+    conn = session.connection()
     found: set[Key] = set()
-    for start in range(0, len(keys), _KEY_CHUNK):
-        chunk = keys[start : start + _KEY_CHUNK]
-        stmt = select(Mention.platform, Mention.external_id).where(
-            tuple_(Mention.platform, Mention.external_id).in_(chunk)
+    for p, ids in by_platform.items():
+        found.update(
+            (p, e)
+            for (e,) in conn.exec_driver_sql(
+                "SELECT external_id FROM mention WHERE platform = ? AND external_id IN "
+                "(SELECT value FROM json_each(?))",
+                (p, orjson.dumps(ids).decode()),
+            )
         )
-        found.update((p, e) for p, e in session.execute(stmt))
     return found
 
 
@@ -87,13 +104,51 @@ def insert_new(session: Session, rows: Sequence[dict[str, Any]]) -> list[tuple[i
         returning = "id, platform, external_id"
         created = copy_insert(session, "mention", rows, _JSON_COLUMNS, "platform, external_id", returning)
         return [(i, p, e) for i, p, e in created]
-    table = Mention.__table__
-    stmt = (
-        sqlite_insert(table)
-        .on_conflict_do_nothing(index_elements=["platform", "external_id"])
-        .returning(table.c.id, table.c.platform, table.c.external_id)
-    )
-    return [(i, p, e) for i, p, e in session.connection().execute(stmt, list(rows))]
+    return _sqlite_insert_new(session, rows)
+
+
+# SQLite's own limit on parameters in one statement (SQLITE_MAX_VARIABLE_NUMBER since 3.32)
+_SQLITE_MAX_PARAMS = 32_766
+_SQLITE_CHUNK = 500  # rows per statement: the same few SQL texts each time (sqlite3 caches them)
+
+
+def _sqlite_column(kind: str | None, values: list[Any]) -> list[Any]:
+    """One column's values as SQLAlchemy's SQLite types bind them: JSON as orjson text (None as
+    ``null``), ``UTCDateTime`` as naive UTC ``YYYY-MM-DD HH:MM:SS.ffffff`` text (naive refused)."""
+    if kind is None:
+        return values
+    if kind == "json":
+        dumps, opt = orjson.dumps, orjson.OPT_NON_STR_KEYS
+        return [dumps(v, option=opt).decode() for v in values]
+    if any(v is not None and v.tzinfo is None for v in values):
+        raise ValueError("naive datetime given to a UTC column; attach a timezone")
+    return [
+        None if v is None else v.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+        for v in values
+    ]
+
+
+def _sqlite_insert_new(session: Session, rows: Sequence[dict[str, Any]]) -> list[tuple[int, str, str]]:
+    """SQLite: one multi-row ``INSERT … ON CONFLICT DO NOTHING RETURNING`` per ``_SQLITE_CHUNK``
+    rows, the values converted here column by column and sent to the driver as they are
+    (SQLAlchemy's insertmanyvalues ran a bind processor per value and rebuilt the statement per
+    batch: about as long as the insert itself)."""
+    columns = list(rows[0])
+    if set(columns) - _SQLITE_KINDS.keys():
+        raise ValueError(f"not mention columns: {sorted(set(columns) - _SQLITE_KINDS.keys())}")
+    per = min(_SQLITE_CHUNK, _SQLITE_MAX_PARAMS // len(columns))
+    one = "(" + ", ".join("?" * len(columns)) + ")"
+    head = f"INSERT INTO mention ({', '.join(columns)}) VALUES "
+    tail = " ON CONFLICT (platform, external_id) DO NOTHING RETURNING id, platform, external_id"
+    conn = session.connection()
+    out: list[tuple[int, str, str]] = []
+    for start in range(0, len(rows), per):
+        chunk = rows[start : start + per]
+        by_column = [_sqlite_column(_SQLITE_KINDS[c], [row[c] for row in chunk]) for c in columns]
+        params = tuple(chain.from_iterable(zip(*by_column, strict=True)))
+        sql = head + ", ".join([one] * len(chunk)) + tail
+        out.extend((i, p, e) for i, p, e in conn.exec_driver_sql(sql, params))
+    return out
 
 
 def _in(column: Any, values: Sequence[Any]) -> Any:

@@ -149,3 +149,37 @@ def test_invalid_arguments() -> None:
         NearDuplicateIndex(threshold=0)
     with pytest.raises(ValueError):
         NearDuplicateIndex(max_items=0)
+
+
+def test_adding_a_batch_gives_the_same_roots_as_adding_one_at_a_time() -> None:
+    rng = random.Random(5)
+    words = [
+        "acme",
+        "kettle",
+        "parcel",
+        "late",
+        "refund",
+        "support",
+        "broke",
+        "arrived",
+        "love",
+        "hate",
+        "store",
+        "app",
+        "order",
+        "week",
+    ]
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 14))) for _ in range(300)]
+    texts += [f"RT @x{i}: {t} https://t.co/{i}" for i, t in enumerate(texts[:60])]  # copies
+    texts += [t.upper() + " #fail" for t in texts[100:140]] + ["", "   ", NEWS, NEWS + " - Reuters"]
+    rng.shuffle(texts)
+    items = [(f"m{i}", t, T0 + timedelta(hours=i // 10)) for i, t in enumerate(texts)]
+    one, many = (
+        NearDuplicateIndex(max_items=200, max_age=timedelta(hours=20)),
+        NearDuplicateIndex(max_items=200, max_age=timedelta(hours=20)),
+    )
+    expected = [one.add(*item) for item in items]
+    got = many.add_many(items[:150]) + many.add_many(items[150:])
+    assert got == expected and sum(r is not None for r in got) > 60
+    long = [normalise_for_dedup(t) for t in texts if len(normalise_for_dedup(t).split()) >= 5]
+    assert (many.signatures(long) == [many.signature(n) for n in long]).all()
