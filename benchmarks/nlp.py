@@ -3,6 +3,8 @@
     .venv/bin/python benchmarks/nlp.py                       # real tweets from ../shared/data/sentiment
     .venv/bin/python benchmarks/nlp.py --generated [--english 100000 --turkish 20000] [--seed 7]
     .venv/bin/python benchmarks/nlp.py --vocab-growth 200000 [--reload-every 50000]
+    .venv/bin/python benchmarks/nlp.py --maintainer            # the acceptance measurement, as run by
+                                                                # ../shared/tools/perf_listener.sh
 
 The default corpus is real tweets: every English SemEval tweet and every Turkish tweet of the shared
 data (about 49,000 + 1,200), repeated ``--repeat`` times for the memory figure over many texts.
@@ -14,6 +16,10 @@ alike; both are timed by the wall clock and by this process's CPU time (on a mac
 the CPU-time ratio is the steadier one; the load average is printed). Target: pipeline >= 0.35x raw
 VADER's speed per core. ``--vocab-growth N`` instead measures
 spaCy's vocabulary and RSS growth over N texts of new words (run it once per ``--reload-every``).
+``--maintainer`` repeats the maintainer's check exactly (``perf_listener.sh``, its "nlp" part): the first
+20,000 lines of the SemEval files in file order, read as that script reads them, ``Pipeline().run`` on
+``NlpInput(text=t)`` (no language hint) after a 500-text warm-up, best of ``--rounds`` (3) rounds
+against a fresh ``SentimentIntensityAnalyzer().polarity_scores``, VADER first in each round.
 """
 
 from __future__ import annotations
@@ -179,6 +185,49 @@ def real_tweets() -> list[str] | None:
     return texts
 
 
+def maintainer_texts(limit: int = 20_000) -> list[str] | None:
+    """The texts ``perf_listener.sh`` times: the first ``limit`` SemEval lines in sorted file order, texts
+    with ``\\u`` escapes decoded the way that script decodes them (``unicode_escape``)."""
+    from tools import sentiment_data
+
+    folder = sentiment_data.DATA / "en-semeval"
+    if not folder.is_dir():
+        return None
+    texts = []
+    for path in sorted(folder.glob("*.tsv")):
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                p = line.rstrip("\n").split("\t")
+                if len(p) >= 3:
+                    texts.append(p[2].encode().decode("unicode_escape", "ignore") if "\\u" in p[2] else p[2])
+    return texts[:limit]
+
+
+def maintainer(rounds: int = 3) -> None:
+    """The maintainer's measurement (see the module docstring), printed as the script prints it."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    texts = maintainer_texts()
+    if texts is None:
+        sys.exit("the shared data is not there")
+    pipe = Pipeline()
+    list(pipe.run([NlpInput(text=t) for t in texts[:500]]))
+    sia = SentimentIntensityAnalyzer()
+    best_vader = best_pipe = float("inf")
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        [sia.polarity_scores(t) for t in texts]
+        best_vader = min(best_vader, time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        list(pipe.run([NlpInput(text=t) for t in texts]))
+        best_pipe = min(best_pipe, time.perf_counter() - t0)
+    n = len(texts)
+    print(
+        f"texts {n}: raw VADER {n / best_vader:,.0f}/s, pipeline {n / best_pipe:,.0f}/s, "
+        f"ratio {best_vader / best_pipe:.2f}x (load average {os.getloadavg()[0]:.1f})"
+    )
+
+
 def vocab_growth(n: int, reload_every: int) -> tuple[int, float]:
     """Strings left in spaCy's vocab and max-RSS growth (MiB) after ``n`` texts with three new words each."""
     rnd = random.Random(1)
@@ -209,10 +258,15 @@ def main() -> None:
     ap.add_argument("--chunk", type=int, default=5000, help="texts per VADER/pipeline turn")
     ap.add_argument("--vocab-growth", type=int, default=0, metavar="N", help="only: N texts of new words")
     ap.add_argument("--reload-every", type=int, default=50_000)
+    ap.add_argument("--maintainer", action="store_true", help="only: the acceptance measurement (see above)")
+    ap.add_argument("--rounds", type=int, default=3, help="with --maintainer: best of this many rounds")
     ap.add_argument(
         "--no-memory", dest="memory", action="store_false", help="skip the (slow) tracemalloc pass"
     )
     args = ap.parse_args()
+    if args.maintainer:
+        maintainer(args.rounds)
+        return
     if args.vocab_growth:
         strings, grown = vocab_growth(args.vocab_growth, args.reload_every)
         print(

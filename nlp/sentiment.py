@@ -180,7 +180,7 @@ class SentimentStage:
     """Dispatches to the English or Turkish scorer; blends ratings; scores brands separately."""
 
     name = "sentiment"
-    version = "vader-3.3.2+complaints-1/tr-lexicon-1/models-2-class-label/rating-0.6/brand-clauses-1"
+    version = "vader-3.3.2+complaints-1/tr-lexicon-1/models-2-class-label-2/rating-0.6/brand-clauses-1"
 
     def __call__(
         self, text: str, language: str, rating: float | None, overrides: Mapping[str, float] | None = None

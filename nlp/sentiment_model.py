@@ -19,6 +19,7 @@ import math
 import re
 from functools import cache
 from importlib import resources
+from operator import itemgetter
 
 import numpy as np
 
@@ -145,7 +146,8 @@ class LinearModel:
         params: dict[str, float],
     ) -> None:
         self.index = {f: i for i, f in enumerate(features)}
-        self.weights = np.asarray(weights, dtype=np.float32)
+        # float16 is what the file stores; every such weight is a whole number of 2**-24 (see _pack)
+        self.weights = np.asarray(weights, dtype=np.float16).astype(np.float32)
         self.bias = [float(b) for b in np.ravel(bias)]
         self.classes = list(classes)
         self.rules_weight = [float(w) for w in np.ravel(rules_weight)]
@@ -158,13 +160,15 @@ class LinearModel:
             self.polarity = (self.weights[:, pos] - self.weights[:, neg]).tolist()
         # what a feature shows as a driver (None: placeholders, stop words, stems, punctuation)
         self.shown = [_shown(f) for f in features]
-        # one lookup per feature: (class weights..., driver); a few dict probes per word at inference
-        # instead of an index probe plus one list access per class (see benchmarks/README.md); the
-        # driver (|polarity|, polarity, shown) or None sorts by strength as it is
+        # one lookup per feature: (packed class weights, driver); the class weights live in one int
+        # (see _pack), so a text's logits are one C-level sum over a few dozen ints instead of a
+        # float object per class and feature (the table is probed cold: fewer objects, fewer cache
+        # misses; see benchmarks/README.md); the driver (|polarity|, polarity, shown) or None sorts
+        # by strength as it is
         self.rows = {
-            f: (*ws, (abs(pol), pol, shown) if shown is not None else None)
-            for f, ws, pol, shown in zip(
-                features, zip(*self.columns, strict=True), self.polarity, self.shown, strict=True
+            f: (packed, (abs(pol), pol, shown) if shown is not None else None)
+            for f, packed, pol, shown in zip(
+                features, _pack(self.weights), self.polarity, self.shown, strict=True
             )
         }
         # one probe per token at inference: word -> (its row or None, {second word: bigram row} or None)
@@ -175,6 +179,7 @@ class LinearModel:
                 followers.setdefault(first, {})[second] = row
         self.entries = {f: (row, followers.get(f)) for f, row in self.rows.items() if " " not in f}
         self.entries.update((f, (None, after)) for f, after in followers.items() if f not in self.entries)
+        self._probs = self._make_probs()
 
     @classmethod
     def load(cls, path) -> LinearModel:
@@ -219,8 +224,8 @@ class LinearModel:
         the rows of the bigrams it starts (a small dict); ``unigrams is tokens`` reads both at once."""
         entries = self.entries.get
         aligned = unigrams is tokens
-        uni: dict[int, tuple] = {}
-        bi: dict[int, tuple] = {}  # keyed by row identity: a repeated feature counts once, first place
+        uni: dict[str, tuple] = {}  # a repeated feature counts once, in its first place
+        bi: dict[int, tuple] = {}  # keyed by row identity
         after = None
         for tok in tokens:
             if after is not None:
@@ -233,27 +238,76 @@ class LinearModel:
                 continue
             row, after = entry
             if aligned and row is not None:
-                uni[id(row)] = row
+                uni[tok] = row
         if not aligned:
             get = self.rows.get
             uni = {id(r): r for r in map(get, unigrams) if r is not None}
         return self._probs([*uni.values(), *bi.values()], rules)
 
-    def _probs(self, hits: list[tuple], rules: float) -> tuple[dict[str, float], list[tuple]]:
-        base = zip(self.bias, self.rules_weight, strict=True)
-        if hits:  # transposed in C: a column per class (the drivers' column is left out by zip)
-            logits = [
-                b + r * rules + sum(col) for (b, r), col in zip(base, zip(*hits, strict=True), strict=False)
-            ]
-        else:
-            logits = [b + r * rules for b, r in base]
-        if len(logits) == 1:
-            p = 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, logits[0]))))
-            return {self.classes[0]: p, self.classes[1]: 1.0 - p}, hits
-        top = max(logits)
-        exps = [math.exp(x - top) for x in logits]
-        total = sum(exps)
-        return dict(zip(self.classes, [e / total for e in exps], strict=True)), hits
+    def _make_probs(self):
+        """The logits-to-probabilities step, unrolled for this model's one or three classes (the same
+        arithmetic in the same order as a loop over classes, so the same floats)."""
+        first = itemgetter(0)
+        scale, shift, mask, offset, exp = _SCALE, _SHIFT, _MASK, _OFFSET, math.exp
+        if len(self.classes) == 2:
+            (b0,), (r0,) = self.bias, self.rules_weight
+            c0, c1 = self.classes
+
+            def binary(hits: list[tuple], rules: float) -> tuple[dict[str, float], list[tuple]]:
+                if hits:
+                    logit = b0 + r0 * rules + (sum(map(first, hits)) - len(hits) * offset) / scale
+                else:
+                    logit = b0 + r0 * rules
+                p = 1.0 / (1.0 + exp(-max(-60.0, min(60.0, logit))))
+                return {c0: p, c1: 1.0 - p}, hits
+
+            return binary
+        if len(self.classes) != 3:
+            raise ValueError("a model has two classes (one logit) or three")
+        b0, b1, b2 = self.bias
+        r0, r1, r2 = self.rules_weight
+        c0, c1, c2 = self.classes
+        shift2 = 2 * shift
+
+        def three(hits: list[tuple], rules: float) -> tuple[dict[str, float], list[tuple]]:
+            if hits:  # one sum of packed ints, then each class's field (exactly the float sums: _pack)
+                total = sum(map(first, hits))
+                off = len(hits) * offset
+                l0 = b0 + r0 * rules + ((total & mask) - off) / scale
+                l1 = b1 + r1 * rules + (((total >> shift) & mask) - off) / scale
+                l2 = b2 + r2 * rules + ((total >> shift2) - off) / scale
+            else:
+                l0, l1, l2 = b0 + r0 * rules, b1 + r1 * rules, b2 + r2 * rules
+            top = max(l0, l1, l2)
+            e0, e1, e2 = exp(l0 - top), exp(l1 - top), exp(l2 - top)
+            norm = e0 + e1 + e2
+            return {c0: e0 / norm, c1: e1 / norm, c2: e2 / norm}, hits
+
+        return three
+
+
+# Packed class weights: a float16 weight is a whole number of 2**-24 (its smallest step), below 2**40
+# in size, so weight * 2**24 is an exact int; each class gets a 64-bit field holding it plus an offset
+# (kept non-negative), and a sum of packed rows sums every field at once without carries while fewer
+# than 2**19 rows are added. Sums of such weights are exact in float64 too, so the logits equal the
+# plain float sums bit for bit (tests/nlp/test_nlp_sentiment_en.py checks it against numpy).
+_SCALE = float(2**24)
+_SHIFT = 64
+_OFFSET = 1 << 44
+_MASK = (1 << _SHIFT) - 1
+
+
+def _pack(weights: np.ndarray) -> list[int]:
+    """Each row of float16-valued ``weights`` as one int: class k's weight * 2**24 + _OFFSET in bits
+    64k..64k+63."""
+    units = weights.astype(np.float64) * _SCALE
+    if not (np.all(units == np.round(units)) and np.all(np.abs(units) < _OFFSET)):
+        raise ValueError("weights must be float16 values")
+    columns = [(units[:, k].astype(np.int64) + _OFFSET).tolist() for k in range(units.shape[1])]
+    packed = columns[0]
+    for k, column in enumerate(columns[1:], start=1):
+        packed = [p | (c << (_SHIFT * k)) for p, c in zip(packed, column, strict=True)]
+    return packed
 
 
 def _shown(feature: str) -> str | None:
