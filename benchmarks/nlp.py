@@ -33,6 +33,7 @@ import string
 import sys
 import time
 import tracemalloc
+import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -194,12 +195,15 @@ def maintainer_texts(limit: int = 20_000) -> list[str] | None:
     if not folder.is_dir():
         return None
     texts = []
-    for path in sorted(folder.glob("*.tsv")):
-        with open(path, encoding="utf-8") as fh:
-            for line in fh:
-                p = line.rstrip("\n").split("\t")
-                if len(p) >= 3:
-                    texts.append(p[2].encode().decode("unicode_escape", "ignore") if "\\u" in p[2] else p[2])
+    with warnings.catch_warnings():  # the codec warns about tweets' stray backslashes ("\\m")
+        warnings.simplefilter("ignore", DeprecationWarning)
+        for path in sorted(folder.glob("*.tsv")):
+            with open(path, encoding="utf-8") as fh:
+                for line in fh:
+                    p = line.rstrip("\n").split("\t")
+                    if len(p) >= 3:
+                        t = p[2]
+                        texts.append(t.encode().decode("unicode_escape", "ignore") if "\\u" in t else t)
     return texts[:limit]
 
 
