@@ -9,6 +9,7 @@ rows as one text stream with no placeholders at all.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -29,7 +30,8 @@ def copy_insert(
 ) -> list[tuple[Any, ...]]:
     """Insert ``rows`` (column dicts, all with the keys of the first; names are trusted code, never
     input) into ``table`` inside the session's transaction, skipping rows that clash on the unique
-    ``conflict`` columns; returns the ``returning`` columns of the rows created."""
+    ``conflict`` columns; returns the ``returning`` columns of the rows created. A naive datetime is
+    refused (``ValueError``), as on every other write path."""
     columns = list(rows[0])
     names = ", ".join(columns)
     as_json = [c in json_columns for c in columns]
@@ -44,6 +46,9 @@ def copy_insert(
         with cur.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
             for row in rows:
                 values = [row[c] for c in columns]
+                if any(v.__class__ is datetime and v.tzinfo is None for v in values):
+                    # COPY would read it in the session's zone; the ORM path refuses it (UTCDateTime)
+                    raise ValueError("naive datetime given to a UTC column; attach a timezone")
                 copy.write_row(
                     [_json(v) if j and v is not None else v for v, j in zip(values, as_json, strict=True)]
                 )

@@ -66,11 +66,12 @@ def test_known_keys_are_skipped_and_only_new_ids_returned(engine):
         assert s.scalar(text("SELECT count(*) FROM mention")) == 3
 
 
-def test_a_naive_time_is_refused_on_sqlite(engine):
-    if engine.dialect.name != "sqlite":
-        pytest.skip("COPY on PostgreSQL reads a naive time in the session's zone (the API never sends one)")
-    with Session(engine) as s, pytest.raises(Exception, match="naive datetime"):
-        insert_new(s, [row(1, published_at=datetime(2026, 11, 10, 12, 0))])
+def test_a_naive_time_is_refused_and_nothing_is_stored(engine):
+    with Session(engine) as s:
+        with pytest.raises(ValueError, match="naive datetime"):
+            insert_new(s, [row(1), row(2, published_at=datetime(2026, 11, 10, 12, 0))])
+        s.rollback()
+        assert s.scalar(text("SELECT count(*) FROM mention")) == 0
 
 
 def test_existing_keys_finds_stored_pairs_across_platforms(engine):
