@@ -42,13 +42,15 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert, text  # noqa: E402
+from sqlalchemy import Engine, insert, text  # noqa: E402
 
 from benchmarks.collect import FIXTURES, _rss_page, _rss_templates, setup  # noqa: E402
 from benchmarks.common import create_postgres, drop_postgres, load_average, progress  # noqa: E402
@@ -148,11 +150,12 @@ def machine_cpu() -> tuple[float, float]:
     return sum(fields) - idle, idle
 
 
-def run_workers(
-    args: argparse.Namespace, label: str, count: int, payload_port: int, work: Path
-) -> dict[str, Any]:
-    """``count`` worker processes over ``--sources`` fresh sources on a fresh database."""
-    name = f"listener_bench_workers_{label}_{os.getpid()}"
+@contextmanager
+def sources_database(
+    args: argparse.Namespace, name: str, urls: list[str], interval: int
+) -> Iterator[tuple[str, Engine]]:
+    """A fresh PostgreSQL database (migrated, ``collect.py``'s brands and queries) with one due RSS
+    source per URL; dropped afterwards."""
     url = create_postgres(args.postgres_url, name)
     engine = make_engine(url)
     try:
@@ -164,8 +167,8 @@ def run_workers(
                     {
                         "name": f"feed {i}",
                         "platform": "rss",
-                        "params": {"urls": [f"http://127.0.0.1:{payload_port}/feed/{label}/{i}.xml"]},
-                        "interval_seconds": 3600,
+                        "params": {"urls": [feed]},
+                        "interval_seconds": interval,
                         "enabled": True,
                         "status": "ok",
                         "consecutive_failures": 0,
@@ -174,9 +177,24 @@ def run_workers(
                         "items_unmatched": 0,
                         "items_duplicate": 0,
                     }
-                    for i in range(args.sources)
+                    for i, feed in enumerate(urls)
                 ],
             )
+        yield url, engine
+    finally:
+        engine.dispose()
+        drop_postgres(args.postgres_url, name)
+
+
+def run_workers(
+    args: argparse.Namespace, label: str, count: int, payload_port: int, work: Path
+) -> dict[str, Any]:
+    """``count`` worker processes over ``--sources`` fresh sources on a fresh database."""
+    feeds = [f"http://127.0.0.1:{payload_port}/feed/{label}/{i}.xml" for i in range(args.sources)]
+    with sources_database(args, f"listener_bench_workers_{label}_{os.getpid()}", feeds, 3600) as (
+        url,
+        engine,
+    ):
         env = dict(env_for(url, None), LISTENER_OUTBOUND_ALLOW="127.0.0.1")
         if args.malloc_arena_max:
             env["MALLOC_ARENA_MAX"] = str(args.malloc_arena_max)
@@ -227,39 +245,13 @@ def run_workers(
             "rss_hi": hi[4] / 1024,
             "load": load_average(),
         }
-    finally:
-        engine.dispose()
-        drop_postgres(args.postgres_url, name)
 
 
 def run_memory(args: argparse.Namespace, payload_port: int, work: Path) -> dict[str, Any]:
     """One worker over sources that bring new items on every fetch, until ``--memory-items`` items
     are collected: its resident memory sampled as it goes."""
-    name = f"listener_bench_memory_{os.getpid()}"
-    url = create_postgres(args.postgres_url, name)
-    engine = make_engine(url)
-    try:
-        setup(engine)
-        with engine.begin() as conn:
-            conn.execute(
-                insert(Source),
-                [
-                    {
-                        "name": f"fresh feed {i}",
-                        "platform": "rss",
-                        "params": {"urls": [f"http://127.0.0.1:{payload_port}/feed/fresh/{i}.xml"]},
-                        "interval_seconds": 1,
-                        "enabled": True,
-                        "status": "ok",
-                        "consecutive_failures": 0,
-                        "mentions_collected": 0,
-                        "items_seen": 0,
-                        "items_unmatched": 0,
-                        "items_duplicate": 0,
-                    }
-                    for i in range(args.sources)
-                ],
-            )
+    feeds = [f"http://127.0.0.1:{payload_port}/feed/fresh/{i}.xml" for i in range(args.sources)]
+    with sources_database(args, f"listener_bench_memory_{os.getpid()}", feeds, 1) as (url, engine):
         env = dict(env_for(url, None), LISTENER_OUTBOUND_ALLOW="127.0.0.1")
         progress(f"one worker until {args.memory_items:,} items are collected")
         proc = Proc([str(BIN / "listener"), "worker"], env, work / "worker_memory.log")
@@ -277,9 +269,6 @@ def run_memory(args: argparse.Namespace, payload_port: int, work: Path) -> dict[
         finally:
             proc.stop()
         return {"samples": samples, "load": load_average()}
-    finally:
-        engine.dispose()
-        drop_postgres(args.postgres_url, name)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -145,28 +145,29 @@ class HtmlHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        policy = (DOCS_CSP if scope["path"] in DOCS_PATHS else CSP).encode()
+        extra = _DOCS_HEADERS if scope["path"] in DOCS_PATHS else _PAGE_HEADERS
 
         async def send_with_headers(message: Any) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", ()))
-                names = {k.lower() for k, _ in headers}
                 if any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers):
-                    for name, value in _HTML_HEADERS(policy):
-                        if name not in names:
-                            headers.append((name, value))
+                    names = {k.lower() for k, _ in headers}
+                    headers += [(name, value) for name, value in extra if name not in names]
                     message = {**message, "headers": headers}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
 
-def _HTML_HEADERS(policy: bytes) -> tuple[tuple[bytes, bytes], ...]:  # noqa: N802 - a table
+def _html_headers(policy: str) -> tuple[tuple[bytes, bytes], ...]:
     return (
-        (b"content-security-policy", policy),
+        (b"content-security-policy", policy.encode()),
         (b"x-content-type-options", b"nosniff"),
         (b"referrer-policy", b"same-origin"),
     )
+
+
+_PAGE_HEADERS, _DOCS_HEADERS = _html_headers(CSP), _html_headers(DOCS_CSP)
 
 
 def install(app: FastAPI) -> None:
